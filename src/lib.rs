@@ -1,0 +1,8 @@
+//! svcgen: one YAML description of a Node.js web service compiled into a hardened
+//! systemd unit, a PM2 ecosystem file, an nginx site and a deploy script.
+//!
+//! The library returns data and errors; only the binary prints.
+
+pub mod output;
+pub mod render;
+pub mod spec;

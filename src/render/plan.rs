@@ -1,0 +1,425 @@
+//! Every value the templates print, derived once from the description.
+
+use serde::Serialize;
+
+use crate::spec::LoadedSpec;
+use crate::spec::model::{
+    AccessLogFormat, FrameOptions, RouteKind, Service, SupervisorKind, TlsProfile,
+};
+use crate::spec::units::Duration;
+
+/// Mozilla server-side TLS 6.0 (`mozilla-server-side-tls-6.0.json`).
+const INTERMEDIATE_CIPHERS: &str = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+#[derive(Debug, Serialize)]
+pub struct Plan {
+    pub name: String,
+    /// `name` with `-` as `_`: safe in nginx variable, upstream and zone names.
+    pub ident: String,
+    pub description: String,
+    pub source: String,
+    pub user: String,
+    pub group: String,
+    pub app_dir: String,
+    pub entry: String,
+    pub node_path: String,
+    pub node_args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub env_file: Option<String>,
+    pub pm2: bool,
+    pub instances: u16,
+    pub templated_unit: bool,
+    pub unit_file: String,
+    pub unit_name: String,
+    pub ports: Vec<u16>,
+    pub port: u16,
+    pub bind: String,
+    pub health_host: String,
+    pub memory_limit: Option<String>,
+    pub listen_timeout_ms: u64,
+    pub pm2_runtime: String,
+    pub pm2_cli: String,
+    pub pm2_home: String,
+    pub pm2_kill_signal: String,
+    pub drain: String,
+    pub kill_timeout_ms: u64,
+    pub timeout_stop_sec: u64,
+    pub logs_dir: String,
+    pub logs_directory_unit: Option<String>,
+    pub state_directory_unit: Option<String>,
+    pub writable_paths: Vec<String>,
+    pub health: HealthPlan,
+    pub site: SitePlan,
+    pub routes: Vec<RoutePlan>,
+    pub deploy: DeployPlan,
+    pub hardening: HardeningPlan,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HealthPlan {
+    pub path: String,
+    pub status: u16,
+    pub timeout_sec: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SitePlan {
+    pub domains: Vec<String>,
+    pub http_listens: Vec<String>,
+    pub https_listens: Vec<String>,
+    pub https_port: u16,
+    pub http2_directive: bool,
+    pub protocols: String,
+    pub ciphers: Option<String>,
+    pub curves: String,
+    pub certificate: String,
+    pub key: String,
+    pub ocsp_stapling: bool,
+    pub trusted_certificate: Option<String>,
+    pub resolver: Vec<String>,
+    pub headers: Vec<(String, String)>,
+    pub client_max_body_size: String,
+    pub redirect_http: bool,
+    pub acme_root: String,
+    pub access_log: String,
+    pub error_log: String,
+    pub json_log: bool,
+    pub upstream: String,
+    pub upstream_servers: Vec<String>,
+    pub keepalive: u16,
+    pub connection_upgrade_var: String,
+    pub log_format: String,
+    pub ssl_cache: String,
+    pub has_websocket: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RoutePlan {
+    pub path: String,
+    pub kind: &'static str,
+    pub connect_timeout: u64,
+    pub read_timeout: u64,
+    pub send_timeout: u64,
+    pub dir: Option<String>,
+    pub cache_sec: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeployPlan {
+    pub repo: String,
+    pub branch: String,
+    pub install: String,
+    pub build: Option<String>,
+    pub prune: Option<String>,
+    pub migrate: Option<String>,
+    pub build_dirs: Vec<String>,
+    pub backup_dir: String,
+    pub keep_backups: u8,
+    pub health_retries: u16,
+    pub health_interval_sec: u64,
+    pub ecosystem: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HardeningPlan {
+    pub protect_home: &'static str,
+    pub syscall_allow: Vec<String>,
+    pub address_families: Vec<String>,
+    pub capabilities: Vec<String>,
+    pub ip_allow: Vec<String>,
+    pub memory_deny_write_execute: bool,
+    pub private_users: bool,
+}
+
+fn secs(d: Duration) -> u64 {
+    d.secs_ceil()
+}
+
+impl Plan {
+    pub fn new(spec: &LoadedSpec) -> Plan {
+        let s: &Service = &spec.service;
+        let sup = &s.supervisor;
+        let pm2 = sup.kind == SupervisorKind::Pm2;
+        let ident = s.name.replace('-', "_");
+        let templated_unit = !pm2 && sup.instances > 1;
+        let unit_file = if templated_unit {
+            format!("{}@.service", s.name)
+        } else {
+            format!("{}.service", s.name)
+        };
+        let ports: Vec<u16> = if pm2 {
+            vec![sup.port]
+        } else {
+            (0..sup.instances).map(|i| sup.port + i).collect()
+        };
+
+        let default_logs = format!("/var/log/{}", s.name);
+        let logs_dir = s.logs.dir.clone().unwrap_or_else(|| default_logs.clone());
+        let default_pm2_home = format!("/var/lib/{}/pm2", s.name);
+        let pm2_home = sup
+            .pm2_home
+            .clone()
+            .unwrap_or_else(|| default_pm2_home.clone());
+
+        // Directories under the systemd-managed roots are created (and made writable)
+        // by LogsDirectory=/StateDirectory=; others go to ReadWritePaths=.
+        let mut writable_paths = Vec::new();
+        let logs_directory_unit = if logs_dir == default_logs {
+            Some(s.name.clone())
+        } else {
+            writable_paths.push(logs_dir.clone());
+            None
+        };
+        let state_directory_unit = if !pm2 {
+            None
+        } else if pm2_home == default_pm2_home {
+            Some(format!("{}/pm2", s.name))
+        } else {
+            writable_paths.push(pm2_home.clone());
+            None
+        };
+        writable_paths.extend(s.hardening.writable_paths.iter().cloned());
+
+        let mut env: Vec<(String, String)> = Vec::new();
+        if !s.environment.contains_key("NODE_ENV") {
+            env.push(("NODE_ENV".into(), "production".into()));
+        }
+        env.extend(s.environment.iter().map(|(k, v)| (k.clone(), v.as_text())));
+
+        let drain = s.shutdown.drain;
+        let margin = s.shutdown.margin;
+        let kill_timeout = drain.saturating_add(margin);
+        let timeout_stop = if pm2 {
+            kill_timeout.saturating_add(margin)
+        } else {
+            kill_timeout
+        };
+
+        let health_host = match sup.bind.as_str() {
+            "0.0.0.0" | "::" | "[::]" => "127.0.0.1".to_string(),
+            b if b.contains(':') && !b.starts_with('[') => format!("[{b}]"),
+            b => b.to_string(),
+        };
+
+        let site = site_plan(s, &ident, &ports, &health_host);
+        let routes = s
+            .routes
+            .iter()
+            .map(|r| {
+                let long = matches!(r.kind, RouteKind::Streaming | RouteKind::Websocket);
+                let default_read = if long { 3600 } else { 60 };
+                RoutePlan {
+                    path: r.path.clone(),
+                    kind: match r.kind {
+                        RouteKind::Proxy => "proxy",
+                        RouteKind::Streaming => "streaming",
+                        RouteKind::Websocket => "websocket",
+                        RouteKind::Static => "static",
+                    },
+                    connect_timeout: r.connect_timeout.map_or(5, secs),
+                    read_timeout: r.read_timeout.map_or(default_read, secs),
+                    send_timeout: r.send_timeout.map_or(60, secs),
+                    dir: r.dir.as_ref().map(|d| {
+                        if d.ends_with('/') {
+                            d.clone()
+                        } else {
+                            format!("{d}/")
+                        }
+                    }),
+                    cache_sec: r.cache.map_or(7 * 86_400, secs),
+                }
+            })
+            .collect();
+
+        let d = &s.deploy;
+        let app_files = s
+            .install
+            .app_files_dir
+            .clone()
+            .unwrap_or_else(|| s.app_dir.clone());
+        let deploy = DeployPlan {
+            repo: d.repo.clone(),
+            branch: d.branch.clone(),
+            install: d.install.clone(),
+            build: d.build.clone(),
+            prune: d.prune.clone(),
+            migrate: d.migrate.clone(),
+            build_dirs: d.build_dirs.clone(),
+            backup_dir: d
+                .backup_dir
+                .clone()
+                .unwrap_or_else(|| format!("/var/backups/{}", s.name)),
+            keep_backups: d.keep_backups,
+            health_retries: d.health_retries,
+            health_interval_sec: secs(d.health_interval).max(1),
+            ecosystem: format!("{}/ecosystem.config.js", app_files.trim_end_matches('/')),
+        };
+
+        let h = &s.hardening;
+        let mut address_families: Vec<String> =
+            vec!["AF_UNIX".into(), "AF_INET".into(), "AF_INET6".into()];
+        for f in &h.address_families {
+            if !address_families.contains(f) {
+                address_families.push(f.clone());
+            }
+        }
+        let hardening = HardeningPlan {
+            protect_home: if h.read_home { "read-only" } else { "yes" },
+            syscall_allow: h.allow_syscalls.clone(),
+            address_families,
+            capabilities: h.capabilities.clone(),
+            ip_allow: h.ip_allow.clone(),
+            memory_deny_write_execute: h.memory_deny_write_execute,
+            // A user namespace would hide the capabilities asked for.
+            private_users: h.capabilities.is_empty(),
+        };
+
+        Plan {
+            name: s.name.clone(),
+            ident,
+            description: s.description.clone(),
+            source: spec.file.clone(),
+            user: s.user.clone(),
+            group: s.group.clone().unwrap_or_else(|| s.user.clone()),
+            app_dir: s.app_dir.trim_end_matches('/').to_string(),
+            entry: s.entry.clone(),
+            node_path: s.node.path.clone(),
+            node_args: s.node.args.clone(),
+            env,
+            env_file: s.env_file.clone(),
+            pm2,
+            instances: sup.instances,
+            templated_unit,
+            unit_name: unit_file.trim_end_matches(".service").to_string(),
+            unit_file,
+            port: sup.port,
+            ports,
+            bind: sup.bind.clone(),
+            health_host,
+            memory_limit: sup.memory_limit.map(|m| m.to_string()),
+            listen_timeout_ms: sup.listen_timeout.millis(),
+            pm2_runtime: sup.pm2_runtime.clone(),
+            pm2_cli: sup.pm2_cli.clone(),
+            pm2_home,
+            pm2_kill_signal: s.shutdown.signals[0].name().to_string(),
+            drain: drain.to_string(),
+            kill_timeout_ms: kill_timeout.millis(),
+            timeout_stop_sec: secs(timeout_stop),
+            logs_dir,
+            logs_directory_unit,
+            state_directory_unit,
+            writable_paths,
+            health: HealthPlan {
+                path: s.health.path.clone(),
+                status: s.health.status,
+                timeout_sec: secs(s.health.timeout).max(1),
+            },
+            site,
+            routes,
+            deploy,
+            hardening,
+        }
+    }
+}
+
+fn site_plan(s: &Service, ident: &str, ports: &[u16], app_host: &str) -> SitePlan {
+    let site = &s.site;
+    let tls = &site.tls;
+    let version = crate::spec::parse_version(&site.nginx_version);
+    let http2_directive = version >= (1, 25, 1);
+    let listens = |port: u16, tls: bool| -> Vec<String> {
+        let suffix = match (tls, http2_directive) {
+            (true, true) => " ssl",
+            (true, false) => " ssl http2",
+            (false, _) => "",
+        };
+        match &site.listen.address {
+            Some(a) => vec![format!("{a}:{port}{suffix}")],
+            None if site.listen.ipv6 => {
+                vec![format!("{port}{suffix}"), format!("[::]:{port}{suffix}")]
+            }
+            None => vec![format!("{port}{suffix}")],
+        }
+    };
+
+    let mut headers: Vec<(String, String)> = Vec::new();
+    if tls.hsts.enabled {
+        let mut v = format!("max-age={}", tls.hsts.max_age.secs_ceil());
+        if tls.hsts.include_subdomains {
+            v.push_str("; includeSubDomains");
+        }
+        if tls.hsts.preload {
+            v.push_str("; preload");
+        }
+        headers.push(("Strict-Transport-Security".into(), v));
+    }
+    let h = &site.headers;
+    if h.nosniff {
+        headers.push(("X-Content-Type-Options".into(), "nosniff".into()));
+    }
+    headers.push((
+        "X-Frame-Options".into(),
+        match h.frame_options {
+            FrameOptions::Deny => "DENY",
+            FrameOptions::SameOrigin => "SAMEORIGIN",
+        }
+        .into(),
+    ));
+    if let Some(csp) = &h.content_security_policy {
+        headers.push(("Content-Security-Policy".into(), csp.clone()));
+    }
+    headers.push(("Referrer-Policy".into(), h.referrer_policy.as_str().into()));
+    if let Some(pp) = &h.permissions_policy {
+        headers.push(("Permissions-Policy".into(), pp.clone()));
+    }
+    for (k, v) in &h.extra {
+        headers.push((k.clone(), v.0.clone()));
+    }
+
+    let mut curves = vec!["X25519", "prime256v1", "secp384r1"];
+    if tls.post_quantum {
+        curves.insert(0, "X25519MLKEM768");
+    }
+    let logs = &s.logs;
+    SitePlan {
+        domains: site.domains.clone(),
+        http_listens: listens(site.listen.http, false),
+        https_listens: listens(site.listen.https, true),
+        https_port: site.listen.https,
+        http2_directive,
+        protocols: match tls.profile {
+            TlsProfile::Intermediate => "TLSv1.2 TLSv1.3".into(),
+            TlsProfile::Modern => "TLSv1.3".into(),
+        },
+        ciphers: match tls.profile {
+            TlsProfile::Intermediate => Some(INTERMEDIATE_CIPHERS.into()),
+            TlsProfile::Modern => None,
+        },
+        curves: curves.join(":"),
+        certificate: tls.certificate.clone(),
+        key: tls.key.clone(),
+        ocsp_stapling: tls.ocsp_stapling,
+        trusted_certificate: tls.trusted_certificate.clone(),
+        resolver: tls.resolver.clone(),
+        headers,
+        client_max_body_size: site.client_max_body_size.to_string(),
+        redirect_http: site.redirect_http,
+        acme_root: site.acme_root.clone(),
+        access_log: logs
+            .access_log
+            .clone()
+            .unwrap_or_else(|| format!("/var/log/nginx/{}.access.log", s.name)),
+        error_log: logs
+            .error_log
+            .clone()
+            .unwrap_or_else(|| format!("/var/log/nginx/{}.error.log", s.name)),
+        json_log: logs.access_format == AccessLogFormat::Json,
+        upstream: format!("svcgen_{ident}"),
+        upstream_servers: ports.iter().map(|p| format!("{app_host}:{p}")).collect(),
+        keepalive: 16,
+        connection_upgrade_var: format!("svcgen_{ident}_connection_upgrade"),
+        log_format: format!("svcgen_{ident}_json"),
+        ssl_cache: format!("svcgen_{ident}"),
+        has_websocket: s.routes.iter().any(|r| r.kind == RouteKind::Websocket),
+    }
+}

@@ -1,0 +1,107 @@
+//! Errors in a service description: each one points at a span of the YAML text.
+
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use thiserror::Error;
+
+use super::yaml::Pos;
+
+/// The YAML text an error points into, shared by all errors of one file.
+pub type Source = NamedSource<Arc<str>>;
+
+/// One problem at one place in the description.
+#[derive(Debug, Error, Diagnostic, Clone)]
+#[error("{message}")]
+pub struct SpecError {
+    pub message: String,
+    #[source_code]
+    pub src: Source,
+    #[label("{label}")]
+    pub span: SourceSpan,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+    /// 1-based line and column of `span`'s start (0 when the file has no position).
+    pub line: usize,
+    pub column: usize,
+    /// The JSON pointer of the value (`/routes/1/path`), empty for the whole file.
+    pub pointer: String,
+}
+
+/// Every problem found in one description, reported together.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{file}: {} in the service description", plural(self.errors.len()))]
+#[diagnostic(code(svcgen::spec))]
+pub struct SpecErrors {
+    pub file: String,
+    #[related]
+    pub errors: Vec<SpecError>,
+}
+
+fn plural(n: usize) -> String {
+    if n == 1 {
+        "1 error".into()
+    } else {
+        format!("{n} errors")
+    }
+}
+
+/// Builds errors that share one source text.
+#[derive(Clone)]
+pub struct ErrorSink {
+    pub file: String,
+    src: Source,
+    text_len: usize,
+    pub errors: Vec<SpecError>,
+}
+
+impl ErrorSink {
+    pub fn new(file: &str, text: &str) -> Self {
+        Self {
+            file: file.to_string(),
+            src: NamedSource::new(file, Arc::from(text)).with_language("yaml"),
+            text_len: text.len(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn push(
+        &mut self,
+        pos: Option<Pos>,
+        pointer: &str,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) {
+        let pos = pos.unwrap_or_default();
+        let offset = pos.offset.min(self.text_len);
+        let len = pos.len.min(self.text_len - offset);
+        self.errors.push(SpecError {
+            message: message.into(),
+            src: self.src.clone(),
+            span: SourceSpan::new(offset.into(), len),
+            label: label.into(),
+            help,
+            line: pos.line,
+            column: pos.column,
+            pointer: pointer.to_string(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn into_result(mut self) -> Result<(), SpecErrors> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            self.errors.sort_by_key(|e| (e.line, e.column));
+            Err(SpecErrors {
+                file: self.file,
+                errors: self.errors,
+            })
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! The service description: its model, how it is loaded and how it is checked.
+//!
+//! Loading is three passes, each reporting every problem it finds at its YAML span:
+//! the JSON Schema (generated from the model), typed deserialization, then semantic
+//! checks that need the whole description.
+
+pub mod diag;
+pub mod model;
+pub mod units;
+mod validate;
+pub use validate::parse_version;
+pub mod yaml;
+
+use std::sync::OnceLock;
+
+use jsonschema::error::ValidationErrorKind;
+use schemars::generate::SchemaSettings;
+use serde_json::Value;
+
+pub use diag::{SpecError, SpecErrors};
+pub use model::Service;
+use yaml::PositionIndex;
+
+/// A description that passed every check, with the positions of its values.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    pub service: Service,
+    /// The file name as given by the user (shown in errors and generated headers).
+    pub file: String,
+    pub positions: PositionIndex,
+}
+
+/// The JSON Schema of the description (draft-07, for editors' YAML language servers).
+pub fn schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let generator = SchemaSettings::draft07().into_generator();
+        let schema = generator.into_root_schema_for::<Service>();
+        serde_json::to_value(schema).expect("a generated schema serializes")
+    })
+}
+
+/// The schema as pretty JSON with a trailing newline, as checked in.
+pub fn schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(schema()).expect("schema serializes");
+    text.push('\n');
+    text
+}
+
+fn validator() -> &'static jsonschema::Validator {
+    static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
+    VALIDATOR.get_or_init(|| {
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .build(schema())
+            .expect("the generated schema compiles")
+    })
+}
+
+/// Loads and checks a description. `file` names it in errors.
+pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
+    let mut sink = diag::ErrorSink::new(file, text);
+    let (value, positions) = match yaml::parse(text) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            sink.push(
+                e.pos,
+                "",
+                format!("invalid YAML: {}", e.message),
+                "here",
+                Some("fix the YAML syntax; a description is one YAML mapping".into()),
+            );
+            return Err(sink.into_result().expect_err("an error was pushed"));
+        }
+    };
+    if !value.is_object() {
+        sink.push(
+            positions.get("").map(|p| p.value),
+            "",
+            "a service description must be a YAML mapping",
+            "not a mapping",
+            Some("start with `name: my-service` and the other top-level keys".into()),
+        );
+        return Err(sink.into_result().expect_err("an error was pushed"));
+    }
+
+    schema_errors(&value, &positions, &mut sink);
+    sink.clone().into_result()?;
+
+    let service: Service = match serde_json::from_value(value) {
+        Ok(s) => s,
+        Err(e) => {
+            // The schema is generated from the same types, so this is a gap between
+            // the two; still report it at the file rather than panic.
+            sink.push(None, "", format!("invalid description: {e}"), "here", None);
+            return Err(sink.into_result().expect_err("an error was pushed"));
+        }
+    };
+
+    validate::check(&service, &positions, &mut sink);
+    sink.into_result()?;
+    Ok(LoadedSpec {
+        service,
+        file: file.to_string(),
+        positions,
+    })
+}
+
+fn schema_errors(value: &Value, positions: &PositionIndex, sink: &mut diag::ErrorSink) {
+    for error in validator().iter_errors(value) {
+        let pointer = error.instance_path().to_string();
+        let place = positions.nearest(&pointer);
+        let field = pointer.rsplit('/').next().unwrap_or("");
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let known = known_keys(&error.schema_path().to_string());
+                for key in unexpected {
+                    let child = format!("{pointer}/{}", yaml::escape_pointer_segment(key));
+                    let key_pos = positions.get(&child).and_then(|p| p.key);
+                    let help = match suggest(key, &known) {
+                        Some(s) => {
+                            format!("did you mean `{s}`? allowed here: {}", known.join(", "))
+                        }
+                        None => format!("allowed here: {}", known.join(", ")),
+                    };
+                    sink.push(
+                        key_pos.or(Some(place.value)),
+                        &child,
+                        format!("unknown key `{key}`"),
+                        "not a known key",
+                        Some(help),
+                    );
+                }
+            }
+            ValidationErrorKind::Required { property } => {
+                let name = property.as_str().unwrap_or("?");
+                let at = place.key.unwrap_or(place.value);
+                let what = if pointer.is_empty() {
+                    "the description".to_string()
+                } else {
+                    format!("`{}`", pointer.trim_start_matches('/').replace('/', "."))
+                };
+                sink.push(
+                    Some(at),
+                    &pointer,
+                    format!("missing key `{name}` in {what}"),
+                    format!("`{name}` is required here"),
+                    describe_property(&error.schema_path().to_string(), name),
+                );
+            }
+            ValidationErrorKind::Pattern { pattern } => {
+                let got = error.instance().as_str().unwrap_or("").to_string();
+                sink.push(
+                    Some(place.value),
+                    &pointer,
+                    format!("invalid value {} for `{field}`", show(&got)),
+                    format!("expected {}", pattern_phrase(pattern)),
+                    Some(pattern_help(pattern)),
+                );
+            }
+            _ => {
+                let message = error.to_string();
+                sink.push(
+                    Some(place.value),
+                    &pointer,
+                    format!("invalid value for `{field}`: {message}"),
+                    "here",
+                    describe_at(&error.schema_path().to_string()),
+                );
+            }
+        }
+    }
+}
+
+/// Shows a value in a message, with control characters made visible.
+fn show(value: &str) -> String {
+    format!("{value:?}")
+}
+
+/// The schema object at a schema path (following `$ref`s into `definitions`).
+fn schema_at(schema_path: &str) -> Option<&'static Value> {
+    let root = schema();
+    let mut node = root;
+    for segment in schema_path.trim_start_matches('/').split('/') {
+        if segment.is_empty() {
+            continue;
+        }
+        if segment == "$ref" {
+            continue;
+        }
+        node = node.get(segment).or_else(|| {
+            let r = node.get("$ref")?.as_str()?;
+            root.pointer(r.trim_start_matches('#'))?.get(segment)
+        })?;
+    }
+    Some(node)
+}
+
+fn resolve(node: &'static Value) -> &'static Value {
+    match node.get("$ref").and_then(Value::as_str) {
+        Some(r) => schema().pointer(r.trim_start_matches('#')).unwrap_or(node),
+        None => node,
+    }
+}
+
+fn known_keys(schema_path: &str) -> Vec<String> {
+    let parent = schema_path
+        .strip_suffix("/additionalProperties")
+        .unwrap_or(schema_path);
+    schema_at(parent)
+        .map(resolve)
+        .and_then(|n| n.get("properties"))
+        .and_then(Value::as_object)
+        .map(|props| props.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn describe_property(schema_path: &str, name: &str) -> Option<String> {
+    let parent = schema_path.strip_suffix("/required").unwrap_or(schema_path);
+    let prop = resolve(
+        schema_at(parent)
+            .map(resolve)?
+            .get("properties")?
+            .get(name)?,
+    );
+    prop.get("description")
+        .and_then(Value::as_str)
+        .map(|d| format!("`{name}`: {d}"))
+}
+
+fn describe_at(schema_path: &str) -> Option<String> {
+    let mut path = schema_path;
+    while let Some(i) = path.rfind('/') {
+        path = &path[..i];
+        if let Some(d) = schema_at(path)
+            .map(resolve)
+            .and_then(|n| n.get("description"))
+            .and_then(Value::as_str)
+        {
+            return Some(d.to_string());
+        }
+    }
+    None
+}
+
+fn pattern_phrase(pattern: &str) -> &'static str {
+    use model::*;
+    match pattern {
+        p if p == NAME_PATTERN => "a lower-case name: a letter, then letters, digits or `-`",
+        p if p == ACCOUNT_PATTERN => "a user or group name such as `app` or `www-data`",
+        p if p == ABS_PATH_PATTERN => {
+            "an absolute path without spaces, quotes or shell metacharacters"
+        }
+        p if p == REL_PATH_PATTERN => "a relative path such as `dist/server.js`",
+        p if p == HOSTNAME_PATTERN => "a lower-case DNS name such as `api.example.com`",
+        p if p == HEADER_VALUE_PATTERN => "one line of text without `\"`, `\\` or `$`",
+        p if p == ONE_LINE_PATTERN => "a single line of text",
+        p if p == ENV_NAME_PATTERN => "an environment variable name such as `LOG_LEVEL`",
+        p if p == NODE_ARG_PATTERN => "a node flag such as `--enable-source-maps`",
+        p if p == ROUTE_PATH_PATTERN => "a URL path such as `/api/`",
+        p if p == GIT_REMOTE_PATTERN => "a git remote such as `git@github.com:org/app.git`",
+        p if p == GIT_BRANCH_PATTERN => "a branch name such as `main`",
+        p if p == VERSION_PATTERN => "a version such as `1.22.1`",
+        p if p == RESOLVER_PATTERN => "an address or host name",
+        p if p == HEADER_NAME_PATTERN => "an HTTP header name",
+        p if p == CAPABILITY_PATTERN => "a capability such as `CAP_NET_BIND_SERVICE`",
+        p if p == SYSCALL_PATTERN => "a system call or `@group`",
+        p if p == ADDRESS_FAMILY_PATTERN => "an address family such as `AF_NETLINK`",
+        p if p == IP_PREFIX_PATTERN => "an IP address or prefix",
+        p if p == units::DURATION_PATTERN => "a duration such as `10s`, `1h30m` or `2y`",
+        p if p == units::SIZE_PATTERN => "a size such as `750M`",
+        _ => "a different value",
+    }
+}
+
+fn pattern_help(pattern: &str) -> String {
+    let why = match pattern {
+        p if p == model::HEADER_VALUE_PATTERN => {
+            " (nginx would expand `$` as a variable, and quotes or control characters would break the header)"
+        }
+        p if p == model::ABS_PATH_PATTERN || p == model::REL_PATH_PATTERN => {
+            " (paths land unquoted in systemd, nginx and bash, so they may not carry spaces, quotes, `;`, `{`, `$` or newlines)"
+        }
+        p if p == model::HOSTNAME_PATTERN => " (names land in nginx `server_name`)",
+        p if p == model::ONE_LINE_PATTERN => " (a newline would start a new directive)",
+        _ => "",
+    };
+    format!("expected {}{why}", pattern_phrase(pattern))
+}
+
+/// The closest known key, for "did you mean".
+fn suggest<'a>(key: &str, known: &'a [String]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(key, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.as_str())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}

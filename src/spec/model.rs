@@ -1,0 +1,808 @@
+//! The service description: Rust types that the JSON Schema is generated from.
+//!
+//! Every string that lands in a generated file has a schema pattern that keeps out
+//! what its target language cannot carry safely (newlines, quotes, `$`, `;`, `{`…),
+//! so a hostile value is rejected at its YAML line before anything is rendered.
+//! Context-dependent rules (ports colliding, paths outside the app directory) live
+//! in `validate.rs`.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::units::{Duration, Size};
+
+/// A service name: names the unit, the PM2 app, the nginx upstream and files.
+pub const NAME_PATTERN: &str = r"^[a-z][a-z0-9-]{0,62}$";
+/// A POSIX user or group name, as `useradd` accepts it by default.
+pub const ACCOUNT_PATTERN: &str = r"^[a-z_][a-z0-9_-]{0,31}$";
+/// An absolute path with no white space, quotes or shell/nginx/INI metacharacters.
+pub const ABS_PATH_PATTERN: &str = r"^/[A-Za-z0-9._@+=,:~/-]*$";
+/// A path relative to the application directory.
+pub const REL_PATH_PATTERN: &str = r"^[A-Za-z0-9._@+-][A-Za-z0-9._@+/-]*$";
+/// A DNS name (lower case), optionally a leading wildcard label.
+pub const HOSTNAME_PATTERN: &str =
+    r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
+/// One line of printable text without `"`, `\` or `$` (nginx would interpolate `$`).
+pub const HEADER_VALUE_PATTERN: &str = r#"^[^\x00-\x1f\x7f"\\$]*$"#;
+/// One line of printable text (a description, a shell command).
+pub const ONE_LINE_PATTERN: &str = r"^[^\x00-\x1f\x7f]*$";
+/// An environment variable name.
+pub const ENV_NAME_PATTERN: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
+/// A command-line argument for node: no white space, quotes or shell metacharacters.
+pub const NODE_ARG_PATTERN: &str = r"^-[A-Za-z0-9._=:,/+@%-]*$";
+/// An nginx location prefix.
+pub const ROUTE_PATH_PATTERN: &str = r"^/[A-Za-z0-9._~/-]*$";
+/// A git remote: a URL or scp-like address or a local path, no shell metacharacters.
+pub const GIT_REMOTE_PATTERN: &str = r"^[A-Za-z0-9._@:/+~%=-]+$";
+/// A git branch name.
+pub const GIT_BRANCH_PATTERN: &str = r"^[A-Za-z0-9_][A-Za-z0-9._/-]*$";
+/// An nginx version `MAJOR.MINOR.PATCH`.
+pub const VERSION_PATTERN: &str = r"^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$";
+/// A resolver address for OCSP stapling: an IP address or a name, optional port.
+pub const RESOLVER_PATTERN: &str = r"^[A-Za-z0-9.:\[\]-]+$";
+/// An HTTP header name.
+pub const HEADER_NAME_PATTERN: &str = r"^[A-Za-z0-9-]+$";
+/// A Linux capability name.
+pub const CAPABILITY_PATTERN: &str = r"^CAP_[A-Z_]+$";
+/// A `SystemCallFilter=` entry: a syscall or `@group`.
+pub const SYSCALL_PATTERN: &str = r"^@?[a-z0-9_-]+$";
+/// An address family for `RestrictAddressFamilies=`.
+pub const ADDRESS_FAMILY_PATTERN: &str = r"^AF_[A-Z0-9]+$";
+/// An IP address or prefix for `IPAddressAllow=`, or one of systemd's names.
+pub const IP_PREFIX_PATTERN: &str =
+    r"^([0-9a-fA-F:.]+(/[0-9]{1,3})?|localhost|link-local|multicast|any)$";
+
+/// One Node.js web service: how it runs, how it is reached, how it is deployed.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "svcgen service description")]
+pub struct Service {
+    /// Lower-case name; names the systemd unit, the PM2 app, the nginx upstream and the log files.
+    #[schemars(pattern(NAME_PATTERN))]
+    pub name: String,
+    /// One line saying what the service is (the unit's `Description=`).
+    #[schemars(pattern(ONE_LINE_PATTERN), length(max = 200))]
+    pub description: String,
+    /// The non-root OS user the app runs as.
+    #[schemars(pattern(ACCOUNT_PATTERN))]
+    pub user: String,
+    /// The app's OS group; defaults to the user's name.
+    #[serde(default)]
+    #[schemars(pattern(ACCOUNT_PATTERN))]
+    pub group: Option<String>,
+    /// The application directory: a git checkout of the app, where the deploy script works.
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub app_dir: String,
+    /// The entry script, relative to `app_dir` (for example `dist/server.js`).
+    #[schemars(pattern(REL_PATH_PATTERN))]
+    pub entry: String,
+    /// The Node.js interpreter.
+    #[serde(default)]
+    pub node: NodeRuntime,
+    /// Plain (non-secret) environment variables. `PORT` and `HOST` are set by svcgen.
+    #[serde(default)]
+    #[schemars(extend("propertyNames" = {"pattern": ENV_NAME_PATTERN}))]
+    pub environment: BTreeMap<String, EnvValue>,
+    /// A file of `KEY=value` lines with the secrets (mode 0600, owned by root). It is
+    /// referenced, never inlined, so secrets stay out of the unit and the ecosystem file.
+    #[serde(default)]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub env_file: Option<String>,
+    /// Who starts, stops and restarts the app.
+    pub supervisor: Supervisor,
+    /// How the app shuts down; every supervisor timeout is derived from it.
+    #[serde(default)]
+    pub shutdown: Shutdown,
+    /// The app's health endpoint, polled by the deploy script.
+    #[serde(default)]
+    pub health: Health,
+    /// The public nginx site in front of the app.
+    pub site: Site,
+    /// What nginx does with each URL prefix. Defaults to one proxy route for `/`.
+    #[serde(default = "default_routes")]
+    #[schemars(length(min = 1))]
+    pub routes: Vec<Route>,
+    /// Where logs go.
+    #[serde(default)]
+    pub logs: Logs,
+    /// How a new release is fetched, built, migrated, reloaded and rolled back.
+    pub deploy: Deploy,
+    /// The systemd sandbox. Strict by default; each relaxation is an explicit key here.
+    #[serde(default)]
+    pub hardening: Hardening,
+    /// Where the rendered files are installed on the server.
+    #[serde(default)]
+    pub install: Install,
+}
+
+/// An environment value: text, a number or a boolean (written out as text).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EnvValue {
+    Text(#[schemars(pattern(ONE_LINE_PATTERN))] String),
+    Integer(i64),
+    Bool(bool),
+}
+
+impl EnvValue {
+    pub fn as_text(&self) -> String {
+        match self {
+            EnvValue::Text(s) => s.clone(),
+            EnvValue::Integer(i) => i.to_string(),
+            EnvValue::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// The Node.js interpreter and its flags.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodeRuntime {
+    /// Absolute path of the `node` binary.
+    #[serde(default = "default_node_path")]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub path: String,
+    /// Flags for node, such as `--enable-source-maps` or `--max-old-space-size=512`.
+    #[serde(default)]
+    #[schemars(inner(pattern(NODE_ARG_PATTERN)))]
+    pub args: Vec<String>,
+}
+
+impl Default for NodeRuntime {
+    fn default() -> Self {
+        Self {
+            path: default_node_path(),
+            args: Vec::new(),
+        }
+    }
+}
+
+/// Which program supervises the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SupervisorKind {
+    /// systemd runs `pm2-runtime` in the foreground; PM2 runs the app in cluster mode on one port.
+    Pm2,
+    /// systemd runs node directly; several instances are one templated unit per port.
+    Systemd,
+}
+
+/// Supervision: instances, ports, memory.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Supervisor {
+    /// `pm2` or `systemd`.
+    pub kind: SupervisorKind,
+    /// How many app processes. Under `pm2` they share `port` (cluster mode); under
+    /// `systemd` instance N listens on `port + N`.
+    #[serde(default = "one")]
+    #[schemars(range(min = 1, max = 64))]
+    pub instances: u16,
+    /// The (first) loopback port the app listens on.
+    #[serde(default = "default_port")]
+    #[schemars(range(min = 1024, max = 65535))]
+    pub port: u16,
+    /// The address the app binds to (exported as `HOST`).
+    #[serde(default = "default_bind")]
+    #[schemars(pattern(RESOLVER_PATTERN))]
+    pub bind: String,
+    /// Per-process memory limit: PM2 `max_memory_restart`, or systemd `MemoryMax=` per instance.
+    #[serde(default)]
+    pub memory_limit: Option<Size>,
+    /// How long PM2 waits for a new worker to listen before it counts as online.
+    #[serde(default = "default_listen_timeout")]
+    pub listen_timeout: Duration,
+    /// Under `pm2`: the `pm2-runtime` binary that the unit runs.
+    #[serde(default = "default_pm2_runtime")]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub pm2_runtime: String,
+    /// Under `pm2`: the `pm2` CLI the deploy script reloads with.
+    #[serde(default = "default_pm2_cli")]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub pm2_cli: String,
+    /// Under `pm2`: PM2's state directory (`PM2_HOME`: sockets, pid files). Defaults to
+    /// `/var/lib/NAME/pm2`, a systemd `StateDirectory=` the sandbox keeps writable.
+    #[serde(default)]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub pm2_home: Option<String>,
+}
+
+/// A signal the app handles to shut down gracefully.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum Signal {
+    #[serde(rename = "SIGTERM")]
+    Term,
+    #[serde(rename = "SIGINT")]
+    Int,
+}
+
+impl Signal {
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Term => "SIGTERM",
+            Signal::Int => "SIGINT",
+        }
+    }
+}
+
+/// Graceful shutdown. The app drains in-flight requests for at most `drain`; PM2's
+/// `kill_timeout` is `drain + margin` and systemd's `TimeoutStopSec` is one margin more,
+/// so no supervisor kills the app mid-drain.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Shutdown {
+    /// The longest the app takes to drain after its stop signal.
+    #[serde(default = "default_drain")]
+    pub drain: Duration,
+    /// Slack added at each supervisor layer above the drain.
+    #[serde(default = "default_margin")]
+    pub margin: Duration,
+    /// The stop signals the app handles. PM2 is told to send the first one.
+    #[serde(default = "default_signals")]
+    #[schemars(length(min = 1))]
+    pub signals: Vec<Signal>,
+}
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Self {
+            drain: default_drain(),
+            margin: default_margin(),
+            signals: default_signals(),
+        }
+    }
+}
+
+/// The app's health endpoint.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Health {
+    /// Path on the app's port, such as `/health`.
+    #[serde(default = "default_health_path")]
+    #[schemars(pattern(ROUTE_PATH_PATTERN))]
+    pub path: String,
+    /// The HTTP status a healthy app answers with.
+    #[serde(default = "default_status")]
+    #[schemars(range(min = 200, max = 399))]
+    pub status: u16,
+    /// How long one health request may take.
+    #[serde(default = "default_health_timeout")]
+    pub timeout: Duration,
+}
+
+impl Default for Health {
+    fn default() -> Self {
+        Self {
+            path: default_health_path(),
+            status: default_status(),
+            timeout: default_health_timeout(),
+        }
+    }
+}
+
+/// The public nginx site.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// The names nginx answers to (`server_name`); the first is the canonical one.
+    #[schemars(length(min = 1), inner(pattern(HOSTNAME_PATTERN)))]
+    pub domains: Vec<String>,
+    /// The nginx version the site targets: `http2 on;` from 1.25.1, `listen … http2` below.
+    #[serde(default = "default_nginx_version")]
+    #[schemars(pattern(VERSION_PATTERN))]
+    pub nginx_version: String,
+    /// Listening ports and address.
+    #[serde(default)]
+    pub listen: Listen,
+    /// TLS termination.
+    pub tls: Tls,
+    /// Security headers, sent with `always` from every location.
+    #[serde(default)]
+    pub headers: SecurityHeaders,
+    /// Largest request body nginx accepts (`client_max_body_size`).
+    #[serde(default = "default_body_size")]
+    pub client_max_body_size: Size,
+    /// Redirect plain HTTP to HTTPS (an ACME challenge location stays on HTTP).
+    #[serde(default = "yes")]
+    pub redirect_http: bool,
+    /// The directory served at `/.well-known/acme-challenge/` on port 80.
+    #[serde(default = "default_acme_root")]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub acme_root: String,
+}
+
+/// Where nginx listens.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Listen {
+    /// The plain-HTTP port.
+    #[serde(default = "default_http_port")]
+    #[schemars(range(min = 1, max = 65535))]
+    pub http: u16,
+    /// The HTTPS port.
+    #[serde(default = "default_https_port")]
+    #[schemars(range(min = 1, max = 65535))]
+    pub https: u16,
+    /// Bind to one IPv4 address instead of all (for example `127.0.0.1`).
+    #[serde(default)]
+    #[schemars(pattern(r"^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$"))]
+    pub address: Option<String>,
+    /// Also listen on IPv6 (`[::]`). Ignored when `address` is set.
+    #[serde(default = "yes")]
+    pub ipv6: bool,
+}
+
+impl Default for Listen {
+    fn default() -> Self {
+        Self {
+            http: default_http_port(),
+            https: default_https_port(),
+            address: None,
+            ipv6: true,
+        }
+    }
+}
+
+/// The Mozilla server-side TLS 6.0 configuration to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsProfile {
+    /// TLS 1.2 and 1.3, six ECDHE AEAD ciphers: general-purpose servers.
+    #[default]
+    Intermediate,
+    /// TLS 1.3 only: modern clients.
+    Modern,
+}
+
+/// TLS termination in nginx.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tls {
+    /// `intermediate` (default) or `modern`.
+    #[serde(default)]
+    pub profile: TlsProfile,
+    /// The certificate chain (PEM).
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub certificate: String,
+    /// The private key (PEM).
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub key: String,
+    /// Strict-Transport-Security.
+    #[serde(default)]
+    pub hsts: Hsts,
+    /// OCSP stapling. Off by default: Let's Encrypt ended OCSP in 2025.
+    #[serde(default)]
+    pub ocsp_stapling: bool,
+    /// The CA chain used to verify stapled OCSP responses (needed with `ocsp_stapling`).
+    #[serde(default)]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub trusted_certificate: Option<String>,
+    /// DNS resolvers nginx uses to reach the OCSP responder (needed with `ocsp_stapling`).
+    #[serde(default)]
+    #[schemars(inner(pattern(RESOLVER_PATTERN)))]
+    pub resolver: Vec<String>,
+    /// Add the post-quantum hybrid group `X25519MLKEM768` (needs nginx built with OpenSSL ≥ 3.5).
+    #[serde(default)]
+    pub post_quantum: bool,
+}
+
+/// Strict-Transport-Security.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Hsts {
+    /// Send the header at all.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// `max-age`; Mozilla recommends two years.
+    #[serde(default = "default_hsts_age")]
+    pub max_age: Duration,
+    /// `includeSubDomains`.
+    #[serde(default = "yes")]
+    pub include_subdomains: bool,
+    /// `preload` (only once you have submitted the domain to the preload list).
+    #[serde(default)]
+    pub preload: bool,
+}
+
+impl Default for Hsts {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            max_age: default_hsts_age(),
+            include_subdomains: true,
+            preload: false,
+        }
+    }
+}
+
+/// `X-Frame-Options` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+pub enum FrameOptions {
+    #[serde(rename = "DENY")]
+    Deny,
+    #[serde(rename = "SAMEORIGIN")]
+    SameOrigin,
+}
+
+/// `Referrer-Policy` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReferrerPolicy {
+    NoReferrer,
+    NoReferrerWhenDowngrade,
+    Origin,
+    OriginWhenCrossOrigin,
+    SameOrigin,
+    StrictOrigin,
+    StrictOriginWhenCrossOrigin,
+    UnsafeUrl,
+}
+
+impl ReferrerPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferrerPolicy::NoReferrer => "no-referrer",
+            ReferrerPolicy::NoReferrerWhenDowngrade => "no-referrer-when-downgrade",
+            ReferrerPolicy::Origin => "origin",
+            ReferrerPolicy::OriginWhenCrossOrigin => "origin-when-cross-origin",
+            ReferrerPolicy::SameOrigin => "same-origin",
+            ReferrerPolicy::StrictOrigin => "strict-origin",
+            ReferrerPolicy::StrictOriginWhenCrossOrigin => "strict-origin-when-cross-origin",
+            ReferrerPolicy::UnsafeUrl => "unsafe-url",
+        }
+    }
+}
+
+/// Security headers. Each is sent with `always` from the server and repeated in every
+/// location, so nginx's replace-not-merge inheritance never drops one.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityHeaders {
+    /// `Content-Security-Policy`; `null` leaves it out (the app sets its own).
+    #[serde(default = "default_csp")]
+    #[schemars(pattern(HEADER_VALUE_PATTERN))]
+    pub content_security_policy: Option<String>,
+    /// `X-Frame-Options`: `DENY` or `SAMEORIGIN`.
+    #[serde(default = "default_frame_options")]
+    pub frame_options: FrameOptions,
+    /// `X-Content-Type-Options: nosniff`.
+    #[serde(default = "yes")]
+    pub nosniff: bool,
+    /// `Referrer-Policy`.
+    #[serde(default = "default_referrer_policy")]
+    pub referrer_policy: ReferrerPolicy,
+    /// `Permissions-Policy`; `null` leaves it out.
+    #[serde(default = "default_permissions_policy")]
+    #[schemars(pattern(HEADER_VALUE_PATTERN))]
+    pub permissions_policy: Option<String>,
+    /// More headers, sent the same way.
+    #[serde(default)]
+    #[schemars(extend("propertyNames" = {"pattern": HEADER_NAME_PATTERN}))]
+    pub extra: BTreeMap<String, HeaderValue>,
+}
+
+/// A header value: one line without `"`, `\` or `$`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct HeaderValue(#[schemars(pattern(HEADER_VALUE_PATTERN))] pub String);
+
+impl Default for SecurityHeaders {
+    fn default() -> Self {
+        Self {
+            content_security_policy: default_csp(),
+            frame_options: default_frame_options(),
+            nosniff: true,
+            referrer_policy: default_referrer_policy(),
+            permissions_policy: default_permissions_policy(),
+            extra: BTreeMap::new(),
+        }
+    }
+}
+
+/// What nginx does with a URL prefix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RouteKind {
+    /// Proxied to the app, buffered.
+    Proxy,
+    /// Proxied unbuffered with a long read timeout: Server-Sent Events, long responses.
+    Streaming,
+    /// Proxied with the WebSocket upgrade headers.
+    Websocket,
+    /// Files served by nginx from `dir`, with a cache lifetime and no access log.
+    Static,
+}
+
+/// One nginx location.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// The URL prefix (an nginx prefix location). Static routes end with `/`.
+    #[schemars(pattern(ROUTE_PATH_PATTERN))]
+    pub path: String,
+    /// `proxy`, `streaming`, `websocket` or `static`.
+    pub kind: RouteKind,
+    /// Proxy routes: time to connect to the app (default 5s).
+    #[serde(default)]
+    pub connect_timeout: Option<Duration>,
+    /// Proxy routes: longest silence while reading the response (default 60s; 1h for
+    /// streaming and websocket routes).
+    #[serde(default)]
+    pub read_timeout: Option<Duration>,
+    /// Proxy routes: longest silence while sending the request (default 60s).
+    #[serde(default)]
+    pub send_timeout: Option<Duration>,
+    /// Static routes: the directory served (inside `app_dir` unless `hardening` allows otherwise).
+    #[serde(default)]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub dir: Option<String>,
+    /// Static routes: how long browsers may cache the files (default 7d).
+    #[serde(default)]
+    pub cache: Option<Duration>,
+}
+
+/// Access-log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum AccessLogFormat {
+    /// nginx's `combined` format.
+    #[default]
+    Combined,
+    /// One JSON object a line, for log aggregators.
+    Json,
+}
+
+/// Where logs go. Under `systemd` the app's stdout/stderr go to journald; under `pm2`
+/// PM2 writes them, timestamped, to `dir`.
+#[derive(Debug, Clone, Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Logs {
+    /// The app's log directory, writable by the app (default `/var/log/NAME`, a systemd
+    /// `LogsDirectory=`).
+    #[serde(default)]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub dir: Option<String>,
+    /// nginx's access log for this site (default `/var/log/nginx/NAME.access.log`).
+    #[serde(default)]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub access_log: Option<String>,
+    /// nginx's error log for this site (default `/var/log/nginx/NAME.error.log`).
+    #[serde(default)]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub error_log: Option<String>,
+    /// `combined` or `json`.
+    #[serde(default)]
+    pub access_format: AccessLogFormat,
+}
+
+/// The deploy script's steps.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deploy {
+    /// The git remote the app is fetched from.
+    #[schemars(pattern(GIT_REMOTE_PATTERN))]
+    pub repo: String,
+    /// The branch deployed (fast-forward only).
+    #[serde(default = "default_branch")]
+    #[schemars(pattern(GIT_BRANCH_PATTERN))]
+    pub branch: String,
+    /// Installs dependencies, devDependencies included (the build needs them).
+    #[serde(default = "default_install")]
+    #[schemars(pattern(ONE_LINE_PATTERN))]
+    pub install: String,
+    /// Builds the app; `null` when there is nothing to build.
+    #[serde(default = "default_build")]
+    #[schemars(pattern(ONE_LINE_PATTERN))]
+    pub build: Option<String>,
+    /// Drops devDependencies after the build; `null` keeps them.
+    #[serde(default = "default_prune")]
+    #[schemars(pattern(ONE_LINE_PATTERN))]
+    pub prune: Option<String>,
+    /// Runs database migrations before the reload. A rollback does not undo them.
+    #[serde(default)]
+    #[schemars(pattern(ONE_LINE_PATTERN))]
+    pub migrate: Option<String>,
+    /// Build output backed up with `node_modules` and restored on rollback, relative to `app_dir`.
+    #[serde(default = "default_build_dirs")]
+    #[schemars(inner(pattern(REL_PATH_PATTERN)))]
+    pub build_dirs: Vec<String>,
+    /// Where backups of the previous release go (default `/var/backups/NAME`).
+    #[serde(default)]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub backup_dir: Option<String>,
+    /// How many backups to keep.
+    #[serde(default = "default_keep_backups")]
+    #[schemars(range(min = 1, max = 100))]
+    pub keep_backups: u8,
+    /// Health checks after the reload before the release counts as failed.
+    #[serde(default = "default_health_retries")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub health_retries: u16,
+    /// Pause between health checks.
+    #[serde(default = "default_health_interval")]
+    pub health_interval: Duration,
+}
+
+/// How strictly systemd sandboxes the app. Everything is on by default; each key here
+/// is a documented relaxation, visible in the description.
+#[derive(Debug, Clone, Deserialize, JsonSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Hardening {
+    /// Extra directories the app may write (`ReadWritePaths=`); the log directory and
+    /// PM2's state directory are added automatically.
+    #[serde(default)]
+    #[schemars(inner(pattern(ABS_PATH_PATTERN)))]
+    pub writable_paths: Vec<String>,
+    /// Let the app read home directories (`ProtectHome=read-only` instead of `yes`).
+    #[serde(default)]
+    pub read_home: bool,
+    /// More system calls or `@groups` to allow beyond `@system-service`.
+    #[serde(default)]
+    #[schemars(inner(pattern(SYSCALL_PATTERN)))]
+    pub allow_syscalls: Vec<String>,
+    /// More socket families beyond AF_UNIX, AF_INET and AF_INET6 (for example `AF_NETLINK`,
+    /// which `os.networkInterfaces()` needs).
+    #[serde(default)]
+    #[schemars(inner(pattern(ADDRESS_FAMILY_PATTERN)))]
+    pub address_families: Vec<String>,
+    /// Capabilities to grant (for example `CAP_NET_BIND_SERVICE` to bind below 1024).
+    #[serde(default)]
+    #[schemars(inner(pattern(CAPABILITY_PATTERN)))]
+    pub capabilities: Vec<String>,
+    /// When set, the app may only talk to these addresses (`IPAddressDeny=any` plus
+    /// `IPAddressAllow=`). Leave empty for an app that calls outside services.
+    #[serde(default)]
+    #[schemars(inner(pattern(IP_PREFIX_PATTERN)))]
+    pub ip_allow: Vec<String>,
+    /// `MemoryDenyWriteExecute=yes`. V8's JIT needs writable+executable memory, so this
+    /// is only allowed when `node.args` has `--jitless`.
+    #[serde(default)]
+    pub memory_deny_write_execute: bool,
+    /// Let the app run as root. Refused unless set; never needed behind nginx.
+    #[serde(default)]
+    pub allow_root: bool,
+}
+
+/// Where the rendered files are installed on the server.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Install {
+    /// Directory of the systemd unit.
+    #[serde(default = "default_unit_dir")]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub unit_dir: String,
+    /// Directory of the nginx site (`sites-available` or `conf.d`).
+    #[serde(default = "default_nginx_dir")]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub nginx_dir: String,
+    /// Directory of `ecosystem.config.js` and `deploy.sh` (default: `app_dir`).
+    #[serde(default)]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub app_files_dir: Option<String>,
+}
+
+impl Default for Install {
+    fn default() -> Self {
+        Self {
+            unit_dir: default_unit_dir(),
+            nginx_dir: default_nginx_dir(),
+            app_files_dir: None,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+fn one() -> u16 {
+    1
+}
+fn default_node_path() -> String {
+    "/usr/bin/node".into()
+}
+fn default_port() -> u16 {
+    3000
+}
+fn default_bind() -> String {
+    "127.0.0.1".into()
+}
+fn default_listen_timeout() -> Duration {
+    Duration::from_secs(8)
+}
+fn default_pm2_runtime() -> String {
+    "/usr/bin/pm2-runtime".into()
+}
+fn default_pm2_cli() -> String {
+    "/usr/bin/pm2".into()
+}
+fn default_drain() -> Duration {
+    Duration::from_secs(10)
+}
+fn default_margin() -> Duration {
+    Duration::from_secs(5)
+}
+fn default_signals() -> Vec<Signal> {
+    vec![Signal::Term, Signal::Int]
+}
+fn default_health_path() -> String {
+    "/health".into()
+}
+fn default_status() -> u16 {
+    200
+}
+fn default_health_timeout() -> Duration {
+    Duration::from_secs(3)
+}
+fn default_nginx_version() -> String {
+    "1.22.1".into()
+}
+fn default_body_size() -> Size {
+    Size::from_bytes(1 << 20)
+}
+fn default_acme_root() -> String {
+    "/var/www/_letsencrypt".into()
+}
+fn default_http_port() -> u16 {
+    80
+}
+fn default_https_port() -> u16 {
+    443
+}
+fn default_hsts_age() -> Duration {
+    Duration::from_secs(63_072_000)
+}
+fn default_csp() -> Option<String> {
+    Some("default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'".into())
+}
+fn default_frame_options() -> FrameOptions {
+    FrameOptions::Deny
+}
+fn default_referrer_policy() -> ReferrerPolicy {
+    ReferrerPolicy::StrictOriginWhenCrossOrigin
+}
+fn default_permissions_policy() -> Option<String> {
+    Some("camera=(), microphone=(), geolocation=()".into())
+}
+fn default_routes() -> Vec<Route> {
+    vec![Route {
+        path: "/".into(),
+        kind: RouteKind::Proxy,
+        connect_timeout: None,
+        read_timeout: None,
+        send_timeout: None,
+        dir: None,
+        cache: None,
+    }]
+}
+fn default_branch() -> String {
+    "main".into()
+}
+fn default_install() -> String {
+    "npm ci --include=dev".into()
+}
+fn default_build() -> Option<String> {
+    Some("npm run build".into())
+}
+fn default_prune() -> Option<String> {
+    Some("npm prune --omit=dev".into())
+}
+fn default_build_dirs() -> Vec<String> {
+    vec!["dist".into()]
+}
+fn default_keep_backups() -> u8 {
+    5
+}
+fn default_health_retries() -> u16 {
+    15
+}
+fn default_health_interval() -> Duration {
+    Duration::from_secs(2)
+}
+fn default_unit_dir() -> String {
+    "/etc/systemd/system".into()
+}
+fn default_nginx_dir() -> String {
+    "/etc/nginx/sites-available".into()
+}

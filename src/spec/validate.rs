@@ -1,0 +1,438 @@
+//! Semantic checks: rules that need more than one value of the description.
+
+use std::collections::HashMap;
+
+use super::diag::ErrorSink;
+use super::model::{RouteKind, Service, SupervisorKind, TlsProfile};
+use super::yaml::PositionIndex;
+
+struct Checker<'a> {
+    positions: &'a PositionIndex,
+    sink: &'a mut ErrorSink,
+}
+
+impl Checker<'_> {
+    fn err(&mut self, pointer: &str, message: String, label: &str, help: &str) {
+        let place = self.positions.nearest(pointer);
+        // A value that was not written (a default) is reported at its parent's key.
+        let pos = match self.positions.get(pointer) {
+            Some(p) => p.value,
+            None => place.key.unwrap_or(place.value),
+        };
+        self.sink
+            .push(Some(pos), pointer, message, label, Some(help.to_string()));
+    }
+}
+
+/// True when a path has a `..` or `.` segment (a way out of the directory it names).
+fn has_dot_segment(path: &str) -> bool {
+    path.split('/').any(|s| s == ".." || s == ".")
+}
+
+/// True when `path` is `dir` or lies below it.
+fn is_within(path: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    path == dir || path.starts_with(&format!("{dir}/"))
+}
+
+/// Parses `1.22.1` into a comparable triple.
+pub fn parse_version(v: &str) -> (u32, u32, u32) {
+    let mut it = v.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    (
+        it.next().unwrap_or(0),
+        it.next().unwrap_or(0),
+        it.next().unwrap_or(0),
+    )
+}
+
+pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
+    let mut c = Checker { positions, sink };
+
+    if s.user == "root" && !s.hardening.allow_root {
+        c.err(
+            "/user",
+            "the app must not run as root".into(),
+            "root",
+            "create a dedicated user (`useradd --system --home-dir /nonexistent app`) and name it here; \
+             `hardening.allow_root: true` overrides this, but nginx in front makes root unnecessary",
+        );
+    }
+
+    // Paths: no `.`/`..` segments anywhere a path is written.
+    let mut paths: Vec<(String, &str)> = vec![
+        ("/app_dir".into(), s.app_dir.as_str()),
+        ("/entry".into(), s.entry.as_str()),
+        ("/node/path".into(), s.node.path.as_str()),
+        (
+            "/site/tls/certificate".into(),
+            s.site.tls.certificate.as_str(),
+        ),
+        ("/site/tls/key".into(), s.site.tls.key.as_str()),
+        ("/site/acme_root".into(), s.site.acme_root.as_str()),
+    ];
+    for (key, value) in [
+        ("/env_file", &s.env_file),
+        ("/logs/dir", &s.logs.dir),
+        ("/logs/access_log", &s.logs.access_log),
+        ("/logs/error_log", &s.logs.error_log),
+        ("/deploy/backup_dir", &s.deploy.backup_dir),
+        ("/supervisor/pm2_home", &s.supervisor.pm2_home),
+        (
+            "/site/tls/trusted_certificate",
+            &s.site.tls.trusted_certificate,
+        ),
+    ] {
+        if let Some(v) = value {
+            paths.push((key.into(), v.as_str()));
+        }
+    }
+    for (i, r) in s.routes.iter().enumerate() {
+        if let Some(d) = &r.dir {
+            paths.push((format!("/routes/{i}/dir"), d.as_str()));
+        }
+    }
+    for (i, p) in s.hardening.writable_paths.iter().enumerate() {
+        paths.push((format!("/hardening/writable_paths/{i}"), p.as_str()));
+    }
+    for (i, p) in s.deploy.build_dirs.iter().enumerate() {
+        paths.push((format!("/deploy/build_dirs/{i}"), p.as_str()));
+    }
+    for (pointer, path) in &paths {
+        if has_dot_segment(path) {
+            c.err(
+                pointer,
+                format!("path `{path}` has a `.` or `..` segment"),
+                "not a plain path",
+                "write the path without `.` and `..` segments, so it means the same to every tool",
+            );
+        }
+    }
+    if s.app_dir.trim_end_matches('/').is_empty() {
+        c.err(
+            "/app_dir",
+            "the application directory cannot be `/`".into(),
+            "the root directory",
+            "use a directory of its own such as `/srv/my-service`",
+        );
+    }
+
+    // Reserved environment variables.
+    for key in s.environment.keys() {
+        if matches!(
+            key.as_str(),
+            "PORT" | "HOST" | "PM2_HOME" | "NODE_APP_INSTANCE"
+        ) {
+            c.err(
+                &format!("/environment/{key}"),
+                format!("`{key}` is set by svcgen"),
+                "reserved",
+                "svcgen sets PORT and HOST from `supervisor.port` and `supervisor.bind`, and PM2_HOME from `supervisor.pm2_home`; remove it here",
+            );
+        }
+    }
+
+    // Supervisor.
+    let sup = &s.supervisor;
+    let last_port = u32::from(sup.port) + u32::from(sup.instances) - 1;
+    if sup.kind == SupervisorKind::Systemd && last_port > 65535 {
+        c.err(
+            "/supervisor/instances",
+            format!(
+                "{} instances from port {} run past port 65535",
+                sup.instances, sup.port
+            ),
+            "too many for this port",
+            "lower `supervisor.port` or `supervisor.instances`",
+        );
+    }
+    if sup.kind == SupervisorKind::Systemd {
+        for key in ["pm2_home", "pm2_runtime", "pm2_cli", "listen_timeout"] {
+            let pointer = format!("/supervisor/{key}");
+            if positions.get(&pointer).is_some() {
+                c.err(
+                    &pointer,
+                    format!("`{key}` only applies under `kind: pm2`"),
+                    "unused under systemd",
+                    "remove it, or set `supervisor.kind: pm2`",
+                );
+            }
+        }
+    }
+    let app_ports: Vec<u16> = match sup.kind {
+        SupervisorKind::Pm2 => vec![sup.port],
+        SupervisorKind::Systemd => (u32::from(sup.port)..=last_port.min(65535))
+            .map(|p| p as u16)
+            .collect(),
+    };
+    let listen = &s.site.listen;
+    if listen.http == listen.https {
+        c.err(
+            "/site/listen/https",
+            format!(
+                "nginx cannot serve HTTP and HTTPS on the same port {}",
+                listen.https
+            ),
+            "same as `listen.http`",
+            "give `site.listen.http` and `site.listen.https` different ports",
+        );
+    }
+    for (key, port) in [("http", listen.http), ("https", listen.https)] {
+        if app_ports.contains(&port) {
+            c.err(
+                &format!("/site/listen/{key}"),
+                format!("nginx's {key} port {port} is also an app port"),
+                "port collision",
+                "the app listens on `supervisor.port` (and the ports after it for systemd instances); move one of them",
+            );
+        }
+    }
+
+    // Shutdown.
+    if s.shutdown.drain.millis() == 0 {
+        c.err(
+            "/shutdown/drain",
+            "the drain time must be longer than zero".into(),
+            "zero",
+            "say how long the app takes to finish in-flight requests, such as `10s`",
+        );
+    }
+    if s.shutdown.margin.millis() < 1000 {
+        c.err(
+            "/shutdown/margin",
+            "the shutdown margin must be at least 1s".into(),
+            "too small",
+            "each supervisor layer waits drain + margin; a margin under a second is lost to scheduling",
+        );
+    }
+
+    // Domains.
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, d) in s.site.domains.iter().enumerate() {
+        if let Some(first) = seen.insert(d.as_str(), i) {
+            c.err(
+                &format!("/site/domains/{i}"),
+                format!("domain `{d}` is listed twice (also at index {first})"),
+                "duplicate",
+                "list each domain once",
+            );
+        }
+    }
+
+    // TLS against the nginx version.
+    let version = parse_version(&s.site.nginx_version);
+    if version < (1, 13, 0) {
+        let pointer = "/site/nginx_version";
+        c.err(
+            pointer,
+            format!(
+                "nginx {} cannot serve the Mozilla {} profile",
+                s.site.nginx_version,
+                match s.site.tls.profile {
+                    TlsProfile::Intermediate => "intermediate",
+                    TlsProfile::Modern => "modern",
+                }
+            ),
+            "too old",
+            "TLS 1.3 (in both Mozilla 6.0 profiles) needs nginx 1.13.0 or later; upgrade nginx",
+        );
+    }
+    let tls = &s.site.tls;
+    if tls.ocsp_stapling {
+        if tls.resolver.is_empty() {
+            c.err(
+                "/site/tls/ocsp_stapling",
+                "OCSP stapling needs a resolver".into(),
+                "no `resolver`",
+                "add `site.tls.resolver: [127.0.0.53]` (or your DNS servers), or turn stapling off",
+            );
+        }
+        if tls.trusted_certificate.is_none() {
+            c.err(
+                "/site/tls/ocsp_stapling",
+                "OCSP stapling needs `trusted_certificate`".into(),
+                "no CA chain",
+                "point `site.tls.trusted_certificate` at the issuer chain (chain.pem)",
+            );
+        }
+        if tls.certificate.contains("/letsencrypt/") {
+            c.err(
+                "/site/tls/ocsp_stapling",
+                "Let's Encrypt certificates have no OCSP responder since 2025".into(),
+                "stapling does nothing here",
+                "set `ocsp_stapling: false` for Let's Encrypt certificates",
+            );
+        }
+    } else {
+        if !tls.resolver.is_empty() {
+            c.err(
+                "/site/tls/resolver",
+                "`resolver` is only used with `ocsp_stapling: true`".into(),
+                "unused",
+                "remove it, or turn on `ocsp_stapling`",
+            );
+        }
+    }
+    let hsts = &tls.hsts;
+    if hsts.enabled
+        && hsts.preload
+        && (!hsts.include_subdomains || hsts.max_age.secs_ceil() < 31_536_000)
+    {
+        c.err(
+            "/site/tls/hsts/preload",
+            "HSTS preload needs `include_subdomains: true` and a `max_age` of at least 1y".into(),
+            "preload list would reject this",
+            "set `include_subdomains: true` and `max_age: 2y`, or drop `preload`",
+        );
+    }
+    if hsts.enabled && hsts.max_age.secs_ceil() < 86_400 {
+        c.err(
+            "/site/tls/hsts/max_age",
+            format!(
+                "an HSTS max-age of {} protects almost nothing",
+                hsts.max_age
+            ),
+            "too short",
+            "Mozilla recommends `2y` (63072000 seconds)",
+        );
+    }
+
+    // Routes.
+    let mut route_paths: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in s.routes.iter().enumerate() {
+        let at = |k: &str| format!("/routes/{i}/{k}");
+        if let Some(first) = route_paths.insert(r.path.as_str(), i) {
+            c.err(
+                &at("path"),
+                format!(
+                    "route `{}` is declared twice (first at routes[{first}])",
+                    r.path
+                ),
+                "duplicate location",
+                "nginx refuses duplicate locations; merge the two routes",
+            );
+        }
+        if r.path == "/.well-known/acme-challenge/" {
+            c.err(
+                &at("path"),
+                "`/.well-known/acme-challenge/` is served by svcgen for certificate renewal".into(),
+                "reserved",
+                "use `site.acme_root` to choose its directory",
+            );
+        }
+        if has_dot_segment(&r.path) || r.path.contains("//") {
+            c.err(
+                &at("path"),
+                format!("route `{}` has an empty, `.` or `..` segment", r.path),
+                "not a plain prefix",
+                "write the prefix the way browsers send it, such as `/assets/`",
+            );
+        }
+        match r.kind {
+            RouteKind::Static => {
+                if !r.path.ends_with('/') {
+                    c.err(
+                        &at("path"),
+                        format!("static route `{}` must end with `/`", r.path),
+                        "no trailing slash",
+                        "with `alias`, a prefix without a trailing slash lets `/assets../` escape the directory; write `/assets/`",
+                    );
+                }
+                match &r.dir {
+                    None => c.err(
+                        &format!("/routes/{i}"),
+                        format!("static route `{}` needs `dir`", r.path),
+                        "no `dir`",
+                        "add `dir: /srv/app/public/`, the directory nginx serves",
+                    ),
+                    Some(dir) => {
+                        if !is_within(dir, &s.app_dir) {
+                            c.err(
+                                &at("dir"),
+                                format!(
+                                    "static directory `{dir}` is outside the application directory `{}`",
+                                    s.app_dir
+                                ),
+                                "outside app_dir",
+                                "serve files from inside `app_dir`, so a deploy and its rollback move them together",
+                            );
+                        }
+                    }
+                }
+                for key in ["connect_timeout", "read_timeout", "send_timeout"] {
+                    if positions.get(&at(key)).is_some() {
+                        c.err(
+                            &at(key),
+                            format!("`{key}` does not apply to a static route"),
+                            "unused",
+                            "static files are served by nginx, not proxied; remove it",
+                        );
+                    }
+                }
+            }
+            _ => {
+                for key in ["dir", "cache"] {
+                    if positions.get(&at(key)).is_some() {
+                        c.err(
+                            &at(key),
+                            format!("`{key}` only applies to `kind: static` routes"),
+                            "unused",
+                            "remove it, or make the route static",
+                        );
+                    }
+                }
+            }
+        }
+        if matches!(r.kind, RouteKind::Streaming | RouteKind::Websocket)
+            && r.read_timeout.is_some_and(|t| t.millis() < 60_000)
+        {
+            c.err(
+                &at("read_timeout"),
+                "a streaming or websocket route with a read timeout under 60s drops idle streams".into(),
+                "too short",
+                "use a long read timeout such as `1h`, and send keep-alive comments or pings more often than that",
+            );
+        }
+    }
+    if !s.routes.iter().any(|r| r.kind != RouteKind::Static) {
+        c.err(
+            "/routes",
+            "no route reaches the app".into(),
+            "only static routes",
+            "add a `proxy` route, usually `{path: /, kind: proxy}`",
+        );
+    }
+
+    // Where things are written.
+    if let Some(b) = &s.deploy.backup_dir
+        && is_within(b, &s.app_dir)
+    {
+        c.err(
+            "/deploy/backup_dir",
+            "backups must live outside the application directory".into(),
+            "inside app_dir",
+            "a rollback restores into app_dir; keep backups elsewhere, such as `/var/backups/NAME`",
+        );
+    }
+    if let Some(e) = &s.env_file
+        && is_within(e, &s.app_dir)
+    {
+        c.err(
+            "/env_file",
+            "the secrets file must live outside the application directory".into(),
+            "inside the git checkout",
+            "keep secrets out of the checkout, such as `/etc/NAME/secrets.env` with mode 0600",
+        );
+    }
+
+    // Hardening.
+    let jitless = s.node.args.iter().any(|a| a == "--jitless");
+    if s.hardening.memory_deny_write_execute && !jitless {
+        c.err(
+            "/hardening/memory_deny_write_execute",
+            "`MemoryDenyWriteExecute=yes` kills node: V8's JIT needs writable, executable memory"
+                .into(),
+            "node would crash with SIGTRAP",
+            "remove it, or add `--jitless` to `node.args` (much slower JavaScript)",
+        );
+    }
+}
