@@ -110,7 +110,7 @@ fn schema_errors(value: &Value, positions: &PositionIndex, sink: &mut diag::Erro
     for error in validator().iter_errors(value) {
         let pointer = error.instance_path().to_string();
         let place = positions.nearest(&pointer);
-        let field = pointer.rsplit('/').next().unwrap_or("");
+        let field = dotted(&pointer);
         match error.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let known = known_keys(&error.schema_path().to_string());
@@ -155,7 +155,33 @@ fn schema_errors(value: &Value, positions: &PositionIndex, sink: &mut diag::Erro
                     &pointer,
                     format!("invalid value {} for `{field}`", show(&got)),
                     format!("expected {}", pattern_phrase(pattern)),
-                    Some(pattern_help(pattern)),
+                    pattern_help(pattern),
+                );
+            }
+            ValidationErrorKind::Type { kind } => {
+                let expected = match kind {
+                    jsonschema::error::TypeKind::Single(t) => t.to_string(),
+                    jsonschema::error::TypeKind::Multiple(ts) => ts
+                        .iter()
+                        .map(|t| t.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                };
+                sink.push(
+                    Some(place.value),
+                    &pointer,
+                    format!("wrong type for `{field}`: {}", error.instance()),
+                    format!("expected {expected}"),
+                    describe_at(&error.schema_path().to_string()),
+                );
+            }
+            ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+                sink.push(
+                    Some(place.value),
+                    &pointer,
+                    format!("invalid value {} for `{field}`", error.instance()),
+                    "not one of the allowed forms",
+                    describe_at(&error.schema_path().to_string()),
                 );
             }
             _ => {
@@ -170,6 +196,23 @@ fn schema_errors(value: &Value, positions: &PositionIndex, sink: &mut diag::Erro
             }
         }
     }
+}
+
+/// `/site/domains/0` → `site.domains[0]`, the way a user reads a YAML path.
+fn dotted(pointer: &str) -> String {
+    let mut out = String::new();
+    for seg in pointer.split('/').skip(1) {
+        let seg = seg.replace("~1", "/").replace("~0", "~");
+        if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
+            out.push_str(&format!("[{seg}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&seg);
+        }
+    }
+    out
 }
 
 /// Shows a value in a message, with control characters made visible.
@@ -223,9 +266,10 @@ fn describe_property(schema_path: &str, name: &str) -> Option<String> {
             .get("properties")?
             .get(name)?,
     );
-    prop.get("description")
-        .and_then(Value::as_str)
-        .map(|d| format!("`{name}`: {d}"))
+    prop.get("description").and_then(Value::as_str).map(|d| {
+        let d = d.split_whitespace().collect::<Vec<_>>().join(" ");
+        format!("`{name}`: {d}")
+    })
 }
 
 fn describe_at(schema_path: &str) -> Option<String> {
@@ -237,7 +281,7 @@ fn describe_at(schema_path: &str) -> Option<String> {
             .and_then(|n| n.get("description"))
             .and_then(Value::as_str)
         {
-            return Some(d.to_string());
+            return Some(d.split_whitespace().collect::<Vec<_>>().join(" "));
         }
     }
     None
@@ -253,8 +297,9 @@ fn pattern_phrase(pattern: &str) -> &'static str {
         }
         p if p == REL_PATH_PATTERN => "a relative path such as `dist/server.js`",
         p if p == HOSTNAME_PATTERN => "a lower-case DNS name such as `api.example.com`",
-        p if p == HEADER_VALUE_PATTERN => "one line of text without `\"`, `\\` or `$`",
+        p if p == HEADER_VALUE_PATTERN => "one line of text without `\\` or `$`",
         p if p == ONE_LINE_PATTERN => "a single line of text",
+        p if p == DESCRIPTION_PATTERN => "a single line of text without `\\`",
         p if p == ENV_NAME_PATTERN => "an environment variable name such as `LOG_LEVEL`",
         p if p == NODE_ARG_PATTERN => "a node flag such as `--enable-source-maps`",
         p if p == ROUTE_PATH_PATTERN => "a URL path such as `/api/`",
@@ -273,19 +318,23 @@ fn pattern_phrase(pattern: &str) -> &'static str {
     }
 }
 
-fn pattern_help(pattern: &str) -> String {
+fn pattern_help(pattern: &str) -> Option<String> {
     let why = match pattern {
         p if p == model::HEADER_VALUE_PATTERN => {
-            " (nginx would expand `$` as a variable, and quotes or control characters would break the header)"
+            "nginx would expand `$` as a variable, and a backslash or control character would end the header"
         }
         p if p == model::ABS_PATH_PATTERN || p == model::REL_PATH_PATTERN => {
-            " (paths land unquoted in systemd, nginx and bash, so they may not carry spaces, quotes, `;`, `{`, `$` or newlines)"
+            "paths land unquoted in systemd, nginx and bash, so they may not carry spaces, quotes, `;`, `{`, `$` or newlines"
         }
-        p if p == model::HOSTNAME_PATTERN => " (names land in nginx `server_name`)",
-        p if p == model::ONE_LINE_PATTERN => " (a newline would start a new directive)",
-        _ => "",
+        p if p == model::HOSTNAME_PATTERN => {
+            "names land in nginx `server_name` and systemd and bash files"
+        }
+        p if p == model::ONE_LINE_PATTERN || p == model::DESCRIPTION_PATTERN => {
+            "a newline would start a new directive in the unit or the script"
+        }
+        _ => return None,
     };
-    format!("expected {}{why}", pattern_phrase(pattern))
+    Some(why.to_string())
 }
 
 /// The closest known key, for "did you mean".

@@ -24,10 +24,13 @@ pub const REL_PATH_PATTERN: &str = r"^[A-Za-z0-9._@+-][A-Za-z0-9._@+/-]*$";
 /// A DNS name (lower case), optionally a leading wildcard label.
 pub const HOSTNAME_PATTERN: &str =
     r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
-/// One line of printable text without `"`, `\` or `$` (nginx would interpolate `$`).
-pub const HEADER_VALUE_PATTERN: &str = r#"^[^\x00-\x1f\x7f"\\$]*$"#;
+/// One line of printable text without `\` or `$` (nginx would interpolate `$`);
+/// `"` is allowed and escaped.
+pub const HEADER_VALUE_PATTERN: &str = r"^[^\x00-\x1f\x7f\\$]*$";
 /// One line of printable text (a description, a shell command).
 pub const ONE_LINE_PATTERN: &str = r"^[^\x00-\x1f\x7f]*$";
+/// One line of text without a backslash (which systemd would read as an escape or continuation).
+pub const DESCRIPTION_PATTERN: &str = r"^[^\x00-\x1f\x7f\\]*$";
 /// An environment variable name.
 pub const ENV_NAME_PATTERN: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
 /// A command-line argument for node: no white space, quotes or shell metacharacters.
@@ -63,7 +66,7 @@ pub struct Service {
     #[schemars(pattern(NAME_PATTERN))]
     pub name: String,
     /// One line saying what the service is (the unit's `Description=`).
-    #[schemars(pattern(ONE_LINE_PATTERN), length(max = 200))]
+    #[schemars(pattern(DESCRIPTION_PATTERN), length(max = 200))]
     pub description: String,
     /// The non-root OS user the app runs as.
     #[schemars(pattern(ACCOUNT_PATTERN))]
@@ -483,7 +486,7 @@ pub struct SecurityHeaders {
     pub extra: BTreeMap<String, HeaderValue>,
 }
 
-/// A header value: one line without `"`, `\` or `$`.
+/// A header value: one line without `\` or `$`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(transparent)]
 pub struct HeaderValue(#[schemars(pattern(HEADER_VALUE_PATTERN))] pub String);

@@ -84,11 +84,20 @@ pub fn parse(text: &str) -> Result<(Value, PositionIndex), YamlSyntaxError> {
         });
     }
     let node: Node = serde_saphyr::from_str(text).map_err(|e| {
-        let pos = e.location().map(|l| Pos::from_location(&l));
+        let pos = e.location().map(|l| {
+            let mut pos = Pos::from_location(&l);
+            // Syntax errors may carry only a line and column.
+            if pos.offset == 0 && (pos.line, pos.column) > (1, 1) {
+                pos.offset = offset_of(text, pos.line, pos.column);
+                pos.len = usize::from(pos.offset < text.len());
+            }
+            pos
+        });
         // serde-saphyr renders a snippet into its Display; keep only the first line,
         // our own reporter draws the snippet.
         let full = e.to_string();
-        let first = full.lines().next().unwrap_or("invalid YAML").to_string();
+        let first = full.lines().next().unwrap_or("invalid YAML");
+        let first = first.strip_prefix("error: ").unwrap_or(first).to_string();
         let message = match first.split_once(": ") {
             Some((head, rest)) if head.starts_with("line ") => rest.to_string(),
             _ => first,
@@ -98,6 +107,21 @@ pub fn parse(text: &str) -> Result<(Value, PositionIndex), YamlSyntaxError> {
     let mut index = PositionIndex::default();
     let value = node.into_json(String::new(), None, &mut index);
     Ok((value, index))
+}
+
+/// The byte offset of a 1-based line and (character) column.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = &text[line_start.min(text.len())..];
+    line_start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
 }
 
 /// Escapes one JSON-pointer segment (RFC 6901).

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The test command: installs the real tools the tests run (when missing), then runs
+# the whole suite. Safe to run again; it installs nothing that is already there.
+set -Eeuo pipefail
+cd "$(dirname "$0")/.."
+
+# Pinned versions of the tools the acceptance tests run for real.
+readonly PM2_VERSION=6.0.8
+readonly GIXY_VERSION=0.2.59
+
+need_apt=()
+command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx-light)
+command -v shellcheck >/dev/null 2>&1 || need_apt+=(shellcheck)
+command -v systemd-analyze >/dev/null 2>&1 || need_apt+=(systemd)
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v git >/dev/null 2>&1 || need_apt+=(git)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+if ((${#need_apt[@]})); then
+  echo "test.sh: installing ${need_apt[*]} (apt-get)"
+  SUDO=()
+  [[ $EUID -eq 0 ]] || SUDO=(sudo)
+  "${SUDO[@]}" apt-get update -qq
+  # policy-rc.d keeps the package from starting nginx on port 80 during the install.
+  printf '#!/bin/sh\nexit 101\n' | "${SUDO[@]}" tee /usr/sbin/policy-rc.d >/dev/null
+  "${SUDO[@]}" chmod +x /usr/sbin/policy-rc.d
+  DEBIAN_FRONTEND=noninteractive "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+  "${SUDO[@]}" rm -f /usr/sbin/policy-rc.d
+fi
+export PATH="$PATH:/usr/sbin:/sbin"
+
+# (`pm2 --version` would start a PM2 daemon, so ask npm instead.)
+if ! npm ls -g --depth=0 "pm2@$PM2_VERSION" >/dev/null 2>&1; then
+  echo "test.sh: installing pm2@$PM2_VERSION (npm)"
+  npm install -g --no-audit --no-fund "pm2@$PM2_VERSION" >/dev/null
+fi
+
+if ! gixy --version 2>/dev/null | grep -q "v$GIXY_VERSION"; then
+  echo "test.sh: installing gixy-ng==$GIXY_VERSION (pip)"
+  python3 -m pip install --quiet --disable-pip-version-check "gixy-ng==$GIXY_VERSION"
+fi
+hash -r
+
+cargo test --locked --all-targets "$@"
