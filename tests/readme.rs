@@ -1,0 +1,85 @@
+//! The README shows a real description and what svcgen renders from it. This test
+//! keeps those blocks true: run with `SVCGEN_UPDATE_README=1` to refresh them.
+
+mod common;
+
+use common::*;
+
+fn rendered(description: &str, file_name: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = svcgen(&["render", description, "--out", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    read(&dir.path().join(file_name))
+}
+
+/// Replaces the body of every `<!-- begin KIND ARGS -->` … `<!-- end -->` block.
+fn refresh(readme: &str) -> String {
+    let mut out = String::new();
+    let mut rest = readme;
+    while let Some(start) = rest.find("<!-- begin ") {
+        let header_end = start + rest[start..].find("-->").expect("unterminated marker") + 3;
+        out.push_str(&rest[..header_end]);
+        let header = rest[start + 11..header_end - 3].trim().to_string();
+        let end = header_end
+            + rest[header_end..]
+                .find("<!-- end -->")
+                .expect("block without end");
+        let body = &rest[header_end..end];
+        let fence_lang = body
+            .trim_start()
+            .strip_prefix("```")
+            .and_then(|s| s.lines().next())
+            .unwrap_or("")
+            .to_string();
+        let words: Vec<&str> = header.split_whitespace().collect();
+        let content = match words.as_slice() {
+            ["file", path] => read(&root().join(path)),
+            ["render", description, file_name] => rendered(description, file_name),
+            _ => panic!("unknown README block `{header}`"),
+        };
+        out.push_str(&format!("\n```{fence_lang}\n{content}```\n"));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn readme_examples_are_current() {
+    let path = root().join("README.md");
+    let readme = read(&path);
+    let fresh = refresh(&readme);
+    if std::env::var_os("SVCGEN_UPDATE_README").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    assert!(
+        fresh == readme,
+        "README.md shows stale output: run `SVCGEN_UPDATE_README=1 cargo test --test readme`"
+    );
+}
+
+#[test]
+fn readme_starts_with_the_two_commands() {
+    let readme = read(&root().join("README.md"));
+    let first_block: Vec<&str> = readme
+        .split("```")
+        .nth(1)
+        .expect("a code block")
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert_eq!(
+        first_block,
+        [
+            "cargo run --release -- render fixtures/api-gateway.yaml --out out/",
+            "./scripts/test.sh"
+        ]
+    );
+    let ci = read(&root().join(".ci/run"));
+    assert!(
+        ci.contains("./scripts/test.sh"),
+        ".ci/run must call the README's test command"
+    );
+}
