@@ -3,6 +3,7 @@
 //!
 //! The library returns data and errors; only the binary prints.
 
+pub mod drift;
 pub mod output;
 pub mod render;
 pub mod spec;

@@ -1,47 +1,133 @@
 //! The `svcgen` command line: parse arguments, run, map the outcome to an exit code
 //! (0 clean, 1 drift or findings, 2 usage, I/O or description error).
 
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use svcgen::drift::{self, FileDrift, Status, Target};
 use svcgen::output::{WriteOutcome, write_atomic};
 use svcgen::render::{self, Artifact};
-use svcgen::spec;
+use svcgen::spec::{self, LoadedSpec};
+
+mod init;
 
 #[derive(Parser)]
 #[command(
     name = "svcgen",
     version,
-    about = "Compile one YAML description of a Node.js web service into a hardened systemd unit, PM2 ecosystem file, nginx site and deploy script."
+    about = "Compile one YAML description of a Node.js web service into a hardened systemd unit, PM2 ecosystem file, nginx site and deploy script.",
+    after_help = "Exit codes: 0 clean, 1 drift or findings, 2 usage, I/O or description error."
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+#[derive(Args, Clone)]
+struct Placement {
+    /// Write into this directory, one file per artifact (`{name}` becomes the service name).
+    #[arg(long, value_name = "DIR", conflicts_with = "root")]
+    out: Option<PathBuf>,
+    /// Use the install paths from the description, below this directory.
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Override embedded templates with same-named files from this directory.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+}
+
+impl Placement {
+    fn target(&self) -> Option<Target> {
+        match (&self.out, &self.root) {
+            (Some(o), _) => Some(Target::Out(o.clone())),
+            (None, Some(r)) => Some(Target::Root(r.clone())),
+            (None, None) => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SupervisorArg {
+    Pm2,
+    Systemd,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Render the files of a service description.
+    /// Render the files of one or more service descriptions.
+    ///
+    /// Without --out, --root or --write the files are printed. --out DIR writes them
+    /// flat into DIR; --root DIR writes them at their install paths below DIR; --write
+    /// alone writes them at their install paths. Only changed files are written, each
+    /// atomically. --check compares instead and never writes.
     #[command(
-        after_help = "Examples:\n  svcgen render fixtures/api-gateway.yaml --out build/\n  svcgen render service.yaml --out deploy/ --check"
+        after_help = "Examples:\n  svcgen render fixtures/api-gateway.yaml --out build/\n  svcgen render service.yaml --out deploy/{name} --check\n  sudo svcgen render service.yaml --write"
     )]
     Render {
-        /// The service description (YAML).
-        description: PathBuf,
-        /// Write the files into this directory (flat: one file per artifact).
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Override embedded templates with same-named files from this directory.
-        #[arg(long, value_name = "DIR")]
-        templates: Option<PathBuf>,
-        /// Do not write: exit 1 if any file under --out differs from what would be rendered.
-        #[arg(long, requires = "out")]
+        /// Service descriptions (YAML).
+        #[arg(required = true)]
+        descriptions: Vec<PathBuf>,
+        #[command(flatten)]
+        place: Placement,
+        /// Write the files at their install paths (implied by --out and --root).
+        #[arg(long)]
+        write: bool,
+        /// Do not write: exit 1 if any file differs from what would be rendered.
+        #[arg(long, conflicts_with = "write")]
         check: bool,
     },
+    /// Show how the rendered files differ from the files on disk.
+    #[command(
+        after_help = "Examples:\n  svcgen diff service.yaml --out deploy/\n  svcgen diff service.yaml --root / --format json"
+    )]
+    Diff {
+        /// Service descriptions (YAML).
+        #[arg(required = true)]
+        descriptions: Vec<PathBuf>,
+        #[command(flatten)]
+        place: Placement,
+        /// `text` (unified diff) or `json` (a summary per file).
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+    },
+    /// Write a commented starter description.
+    #[command(
+        after_help = "Example:\n  svcgen init --name shop --domain shop.example.com --port 3000 --supervisor pm2"
+    )]
+    Init {
+        /// Service name.
+        #[arg(long, default_value = "my-service")]
+        name: String,
+        /// Public domain.
+        #[arg(long, default_value = "app.example.com")]
+        domain: String,
+        /// The app's loopback port.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// Who supervises the app.
+        #[arg(long, value_enum, default_value = "pm2")]
+        supervisor: SupervisorArg,
+        /// The file to write (default NAME.svcgen.yaml); never overwritten.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of service descriptions (draft-07).
-    #[command(after_help = "Example:\n  svcgen schema > schemas/service.schema.json")]
+    #[command(after_help = "Example:\n  svcgen schema > svcgen.schema.json")]
     Schema,
+    /// Print shell completions.
+    #[command(after_help = "Example:\n  svcgen completions bash > /etc/bash_completion.d/svcgen")]
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff).
+    #[command(after_help = "Example:\n  svcgen man > /usr/local/share/man/man1/svcgen.1")]
+    Man,
 }
 
 fn main() -> ExitCode {
@@ -52,11 +138,49 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Render {
-            description,
-            out,
-            templates,
+            descriptions,
+            place,
+            write,
             check,
-        } => render_cmd(&description, out.as_deref(), templates.as_deref(), check),
+        } => render_cmd(&descriptions, &place, write, check),
+        Command::Diff {
+            descriptions,
+            place,
+            format,
+        } => diff_cmd(&descriptions, &place, format),
+        Command::Init {
+            name,
+            domain,
+            port,
+            supervisor,
+            output,
+        } => {
+            let kind = match supervisor {
+                SupervisorArg::Pm2 => "pm2",
+                SupervisorArg::Systemd => "systemd",
+            };
+            match init::run(&name, &domain, port, kind, output.as_deref()) {
+                Ok(lines) => {
+                    for l in lines {
+                        println!("{l}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "svcgen", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                return fail(e);
+            }
+            let _ = std::io::stdout().write_all(&out);
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -65,69 +189,176 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn load_and_render(
-    description: &Path,
-    templates: Option<&Path>,
-) -> Result<Vec<Artifact>, ExitCode> {
+fn load(description: &Path) -> Result<LoadedSpec, ExitCode> {
     let file = description.display().to_string();
     let text = std::fs::read_to_string(description)
         .map_err(|e| fail(format_args!("cannot read {file}: {e}")))?;
-    let spec = spec::load(&file, &text).map_err(|errors| {
+    spec::load(&file, &text).map_err(|errors| {
         eprintln!("{:?}", miette::Report::new(errors));
         ExitCode::from(2)
-    })?;
-    let env = render::environment(templates).map_err(fail)?;
-    render::render(&spec, &env).map_err(fail)
+    })
 }
 
-fn render_cmd(
-    description: &Path,
-    out: Option<&Path>,
+/// Loads and renders every description before anything is written or compared.
+fn render_all(
+    descriptions: &[PathBuf],
     templates: Option<&Path>,
-    check: bool,
-) -> ExitCode {
-    let artifacts = match load_and_render(description, templates) {
-        Ok(a) => a,
+) -> Result<Vec<(LoadedSpec, Vec<Artifact>)>, ExitCode> {
+    let env = render::environment(templates).map_err(fail)?;
+    let mut out = Vec::new();
+    let mut failed = false;
+    for d in descriptions {
+        match load(d) {
+            Ok(spec) => {
+                let artifacts = render::render(&spec, &env).map_err(fail)?;
+                out.push((spec, artifacts));
+            }
+            Err(_) => failed = true,
+        }
+    }
+    if failed {
+        return Err(ExitCode::from(2));
+    }
+    Ok(out)
+}
+
+fn compare_all(
+    rendered: &[(LoadedSpec, Vec<Artifact>)],
+    target: &Target,
+) -> Result<Vec<FileDrift>, ExitCode> {
+    let mut all = Vec::new();
+    for (spec, artifacts) in rendered {
+        let files = drift::compare(&spec.service.name, &spec.file, artifacts, target)
+            .map_err(|e| fail(format_args!("cannot read {e}")))?;
+        all.extend(files);
+    }
+    Ok(all)
+}
+
+fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: bool) -> ExitCode {
+    let rendered = match render_all(descriptions, place.templates.as_deref()) {
+        Ok(r) => r,
         Err(code) => return code,
     };
-    let Some(out) = out else {
-        for a in &artifacts {
-            println!("==> {} ({}) <==", a.file_name, a.install_path.display());
-            print!("{}", a.content);
+    let target = place
+        .target()
+        .or_else(|| (write || check).then(|| Target::Root(PathBuf::from("/"))));
+    let Some(target) = target else {
+        for (_, artifacts) in &rendered {
+            for a in artifacts {
+                println!("==> {} ({}) <==", a.file_name, a.install_path.display());
+                print!("{}", a.content);
+            }
         }
         return ExitCode::SUCCESS;
     };
     if check {
+        let files = match compare_all(&rendered, &target) {
+            Ok(f) => f,
+            Err(code) => return code,
+        };
         let mut drift = false;
-        for a in &artifacts {
-            let path = out.join(&a.file_name);
-            match std::fs::read(&path) {
-                Ok(old) if old == a.content.as_bytes() => {}
-                Ok(_) => {
-                    drift = true;
-                    println!("would update {}", path.display());
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    drift = true;
-                    println!("would create {}", path.display());
-                }
-                Err(e) => return fail(format_args!("cannot read {}: {e}", path.display())),
+        for f in &files {
+            let what = match f.status {
+                Status::Unchanged => continue,
+                Status::Modified => "differs from what",
+                Status::Added => "is missing; it",
+                Status::Stale => "is no longer rendered; it was generated from",
+            };
+            drift = true;
+            match f.status {
+                Status::Stale => println!("{}: {what} the description", f.path.display()),
+                _ => println!(
+                    "{}: {what} svcgen renders (+{} -{})",
+                    f.path.display(),
+                    f.added,
+                    f.removed
+                ),
             }
         }
-        return if drift {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        };
+        if drift {
+            println!(
+                "run `svcgen diff` to see the changes, `svcgen render --write` (or --out/--root) to apply them"
+            );
+            return ExitCode::from(1);
+        }
+        return ExitCode::SUCCESS;
     }
-    for a in &artifacts {
-        let path = out.join(&a.file_name);
-        match write_atomic(&path, a.content.as_bytes(), a.mode) {
-            Ok(WriteOutcome::Unchanged) => println!("unchanged {}", path.display()),
-            Ok(WriteOutcome::Created) => println!("created {}", path.display()),
-            Ok(WriteOutcome::Updated) => println!("updated {}", path.display()),
-            Err(e) => return fail(format_args!("cannot write {}: {e}", path.display())),
+    for (spec, artifacts) in &rendered {
+        for a in artifacts {
+            let path = target.path_of(&spec.service.name, a);
+            match write_atomic(&path, a.content.as_bytes(), a.mode) {
+                Ok(WriteOutcome::Unchanged) => println!("unchanged {}", path.display()),
+                Ok(WriteOutcome::Created) => println!("created {}", path.display()),
+                Ok(WriteOutcome::Updated) => println!("updated {}", path.display()),
+                Err(e) => return fail(format_args!("cannot write {}: {e}", path.display())),
+            }
         }
     }
     ExitCode::SUCCESS
+}
+
+fn colour_enabled() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn diff_cmd(descriptions: &[PathBuf], place: &Placement, format: DiffFormat) -> ExitCode {
+    let rendered = match render_all(descriptions, place.templates.as_deref()) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let target = place
+        .target()
+        .unwrap_or_else(|| Target::Root(PathBuf::from("/")));
+    let files = match compare_all(&rendered, &target) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let drift = files.iter().any(|f| f.status != Status::Unchanged);
+    match format {
+        DiffFormat::Json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &serde_json::json!({ "drift": drift, "files": files })
+                )
+                .expect("drift serializes")
+            );
+        }
+        DiffFormat::Text => {
+            let colour = colour_enabled();
+            let mut out = String::new();
+            for f in &files {
+                if f.status == Status::Stale {
+                    out.push_str(&format!(
+                        "{}: on disk but no longer rendered from this description (remove it)\n",
+                        f.path.display()
+                    ));
+                }
+                for line in f.unified().lines() {
+                    let painted = if !colour {
+                        line.to_string()
+                    } else if line.starts_with("+++") || line.starts_with("---") {
+                        format!("\x1b[1m{line}\x1b[0m")
+                    } else if line.starts_with('+') {
+                        format!("\x1b[32m{line}\x1b[0m")
+                    } else if line.starts_with('-') {
+                        format!("\x1b[31m{line}\x1b[0m")
+                    } else if line.starts_with("@@") {
+                        format!("\x1b[36m{line}\x1b[0m")
+                    } else {
+                        line.to_string()
+                    };
+                    out.push_str(&painted);
+                    out.push('\n');
+                }
+            }
+            print!("{out}");
+        }
+    }
+    if drift {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -366,8 +366,14 @@ fn rendered_stack_deploys_reloads_without_errors_and_rolls_back() {
             while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
                 // One curl, 25 requests over kept-alive connections.
                 let mut cmd = Command::new("curl");
-                cmd.args(["-sk", "--max-time", "20", "-w", "%{http_code}\n"])
-                    .args(["--resolve", &format!("localhost:{https_port}:127.0.0.1")]);
+                cmd.args([
+                    "-sk",
+                    "--max-time",
+                    "20",
+                    "-w",
+                    "%{http_code} %{errormsg}\n",
+                ])
+                .args(["--resolve", &format!("localhost:{https_port}:127.0.0.1")]);
                 for _ in 0..25 {
                     cmd.args(["-o", "/dev/null"])
                         .arg(format!("https://localhost:{https_port}/"));
@@ -400,10 +406,18 @@ fn rendered_stack_deploys_reloads_without_errors_and_rolls_back() {
         "zero-downtime deploy of v2: {sent} requests, {failed} failed, deploy took {reload_time:?}"
     );
     assert!(sent >= 100, "the load generator sent only {sent} requests");
-    assert_eq!(
-        failed, 0,
-        "{failed} of {sent} requests failed during the reload:\n{log}"
-    );
+    if failed > 0 {
+        let access = std::fs::read_to_string(d.join("nginx/access.log")).unwrap_or_default();
+        let bad: Vec<&str> = access
+            .lines()
+            .filter(|l| !l.contains("\"status\":2"))
+            .collect();
+        panic!(
+            "{failed} of {sent} requests failed during the reload:\n{log}\nnginx error log:\n{}\nnon-2xx access log lines:\n{}",
+            std::fs::read_to_string(d.join("nginx/error.log")).unwrap_or_default(),
+            bad.join("\n")
+        );
+    }
     assert_eq!(
         slow_code, 200,
         "the slow request in flight during the reload: {slow_body}"

@@ -1,0 +1,251 @@
+//! Drift and delivery: diff, render --check/--write/--root, init, completions, man.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn diff_shows_added_modified_and_stale_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = s(dir.path());
+    // Nothing on disk: every file is wholly added.
+    let out = svcgen(&["diff", "fixtures/realtime.yaml", "--out", d]);
+    assert_eq!(out.status.code(), Some(1));
+    let diff = text(&out.stdout);
+    assert!(
+        diff.contains(&format!("--- on disk: {d}/live-dashboard.conf")),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(&format!("+++ rendered: {d}/live-dashboard.conf")),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+    http2 on;") || diff.contains("+    listen 443 ssl http2;"),
+        "{diff}"
+    );
+
+    assert!(
+        svcgen(&["render", "fixtures/realtime.yaml", "--out", d])
+            .status
+            .success()
+    );
+    let out = svcgen(&["diff", "fixtures/realtime.yaml", "--out", d]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(out.stdout.is_empty());
+
+    // A hand edit shows as a hunk with context.
+    let site = dir.path().join("live-dashboard.conf");
+    let edited = read(&site).replace("proxy_buffering off;", "proxy_buffering on;");
+    std::fs::write(&site, &edited).unwrap();
+    let out = svcgen(&["diff", "fixtures/realtime.yaml", "--out", d]);
+    assert_eq!(out.status.code(), Some(1));
+    let diff = text(&out.stdout);
+    assert!(
+        diff.contains("-        proxy_buffering on;\n+        proxy_buffering off;"),
+        "{diff}"
+    );
+    assert!(diff.contains("@@ "), "{diff}");
+    assert!(!diff.contains("\x1b["), "no colour when not on a terminal");
+
+    // JSON summary.
+    let out = svcgen(&[
+        "diff",
+        "fixtures/realtime.yaml",
+        "--out",
+        d,
+        "--format",
+        "json",
+    ]);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["drift"], true);
+    let modified: Vec<_> = summary["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "modified")
+        .collect();
+    assert_eq!(modified.len(), 1);
+    assert_eq!(modified[0]["added"], 2);
+    assert_eq!(modified[0]["removed"], 2);
+    assert_eq!(read(&site), edited, "diff never writes");
+}
+
+#[test]
+fn files_no_longer_rendered_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = s(dir.path());
+    let desc = dir.path().join("svc.yaml");
+    let pm2 = read(&root().join("fixtures/api-gateway.yaml"));
+    std::fs::write(&desc, &pm2).unwrap();
+    let out_dir = dir.path().join("out");
+    assert!(
+        svcgen(&["render", s(&desc), "--out", s(&out_dir)])
+            .status
+            .success()
+    );
+    // Switch to systemd: the ecosystem file is no longer rendered, and four
+    // instances become a templated unit, so the plain unit is stale too.
+    std::fs::write(&desc, pm2.replace("kind: pm2", "kind: systemd")).unwrap();
+    let out = svcgen(&["render", s(&desc), "--out", s(&out_dir), "--check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("ecosystem.config.js: is no longer rendered"),
+        "{report}"
+    );
+    let out = svcgen(&["diff", s(&desc), "--out", s(&out_dir), "--format", "json"]);
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stale: Vec<_> = summary["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "stale")
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        stale,
+        [
+            format!("{}/api-gateway.service", s(&out_dir)),
+            format!("{}/ecosystem.config.js", s(&out_dir))
+        ],
+        "{summary}"
+    );
+    let _ = d;
+}
+
+#[test]
+fn write_only_touches_changed_files_and_check_is_then_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = s(dir.path());
+    let out = svcgen(&["render", "fixtures/orders-systemd.yaml", "--root", d]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let unit = dir.path().join("etc/systemd/system/orders@.service");
+    let site = dir.path().join("etc/nginx/sites-available/orders.conf");
+    let script = dir.path().join("srv/orders/deploy.sh");
+    for p in [&unit, &site, &script] {
+        assert!(p.is_file(), "{} not installed", p.display());
+    }
+    let before = std::fs::metadata(&unit).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let out = svcgen(&["render", "fixtures/orders-systemd.yaml", "--root", d]);
+    assert!(
+        text(&out.stdout)
+            .lines()
+            .all(|l| l.starts_with("unchanged ")),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        std::fs::metadata(&unit).unwrap().modified().unwrap(),
+        before
+    );
+    let out = svcgen(&[
+        "render",
+        "fixtures/orders-systemd.yaml",
+        "--root",
+        d,
+        "--check",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    // No temporary files left behind.
+    for p in [&unit, &site, &script] {
+        let names: Vec<String> = std::fs::read_dir(p.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
+    }
+}
+
+#[test]
+fn out_pattern_names_each_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let pattern = format!("{}/{{name}}", s(dir.path()));
+    let out = svcgen(&[
+        "render",
+        "fixtures/minimal.yaml",
+        "fixtures/realtime.yaml",
+        "--out",
+        &pattern,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(dir.path().join("hello/hello.service").is_file());
+    assert!(dir.path().join("live-dashboard/deploy.sh").is_file());
+    let out = svcgen(&[
+        "render",
+        "fixtures/minimal.yaml",
+        "fixtures/realtime.yaml",
+        "--out",
+        &pattern,
+        "--check",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn init_writes_a_starter_that_renders_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("shop.svcgen.yaml");
+    let out = svcgen(&[
+        "init",
+        "--name",
+        "shop",
+        "--domain",
+        "shop.example.com",
+        "--port",
+        "3300",
+        "--supervisor",
+        "systemd",
+        "--output",
+        s(&file),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let body = read(&file);
+    assert!(
+        body.starts_with("# yaml-language-server: $schema=./svcgen.schema.json\n"),
+        "{body}"
+    );
+    assert!(dir.path().join("svcgen.schema.json").is_file());
+    assert!(body.contains("kind: systemd") && body.contains("port: 3300"));
+    let out = svcgen(&["render", s(&file), "--out", s(&dir.path().join("build"))]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = svcgen(&["init", "--name", "shop", "--output", s(&file)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("never overwrites"));
+    assert_eq!(read(&file), body);
+    let out = svcgen(&[
+        "init",
+        "--name",
+        "Bad Name",
+        "--output",
+        s(&dir.path().join("x.yaml")),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("x.yaml").exists());
+}
+
+#[test]
+fn completions_man_and_help_with_examples() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = svcgen(&["completions", shell]);
+        assert!(out.status.success());
+        assert!(text(&out.stdout).contains("render"), "{shell} completions");
+    }
+    let out = svcgen(&["man"]);
+    assert!(text(&out.stdout).contains(".TH svcgen"));
+    for sub in ["render", "diff", "init", "schema", "completions", "man"] {
+        let out = svcgen(&[sub, "--help"]);
+        assert!(out.status.success());
+        assert!(
+            text(&out.stdout).contains("Example"),
+            "`svcgen {sub} --help` has no example"
+        );
+    }
+}
