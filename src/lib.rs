@@ -3,7 +3,10 @@
 //!
 //! The library returns data and errors; only the binary prints.
 
+pub mod artifact;
 pub mod drift;
+pub mod lint;
 pub mod output;
 pub mod render;
+pub mod report;
 pub mod spec;

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use svcgen::drift::{self, FileDrift, Status, Target};
+use svcgen::lint::{self, Severity};
 use svcgen::output::{WriteOutcome, write_atomic};
 use svcgen::render::{self, Artifact};
 use svcgen::spec::{self, LoadedSpec};
@@ -55,6 +56,37 @@ enum DiffFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum LintFormat {
+    Text,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum SeverityArg {
+    Info,
+    Warning,
+    Error,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Severity {
+        match s {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Warning => Severity::Warning,
+            SeverityArg::Error => Severity::Error,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TypeArg {
+    Description,
+    Nginx,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum SupervisorArg {
     Pm2,
     Systemd,
@@ -95,6 +127,60 @@ enum Command {
         #[command(flatten)]
         place: Placement,
         /// `text` (unified diff) or `json` (a summary per file).
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+    },
+    /// Lint service descriptions and hand-written files.
+    ///
+    /// A description is rendered in memory and its files are linted; hand-written
+    /// nginx files (a whole nginx.conf with its includes, a conf.d file, a fragment,
+    /// or `nginx -T` output) are linted as they are. Directories are searched for
+    /// *.conf and *.svcgen.yaml files. Exit 0 when clean (or only findings below
+    /// --fail-on), 1 on findings, 2 when a file cannot be read or parsed.
+    #[command(
+        after_help = "Examples:\n  svcgen lint service.yaml /etc/nginx/nginx.conf\n  nginx -T | svcgen lint --type nginx -\n  svcgen lint deploy/ --format sarif > svcgen.sarif\n  svcgen lint site.conf --select NG003,NG006 --fail-on error"
+    )]
+    Lint {
+        /// Files or directories (`-` for standard input).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: LintFormat,
+        /// Only these codes or prefixes (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        select: Vec<String>,
+        /// Skip these codes or prefixes (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// The lowest severity that makes the exit code 1 [default: warning].
+        #[arg(long, value_enum)]
+        fail_on: Option<SeverityArg>,
+        /// Target nginx version (default: the description's, else 1.22.1).
+        #[arg(long, value_name = "X.Y.Z")]
+        nginx_version: Option<String>,
+        /// Treat every path as this type instead of guessing.
+        #[arg(long = "type", value_enum)]
+        file_type: Option<TypeArg>,
+        /// Lint configuration file [default: .svcgen.yaml when present].
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Override embedded templates when rendering descriptions.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+    },
+    /// Print a rule's documentation.
+    #[command(
+        after_help = "Examples:\n  svcgen explain NG006\n  svcgen explain --all --format json"
+    )]
+    Explain {
+        /// A rule code such as NG006.
+        #[arg(required_unless_present = "all")]
+        code: Option<String>,
+        /// Every rule.
+        #[arg(long)]
+        all: bool,
+        /// `text` (Markdown) or `json`.
         #[arg(long, value_enum, default_value = "text")]
         format: DiffFormat,
     },
@@ -169,6 +255,28 @@ fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
+        Command::Lint {
+            paths,
+            format,
+            select,
+            ignore,
+            fail_on,
+            nginx_version,
+            file_type,
+            config,
+            templates,
+        } => lint_cmd(LintArgs {
+            paths,
+            format,
+            select,
+            ignore,
+            fail_on: fail_on.map(Severity::from),
+            nginx_version,
+            file_type,
+            config,
+            templates,
+        }),
+        Command::Explain { code, all, format } => explain_cmd(code.as_deref(), all, format),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "svcgen", &mut std::io::stdout());
             ExitCode::SUCCESS
@@ -361,4 +469,156 @@ fn diff_cmd(descriptions: &[PathBuf], place: &Placement, format: DiffFormat) -> 
     } else {
         ExitCode::SUCCESS
     }
+}
+
+struct LintArgs {
+    paths: Vec<PathBuf>,
+    format: LintFormat,
+    select: Vec<String>,
+    ignore: Vec<String>,
+    fail_on: Option<Severity>,
+    nginx_version: Option<String>,
+    file_type: Option<TypeArg>,
+    config: Option<PathBuf>,
+    templates: Option<PathBuf>,
+}
+
+fn parse_version_arg(v: &str) -> Option<(u32, u32, u32)> {
+    let parts: Vec<&str> = v.split('.').collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    Some(spec::parse_version(v))
+}
+
+fn lint_cmd(args: LintArgs) -> ExitCode {
+    let config_path = args.config.clone().or_else(|| {
+        let p = PathBuf::from(".svcgen.yaml");
+        p.is_file().then_some(p)
+    });
+    let config = match &config_path {
+        Some(p) => {
+            let text = match std::fs::read_to_string(p) {
+                Ok(t) => t,
+                Err(e) => return fail(format_args!("cannot read {}: {e}", p.display())),
+            };
+            match lint::config::parse(&p.display().to_string(), &text) {
+                Ok(c) => c.lint,
+                Err(e) => return fail(e),
+            }
+        }
+        None => lint::config::LintConfig::default(),
+    };
+    let mut opts = lint::run::Options::default();
+    opts.selection.select = if args.select.is_empty() {
+        config.select.clone()
+    } else {
+        args.select.clone()
+    };
+    opts.selection.ignore = config
+        .ignore
+        .iter()
+        .chain(args.ignore.iter())
+        .cloned()
+        .collect();
+    opts.selection.severity = config
+        .severity
+        .iter()
+        .map(|(k, v)| (k.to_ascii_uppercase(), *v))
+        .collect();
+    for code in opts.selection.select.iter().chain(&opts.selection.ignore) {
+        if !lint::registry::all()
+            .iter()
+            .any(|r| r.code.starts_with(code.as_str()))
+        {
+            return fail(format_args!(
+                "`{code}` matches no rule code; see `svcgen explain --all`"
+            ));
+        }
+    }
+    let version = args.nginx_version.clone().or(config.nginx_version.clone());
+    if let Some(v) = version {
+        match parse_version_arg(&v) {
+            Some(t) => {
+                opts.settings.nginx_version = t;
+                opts.nginx_version_fixed = true;
+            }
+            None => {
+                return fail(format_args!(
+                    "--nginx-version `{v}` is not a version such as 1.22.1"
+                ));
+            }
+        }
+    }
+    if let Some(age) = config.hsts_min_age {
+        opts.settings.hsts_min_age = age;
+    }
+    opts.file_type = args.file_type.map(|t| match t {
+        TypeArg::Description => lint::run::FileType::Description,
+        TypeArg::Nginx => lint::run::FileType::Nginx,
+    });
+    opts.templates = args.templates.clone();
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Warning);
+
+    let report = lint::run::lint(&args.paths, &opts);
+    let rendered = match args.format {
+        LintFormat::Text => svcgen::report::text::render(
+            &report,
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ),
+        LintFormat::Json => svcgen::report::json::render(&report),
+        LintFormat::Sarif => svcgen::report::sarif::render(&report),
+        LintFormat::Github => svcgen::report::github::render(&report),
+    };
+    match args.format {
+        LintFormat::Text => eprint!("{rendered}"),
+        _ => print!("{rendered}"),
+    }
+    if !report.errors.is_empty() {
+        ExitCode::from(2)
+    } else if report.findings.iter().any(|f| f.severity >= fail_on) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn explain_cmd(code: Option<&str>, all: bool, format: DiffFormat) -> ExitCode {
+    let rules: Vec<&lint::registry::Rule> = if all {
+        lint::registry::all().to_vec()
+    } else {
+        match code.and_then(lint::registry::find) {
+            Some(r) => vec![r],
+            None => {
+                return fail(format_args!(
+                    "no rule `{}`; `svcgen explain --all` lists them",
+                    code.unwrap_or("")
+                ));
+            }
+        }
+    };
+    match format {
+        DiffFormat::Json => {
+            let docs: Vec<_> = rules.iter().map(|r| r.doc()).collect();
+            let v = if all {
+                serde_json::to_value(&docs)
+            } else {
+                serde_json::to_value(&docs[0])
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&v.expect("docs serialize")).expect("JSON")
+            );
+        }
+        DiffFormat::Text => {
+            let texts: Vec<String> = rules.iter().map(|r| r.markdown()).collect();
+            print!("{}", texts.join("\n"));
+        }
+    }
+    ExitCode::SUCCESS
 }

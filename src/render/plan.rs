@@ -91,6 +91,7 @@ pub struct SitePlan {
     pub log_format: String,
     pub ssl_cache: String,
     pub has_websocket: bool,
+    pub has_csp: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -421,5 +422,6 @@ fn site_plan(s: &Service, ident: &str, ports: &[u16], app_host: &str) -> SitePla
         log_format: format!("svcgen_{ident}_json"),
         ssl_cache: format!("svcgen_{ident}"),
         has_websocket: s.routes.iter().any(|r| r.kind == RouteKind::Websocket),
+        has_csp: h.content_security_policy.is_some(),
     }
 }

@@ -1,0 +1,158 @@
+//! The lint engine: rules with stable codes run on parsed artifacts and produce
+//! findings; suppressions, selection and severities are applied here. Nothing in
+//! this module prints: `report/` turns findings into text, JSON, SARIF or GitHub
+//! annotations.
+
+pub mod config;
+pub mod nginx;
+pub mod registry;
+pub mod run;
+pub mod suppress;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::artifact::{SourceSet, Span};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found by one rule at one span.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+    pub label: Option<String>,
+    pub help: Option<String>,
+    /// The description key the rendered text came from (`site.tls.hsts`), when the
+    /// file was rendered from a description.
+    pub origin: Option<Origin>,
+}
+
+/// Where in a description a rendered file's problem comes from.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub description: String,
+    pub key: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Findings are collected through this, which knows the rule's code and severity.
+pub struct Sink<'a> {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub out: &'a mut Vec<Finding>,
+}
+
+impl Sink<'_> {
+    pub fn report(&mut self, span: Span, message: impl Into<String>, help: impl Into<String>) {
+        self.out.push(Finding {
+            code: self.code,
+            severity: self.severity,
+            message: message.into(),
+            span,
+            label: None,
+            help: Some(help.into()),
+            origin: None,
+        });
+    }
+}
+
+/// Which findings are kept, and at what severity.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Codes or prefixes to keep (empty: all).
+    pub select: Vec<String>,
+    /// Codes or prefixes to drop.
+    pub ignore: Vec<String>,
+    /// Per-code (or prefix) severity overrides.
+    pub severity: Vec<(String, Severity)>,
+}
+
+fn matches(code: &str, pattern: &str) -> bool {
+    code.starts_with(pattern)
+}
+
+impl Selection {
+    pub fn enabled(&self, code: &str) -> bool {
+        (self.select.is_empty() || self.select.iter().any(|p| matches(code, p)))
+            && !self.ignore.iter().any(|p| matches(code, p))
+    }
+    pub fn severity_of(&self, code: &str, default: Severity) -> Severity {
+        // The longest matching pattern wins.
+        self.severity
+            .iter()
+            .filter(|(p, _)| matches(code, p))
+            .max_by_key(|(p, _)| p.len())
+            .map_or(default, |(_, s)| *s)
+    }
+}
+
+/// Settings rules read.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The nginx version the configuration targets.
+    pub nginx_version: (u32, u32, u32),
+    /// The smallest acceptable HSTS max-age, in seconds.
+    pub hsts_min_age: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            nginx_version: (1, 22, 1),
+            hsts_min_age: 63_072_000,
+        }
+    }
+}
+
+/// A lint run's result for reporting.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub sources: SourceSet,
+    pub findings: Vec<Finding>,
+    /// Files that could not be read or parsed (exit 2).
+    pub errors: Vec<Finding>,
+}
+
+impl Report {
+    pub fn sort(&mut self) {
+        self.findings
+            .sort_by_key(|f| (f.span.file.0, f.span.start, f.code));
+        self.errors.sort_by_key(|f| (f.span.file.0, f.span.start));
+    }
+}

@@ -1,0 +1,236 @@
+//! nginx rules and what they share: the walk over servers and locations with their
+//! ancestors, and nginx's replace-not-merge inheritance.
+
+pub mod ng001_weak_protocols;
+pub mod ng002_weak_ciphers;
+pub mod ng003_hsts;
+pub mod ng004_security_headers;
+pub mod ng005_header_always;
+pub mod ng006_inheritance_loss;
+pub mod ng007_server_tokens;
+pub mod ng008_http2_syntax;
+pub mod ng009_streaming_buffering;
+pub mod ng010_websocket_upgrade;
+pub mod ng011_upstream_keepalive;
+pub mod ng012_alias_traversal;
+pub mod ng013_host_header;
+pub mod ng014_plain_http_content;
+pub mod ng015_ocsp_stapling;
+
+use std::collections::HashMap;
+
+use crate::artifact::nginx::{Config, Directive, Level};
+
+use super::Settings;
+
+/// What a location is for, when the linter knows (from the description, or from a
+/// `# svcgen: streaming` / `# svcgen: websocket` comment above the location).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RouteKind {
+    Streaming,
+    Websocket,
+}
+
+/// Everything an nginx rule reads.
+pub struct Ctx<'a> {
+    pub config: &'a Config,
+    pub settings: &'a Settings,
+    /// Location prefix → kind, from a description.
+    pub routes: &'a HashMap<String, RouteKind>,
+}
+
+/// A server block with the `http` block around it (absent in a conf.d file).
+#[derive(Clone, Copy)]
+pub struct Server<'a> {
+    pub http: Option<&'a Directive>,
+    pub server: &'a Directive,
+}
+
+/// The headers nginx treats as security headers here.
+pub const SECURITY_HEADERS: &[&str] = &[
+    "strict-transport-security",
+    "x-content-type-options",
+    "x-frame-options",
+    "content-security-policy",
+    "referrer-policy",
+    "permissions-policy",
+    "cross-origin-opener-policy",
+    "cross-origin-embedder-policy",
+    "cross-origin-resource-policy",
+];
+
+pub fn first<'a>(block: &'a [Directive], name: &str) -> Option<&'a Directive> {
+    block.iter().find(|d| d.name == name)
+}
+
+pub fn each<'a>(block: &'a [Directive], name: &'a str) -> impl Iterator<Item = &'a Directive> + 'a {
+    block.iter().filter(move |d| d.name == name)
+}
+
+impl<'a> Ctx<'a> {
+    /// The blocks at http level: the `http {}` blocks of a main file, or the synthetic
+    /// one around a conf.d file.
+    pub fn http_blocks(&self) -> Vec<(Option<&'a Directive>, &'a [Directive])> {
+        match self.config.level {
+            Level::Main | Level::Http => self
+                .config
+                .directives
+                .iter()
+                .filter(|d| d.name == "http")
+                .map(|d| (Some(d), d.children()))
+                .collect(),
+            Level::Server => Vec::new(),
+        }
+    }
+
+    pub fn servers(&self) -> Vec<Server<'a>> {
+        let mut out = Vec::new();
+        for (http, block) in self.http_blocks() {
+            for d in block.iter().filter(|d| d.name == "server") {
+                out.push(Server { http, server: d });
+            }
+        }
+        out
+    }
+
+    /// Every directive in the configuration, depth first.
+    pub fn every(&self, mut f: impl FnMut(&'a Directive)) {
+        fn rec<'a>(ds: &'a [Directive], f: &mut impl FnMut(&'a Directive)) {
+            for d in ds {
+                f(d);
+                rec(d.children(), f);
+            }
+        }
+        rec(&self.config.directives, &mut f);
+    }
+
+    /// Calls `f` with the ancestor chain of every `location` and `if` block, outermost
+    /// first (`[http?, server?, location…, this]`). A bare fragment's top-level
+    /// locations have no server in their chain.
+    pub fn each_location(&self, mut f: impl FnMut(&[&'a Directive])) {
+        fn rec<'a>(
+            chain: &mut Vec<&'a Directive>,
+            block: &'a [Directive],
+            f: &mut impl FnMut(&[&'a Directive]),
+        ) {
+            for d in block {
+                if d.name == "location" || d.name == "if" {
+                    chain.push(d);
+                    f(chain);
+                    rec(chain, d.children(), f);
+                    chain.pop();
+                }
+            }
+        }
+        match self.config.level {
+            Level::Server => {
+                let mut chain = Vec::new();
+                rec(&mut chain, &self.config.directives, &mut f);
+            }
+            _ => {
+                for s in self.servers() {
+                    let mut chain: Vec<&Directive> = s.http.into_iter().collect();
+                    chain.push(s.server);
+                    rec(&mut chain, s.server.children(), &mut f);
+                }
+            }
+        }
+    }
+
+    /// The kind of a location, from the description or a marker comment.
+    pub fn route_kind(&self, location: &Directive) -> Option<RouteKind> {
+        for (c, _) in &location.comments {
+            let c = c.trim();
+            if c == "svcgen: streaming" {
+                return Some(RouteKind::Streaming);
+            }
+            if c == "svcgen: websocket" {
+                return Some(RouteKind::Websocket);
+            }
+        }
+        location
+            .args
+            .last()
+            .and_then(|a| self.routes.get(&a.value))
+            .copied()
+    }
+}
+
+/// The block contents of a chain element (the http block of a main file, a server…).
+pub fn body(d: &Directive) -> &[Directive] {
+    d.children()
+}
+
+/// nginx's inheritance for array directives (`add_header`, `proxy_set_header`…): the
+/// nearest level of `chain` that has any, and its directives.
+pub fn effective_list<'a>(
+    chain: &[&'a Directive],
+    name: &str,
+) -> Option<(usize, Vec<&'a Directive>)> {
+    for (i, level) in chain.iter().enumerate().rev() {
+        let here: Vec<&Directive> = body(level).iter().filter(|d| d.name == name).collect();
+        if !here.is_empty() {
+            return Some((i, here));
+        }
+    }
+    None
+}
+
+/// The nearest value of a single-valued directive along `chain`.
+pub fn effective<'a>(chain: &[&'a Directive], name: &str) -> Option<&'a Directive> {
+    chain
+        .iter()
+        .rev()
+        .find_map(|level| first(body(level), name))
+}
+
+pub fn is_tls(server: &Directive) -> bool {
+    server.children().iter().any(|d| {
+        (d.name == "listen" && d.args.iter().any(|a| a.value == "ssl"))
+            || (d.name == "ssl" && d.arg(0) == Some("on"))
+    })
+}
+
+pub fn server_names(server: &Directive) -> Vec<String> {
+    each(server.children(), "server_name")
+        .flat_map(|d| d.args.iter().map(|a| a.value.to_ascii_lowercase()))
+        .filter(|n| !n.is_empty() && n != "_")
+        .collect()
+}
+
+/// The chain for a server: `[http?, server]`.
+pub fn server_chain<'a>(s: &Server<'a>) -> Vec<&'a Directive> {
+    s.http
+        .into_iter()
+        .chain(std::iter::once(s.server))
+        .collect()
+}
+
+/// A header name → its `add_header` directive, in a set of `add_header`s.
+pub fn header_map<'a>(headers: &[&'a Directive]) -> HashMap<String, &'a Directive> {
+    headers
+        .iter()
+        .filter_map(|d| d.arg(0).map(|n| (n.to_ascii_lowercase(), *d)))
+        .collect()
+}
+
+/// True when every location of the server only redirects (a pure redirect server).
+pub fn only_redirects(server: &Directive) -> bool {
+    let returns = |block: &[Directive]| {
+        first(block, "return").is_some_and(|r| {
+            matches!(r.arg(0), Some("301" | "302" | "303" | "307" | "308"))
+                || r.arg(0).is_some_and(|a| a.starts_with("http"))
+        })
+    };
+    if returns(server.children()) {
+        return true;
+    }
+    let locations: Vec<&Directive> = each(server.children(), "location").collect();
+    !locations.is_empty()
+        && locations.iter().all(|l| {
+            returns(l.children())
+                || l.args
+                    .last()
+                    .is_some_and(|a| a.value.contains("/.well-known/acme-challenge"))
+        })
+}

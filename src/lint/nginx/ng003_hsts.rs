@@ -1,0 +1,77 @@
+//! NG003: HSTS missing on a TLS server, or with too short a max-age.
+
+use super::{Ctx, effective_list, header_map, is_tls, server_chain};
+use crate::lint::registry::{Check, Rule};
+use crate::lint::{Severity, Sink};
+
+pub static RULE: Rule = Rule {
+    code: "NG003",
+    name: "hsts",
+    severity: Severity::Error,
+    summary: "TLS server without Strict-Transport-Security, or with a short max-age",
+    what: "For every TLS server, looks at the `add_header` set in force at server level (its own, or the http block's when it has none) for `Strict-Transport-Security`, and checks its `max-age` against the minimum (Mozilla's 63072000 seconds by default; `hsts_min_age` in the lint configuration).",
+    why: "Without HSTS a user who types the bare domain, or follows an http:// link, can be downgraded to plain HTTP and have cookies stolen (SSL stripping). A short max-age lets the protection lapse between visits.",
+    example: "server {\n    listen 443 ssl;\n    add_header X-Frame-Options DENY always;\n}",
+    fix: "`add_header Strict-Transport-Security \"max-age=63072000; includeSubDomains\" always;` at server level (and in every location that has its own add_header).",
+    references: &[
+        "RFC 6797",
+        "https://ssl-config.mozilla.org/guidelines/6.0.json",
+        "https://nginx.org/en/docs/http/ngx_http_headers_module.html#add_header",
+    ],
+    description_key: Some("site.tls.hsts"),
+    check: Check::Nginx(check),
+};
+
+fn max_age(value: &str) -> Option<u64> {
+    value.split(';').find_map(|p| {
+        let p = p.trim();
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("max-age")
+            .then(|| v.trim().trim_matches('"').parse().ok())?
+    })
+}
+
+fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    for s in ctx.servers().iter().filter(|s| is_tls(s.server)) {
+        let chain = server_chain(s);
+        let headers = effective_list(&chain, "add_header")
+            .map(|(_, h)| header_map(&h))
+            .unwrap_or_default();
+        match headers.get("strict-transport-security") {
+            None => sink.report(
+                s.server.name_span,
+                "TLS server without a Strict-Transport-Security header",
+                "add `add_header Strict-Transport-Security \"max-age=63072000; includeSubDomains\" always;`",
+            ),
+            Some(d) => {
+                let age = d.arg(1).and_then(max_age);
+                let min = ctx.settings.hsts_min_age;
+                if age.is_none_or(|a| a < min) {
+                    let span = d.args.get(1).map_or(d.span, |a| a.span);
+                    sink.report(
+                        span,
+                        format!(
+                            "HSTS max-age {} is below the minimum of {min} seconds",
+                            age.map_or("(missing)".to_string(), |a| a.to_string())
+                        ),
+                        "use `max-age=63072000` (two years), as Mozilla recommends",
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parses_max_age() {
+        assert_eq!(
+            super::max_age("max-age=63072000; includeSubDomains"),
+            Some(63072000)
+        );
+        assert_eq!(super::max_age("includeSubDomains; Max-Age = 10"), Some(10));
+        assert_eq!(super::max_age("preload"), None);
+    }
+}

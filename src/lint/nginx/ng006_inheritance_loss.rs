@@ -1,0 +1,93 @@
+//! NG006: a block with its own `add_header` (or `proxy_set_header`) silently drops
+//! everything its parent set.
+
+use super::{Ctx, body, effective, effective_list};
+use crate::artifact::nginx::Directive;
+use crate::lint::registry::{Check, Rule};
+use crate::lint::{Severity, Sink};
+
+pub static RULE: Rule = Rule {
+    code: "NG006",
+    name: "header-inheritance-loss",
+    severity: Severity::Error,
+    summary: "a block's own add_header/proxy_set_header drops the headers set above it",
+    what: "For every server, location and `if` block that has its own `add_header`, names the headers set at the nearest enclosing level that has any and that the block does not repeat; the same for `proxy_set_header`. `add_header_inherit merge;` (nginx ≥ 1.29.3) in force is understood.",
+    why: "nginx inherits array directives only when the current level defines none of its own. One `add_header Cache-Control …` in a location silently removes HSTS, CSP and every other header set at server level from that location's responses; one `proxy_set_header` drops `Host`, `X-Forwarded-For` and the keepalive `Connection \"\"`.",
+    example: "server {\n    add_header Strict-Transport-Security \"max-age=63072000\" always;\n    location /assets/ {\n        add_header Cache-Control \"public\";\n    }\n}",
+    fix: "Repeat the whole set in the block (svcgen's templates do), move the block's header up, or on nginx ≥ 1.29.3 use `add_header_inherit merge;`.",
+    references: &[
+        "https://nginx.org/en/docs/http/ngx_http_headers_module.html#add_header",
+        "https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header",
+        "gixy: add_header_redefinition",
+    ],
+    description_key: Some("site.headers"),
+    check: Check::Nginx(check),
+};
+
+fn names(ds: &[&Directive]) -> Vec<String> {
+    ds.iter()
+        .filter_map(|d| d.arg(0))
+        .map(|n| n.to_ascii_lowercase())
+        .collect()
+}
+
+fn inspect(ctx: &Ctx<'_>, chain: &[&Directive], directive: &str, sink: &mut Sink<'_>) {
+    let here: Vec<&Directive> = body(chain[chain.len() - 1])
+        .iter()
+        .filter(|d| d.name == directive)
+        .collect();
+    if here.is_empty() || chain.len() < 2 {
+        return;
+    }
+    if directive == "add_header"
+        && ctx.settings.nginx_version >= (1, 29, 3)
+        && effective(chain, "add_header_inherit").and_then(|d| d.arg(0)) == Some("merge")
+    {
+        return;
+    }
+    let Some((level, parent)) = effective_list(&chain[..chain.len() - 1], directive) else {
+        return;
+    };
+    let own = names(&here);
+    let mut dropped: Vec<&str> = Vec::new();
+    for d in &parent {
+        if let Some(n) = d.arg(0)
+            && !own.contains(&n.to_ascii_lowercase())
+            && !dropped.contains(&n)
+        {
+            dropped.push(n);
+        }
+    }
+    if dropped.is_empty() {
+        return;
+    }
+    let from = chain[level].name.as_str();
+    let this = chain[chain.len() - 1];
+    let what = match this.args.last() {
+        Some(a) if this.name != "server" => format!("{} {}", this.name, a.value),
+        _ => this.name.clone(),
+    };
+    sink.report(
+        here[0].span,
+        format!(
+            "this {directive} in `{what}` drops {} set in the enclosing {from}",
+            dropped.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        ),
+        format!("nginx does not merge {directive}: repeat the enclosing level's set here, or move this one up"),
+    );
+}
+
+fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    for s in ctx.servers() {
+        if let Some(http) = s.http {
+            for directive in ["add_header", "proxy_set_header"] {
+                inspect(ctx, &[http, s.server], directive, sink);
+            }
+        }
+    }
+    ctx.each_location(|chain| {
+        for directive in ["add_header", "proxy_set_header"] {
+            inspect(ctx, chain, directive, sink);
+        }
+    });
+}

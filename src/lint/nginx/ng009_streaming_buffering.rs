@@ -1,0 +1,41 @@
+//! NG009: a streaming route with proxy buffering on.
+
+use super::{Ctx, RouteKind, effective};
+use crate::lint::registry::{Check, Rule};
+use crate::lint::{Severity, Sink};
+
+pub static RULE: Rule = Rule {
+    code: "NG009",
+    name: "streaming-buffered",
+    severity: Severity::Error,
+    summary: "a streaming (SSE) location is proxied with buffering on",
+    what: "For locations known to stream — from the description's `streaming` routes, or marked with a `# svcgen: streaming` comment line directly above the `location` — checks that `proxy_buffering off;` is in force there.",
+    why: "With buffering on, nginx holds the upstream's response until its buffer fills or the response ends: Server-Sent Events and progress streams arrive in bursts or only at the end, and long-polling clients time out.",
+    example: "# svcgen: streaming\nlocation /events/ {\n    proxy_pass http://app;\n}",
+    fix: "# svcgen: streaming\nlocation /events/ {\n    proxy_pass http://app;\n    proxy_buffering off;\n    proxy_read_timeout 1h;\n}",
+    references: &["https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_buffering"],
+    description_key: Some("routes"),
+    check: Check::Nginx(check),
+};
+
+fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    ctx.each_location(|chain| {
+        let loc = chain[chain.len() - 1];
+        if loc.name != "location" || ctx.route_kind(loc) != Some(RouteKind::Streaming) {
+            return;
+        }
+        match effective(chain, "proxy_buffering") {
+            Some(d) if d.arg(0) == Some("off") => {}
+            Some(d) => sink.report(
+                d.span,
+                "proxy buffering is on for a streaming route",
+                "set `proxy_buffering off;` in this location",
+            ),
+            None => sink.report(
+                loc.name_span,
+                "streaming route without `proxy_buffering off;` (buffering is on by default)",
+                "add `proxy_buffering off;` to this location",
+            ),
+        }
+    });
+}

@@ -1,0 +1,117 @@
+//! The catalogue of rules: stable codes, default severities, documentation, and
+//! the check each one runs. A new rule is one file plus one line in `all()`.
+
+use serde::Serialize;
+
+use super::Severity;
+use super::nginx as ng;
+
+/// The check a rule runs, by the artifact it reads.
+pub enum Check {
+    Nginx(fn(&ng::Ctx<'_>, &mut super::Sink<'_>)),
+    /// Reported by the engine itself (suppressions).
+    Engine,
+}
+
+/// One rule and its documentation.
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line: what it finds.
+    pub summary: &'static str,
+    pub what: &'static str,
+    pub why: &'static str,
+    pub example: &'static str,
+    pub fix: &'static str,
+    pub references: &'static [&'static str],
+    /// The description key whose rendering this rule checks.
+    pub description_key: Option<&'static str>,
+    pub check: Check,
+}
+
+/// Every rule, in code order.
+pub fn all() -> &'static [&'static Rule] {
+    static RULES: &[&Rule] = &[
+        &ng::ng001_weak_protocols::RULE,
+        &ng::ng002_weak_ciphers::RULE,
+        &ng::ng003_hsts::RULE,
+        &ng::ng004_security_headers::RULE,
+        &ng::ng005_header_always::RULE,
+        &ng::ng006_inheritance_loss::RULE,
+        &ng::ng007_server_tokens::RULE,
+        &ng::ng008_http2_syntax::RULE,
+        &ng::ng009_streaming_buffering::RULE,
+        &ng::ng010_websocket_upgrade::RULE,
+        &ng::ng011_upstream_keepalive::RULE,
+        &ng::ng012_alias_traversal::RULE,
+        &ng::ng013_host_header::RULE,
+        &ng::ng014_plain_http_content::RULE,
+        &ng::ng015_ocsp_stapling::RULE,
+        &super::suppress::UNUSED,
+        &super::suppress::NO_REASON,
+        &super::run::SYNTAX,
+        &super::run::MISSING_INCLUDE,
+        &super::run::DESCRIPTION,
+    ];
+    RULES
+}
+
+pub fn find(code: &str) -> Option<&'static Rule> {
+    all()
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// Documentation as data, for `explain --format json` and SARIF.
+#[derive(Serialize)]
+pub struct RuleDoc {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub what: &'static str,
+    pub why: &'static str,
+    pub example: &'static str,
+    pub fix: &'static str,
+    pub references: &'static [&'static str],
+}
+
+impl Rule {
+    pub fn doc(&self) -> RuleDoc {
+        RuleDoc {
+            code: self.code,
+            name: self.name,
+            severity: self.severity,
+            summary: self.summary,
+            what: self.what,
+            why: self.why,
+            example: self.example,
+            fix: self.fix,
+            references: self.references,
+        }
+    }
+
+    /// The documentation as Markdown (for `svcgen explain` and the README).
+    pub fn markdown(&self) -> String {
+        let mut s = format!(
+            "## {} `{}` ({})\n\n{}\n\n### What it does\n{}\n\n### Why is this bad?\n{}\n\n### Example\n```nginx\n{}\n```\n\n### Use instead\n{}\n",
+            self.code,
+            self.name,
+            self.severity,
+            self.summary,
+            self.what.trim(),
+            self.why.trim(),
+            self.example.trim(),
+            self.fix.trim()
+        );
+        if !self.references.is_empty() {
+            s.push_str("\n### References\n");
+            for r in self.references {
+                s.push_str(&format!("- {r}\n"));
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,459 @@
+//! One lint run: find and classify the files, parse them, run the rules, apply
+//! suppressions and the selection.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::nginx::{Ctx, RouteKind};
+use super::registry::{self, Check, Rule};
+use super::suppress::{self, Suppression};
+use super::{Finding, Origin, Report, Selection, Settings, Severity, Sink};
+use crate::artifact::nginx::{self as ngx, Directive, IncludeSource};
+use crate::artifact::{FileId, Span};
+use crate::render;
+use crate::spec::{self, LoadedSpec};
+
+/// The kinds of file svcgen lints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileType {
+    Description,
+    Nginx,
+}
+
+impl FileType {
+    pub fn parse(s: &str) -> Option<FileType> {
+        match s {
+            "description" | "yaml" => Some(FileType::Description),
+            "nginx" => Some(FileType::Nginx),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub selection: Selection,
+    pub settings: Settings,
+    /// Set when the nginx version came from the command line or configuration, so a
+    /// description's own `site.nginx_version` does not replace it.
+    pub nginx_version_fixed: bool,
+    pub file_type: Option<FileType>,
+    pub templates: Option<PathBuf>,
+}
+
+pub static MISSING_INCLUDE: Rule = Rule {
+    code: "NG016",
+    name: "include-not-found",
+    severity: Severity::Warning,
+    summary: "an `include` that matches no readable file",
+    what: "Reports an `include` whose path (relative to the main file's directory, or absolute) names no file, or a file that cannot be read.",
+    why: "nginx refuses to start on a missing include (without a glob); what is not read is not linted either.",
+    example: "include /etc/nginx/snippets/ssl-params.conf;",
+    fix: "Fix the path, or lint the configuration with `nginx -T` output (`nginx -T | svcgen lint --type nginx -`).",
+    references: &["https://nginx.org/en/docs/ngx_core_module.html#include"],
+    description_key: None,
+    check: Check::Engine,
+};
+
+pub static SYNTAX: Rule = Rule {
+    code: "NG000",
+    name: "nginx-syntax-error",
+    severity: Severity::Error,
+    summary: "the nginx file cannot be parsed",
+    what: "A syntax error: an unterminated quote or block, a directive without `;`, a stray `}`. The file is not linted and svcgen exits 2.",
+    why: "A file that cannot be parsed cannot be checked; it must never look clean.",
+    example: "server { listen 80 }",
+    fix: "server { listen 80; }",
+    references: &[],
+    description_key: None,
+    check: Check::Engine,
+};
+
+pub static DESCRIPTION: Rule = Rule {
+    code: "SV000",
+    name: "invalid-description",
+    severity: Severity::Error,
+    summary: "the service description is invalid",
+    what: "The description failed its schema or semantic checks (see the message). Nothing is rendered or linted from it and svcgen exits 2.",
+    why: "A description that does not load cannot be rendered or checked.",
+    example: "supervisor:\n  instanses: 4",
+    fix: "supervisor:\n  instances: 4",
+    references: &[],
+    description_key: None,
+    check: Check::Engine,
+};
+
+fn engine_finding(rule: &Rule, span: Span, message: String, help: Option<String>) -> Finding {
+    Finding {
+        code: rule.code,
+        severity: rule.severity,
+        message,
+        span,
+        label: None,
+        help,
+        origin: None,
+    }
+}
+
+/// Guesses a file's type from its name, then its content.
+pub fn detect(path: &Path, text: &str) -> Option<FileType> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if name.ends_with(".conf") || name == "nginx.conf" || name.ends_with(".nginx") {
+        return Some(FileType::Nginx);
+    }
+    if name.ends_with(".yaml") || name.ends_with(".yml") {
+        return Some(FileType::Description);
+    }
+    let t = text.trim_start();
+    if t.starts_with("nginx: the configuration file") || t.starts_with("# configuration file ") {
+        return Some(FileType::Nginx);
+    }
+    if t.contains("server {") || t.contains("http {") || t.contains("location ") {
+        return Some(FileType::Nginx);
+    }
+    if t.contains("\nsupervisor:") && t.contains("\nsite:") {
+        return Some(FileType::Description);
+    }
+    None
+}
+
+/// Files below a directory that svcgen lints (by name).
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if name.starts_with('.') || name == "target" || name == "node_modules" {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out);
+        } else if name.ends_with(".conf")
+            || name.ends_with(".svcgen.yaml")
+            || name.ends_with(".svcgen.yml")
+        {
+            out.push(p);
+        }
+    }
+}
+
+struct NginxUnit {
+    /// The main file (includes are spliced into `config`).
+    file: FileId,
+    config: ngx::Config,
+    routes: HashMap<String, RouteKind>,
+    settings: Settings,
+    /// When rendered from a description: the description and where its keys are.
+    spec: Option<LoadedSpec>,
+}
+
+/// Runs the linter over files and directories (`-` reads standard input).
+pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
+    let mut report = Report::default();
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            walk(input, &mut files);
+        } else {
+            files.push(input.clone());
+        }
+    }
+    let mut units: Vec<NginxUnit> = Vec::new();
+    let mut pending: Vec<(FileId, PathBuf)> = Vec::new();
+    for path in files {
+        let name = path.display().to_string();
+        let read = if name == "-" {
+            std::io::read_to_string(std::io::stdin())
+        } else {
+            std::fs::read_to_string(&path)
+        };
+        let text = match read {
+            Ok(t) => t,
+            Err(e) => {
+                let id = report.sources.add(name.clone(), String::new());
+                report.errors.push(engine_finding(
+                    &SYNTAX,
+                    Span {
+                        file: id,
+                        start: 0,
+                        end: 0,
+                    },
+                    format!("cannot read {name}: {e}"),
+                    None,
+                ));
+                continue;
+            }
+        };
+        let kind = opts.file_type.or_else(|| detect(&path, &text));
+        let id = report.sources.add(name.clone(), text.clone());
+        match kind {
+            Some(FileType::Description) => {
+                lint_description(&mut report, id, &name, &text, opts, &mut units)
+            }
+            Some(FileType::Nginx) => pending.push((id, path)),
+            None => report.errors.push(engine_finding(
+                &SYNTAX,
+                Span {
+                    file: id,
+                    start: 0,
+                    end: 0,
+                },
+                format!("cannot tell what kind of file {name} is"),
+                Some("name it *.conf (nginx) or *.yaml (description), or pass --type".into()),
+            )),
+        }
+    }
+    for (id, path) in pending {
+        let text = report.sources.text(id).to_string();
+        let parsed = if let Some(sections) = ngx::split_dump(&text) {
+            let ids: Vec<(String, FileId)> = sections
+                .iter()
+                .map(|(p, t)| (p.clone(), report.sources.add(p.clone(), t.clone())))
+                .collect();
+            let Some(&(_, main)) = ids.first() else {
+                continue;
+            };
+            (
+                main,
+                ngx::load(&mut report.sources, main, IncludeSource::Dump(&ids)),
+            )
+        } else {
+            let base = path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| PathBuf::from("."));
+            (
+                id,
+                ngx::load(&mut report.sources, id, IncludeSource::Disk(base)),
+            )
+        };
+        match parsed {
+            (file, Ok(config)) => units.push(NginxUnit {
+                file,
+                config,
+                routes: HashMap::new(),
+                settings: opts.settings.clone(),
+                spec: None,
+            }),
+            (_, Err(e)) => report.errors.push(engine_finding(
+                &SYNTAX,
+                e.span,
+                format!("nginx syntax error: {}", e.message),
+                None,
+            )),
+        }
+    }
+    // A file that another linted file includes is linted as part of that one.
+    let included_by: Vec<HashSet<String>> = units
+        .iter()
+        .map(|u| {
+            let mut names = HashSet::new();
+            for_each_directive(&u.config.directives, &mut |d| {
+                if d.span.file != u.file {
+                    names.insert(report.sources.name(d.span.file).to_string());
+                }
+            });
+            names
+        })
+        .collect();
+    for (i, u) in units.iter().enumerate() {
+        let own = report.sources.name(u.file).to_string();
+        if included_by
+            .iter()
+            .enumerate()
+            .any(|(j, set)| j != i && set.contains(&own))
+        {
+            continue;
+        }
+        let mut findings = run_nginx(u, opts);
+        for e in &u.config.errors {
+            findings.push(engine_finding(
+                &MISSING_INCLUDE,
+                e.span,
+                e.message.clone(),
+                Some(MISSING_INCLUDE.fix.into()),
+            ));
+        }
+        let mut suppressions = collect_suppressions(&u.config.directives);
+        suppress::apply(&mut findings, &mut suppressions);
+        for mut f in findings {
+            if !opts.selection.enabled(f.code) {
+                continue;
+            }
+            f.severity = opts.selection.severity_of(f.code, f.severity);
+            if let Some(spec) = &u.spec {
+                f.origin = origin_for(spec, f.code);
+            }
+            report.findings.push(f);
+        }
+    }
+    report.sort();
+    report
+}
+
+fn for_each_directive<'a>(ds: &'a [Directive], f: &mut impl FnMut(&'a Directive)) {
+    for d in ds {
+        f(d);
+        for_each_directive(d.children(), f);
+    }
+}
+
+fn collect_suppressions(ds: &[Directive]) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for_each_directive(ds, &mut |d| {
+        for (text, span) in &d.comments {
+            if let Some(s) = suppress::parse_comment(text, *span, d.span) {
+                out.push(s);
+            }
+        }
+    });
+    out
+}
+
+fn run_nginx(u: &NginxUnit, opts: &Options) -> Vec<Finding> {
+    let ctx = Ctx {
+        config: &u.config,
+        settings: &u.settings,
+        routes: &u.routes,
+    };
+    let mut out = Vec::new();
+    for rule in registry::all() {
+        let Check::Nginx(check) = rule.check else {
+            continue;
+        };
+        if !opts.selection.enabled(rule.code) {
+            continue;
+        }
+        let mut sink = Sink {
+            code: rule.code,
+            severity: rule.severity,
+            out: &mut out,
+        };
+        check(&ctx, &mut sink);
+    }
+    out
+}
+
+fn origin_for(spec: &LoadedSpec, code: &str) -> Option<Origin> {
+    let key = registry::find(code)?.description_key?;
+    let pointer = format!("/{}", key.replace('.', "/"));
+    let place = spec.positions.nearest(&pointer);
+    let pos = place.key.unwrap_or(place.value);
+    Some(Origin {
+        description: spec.file.clone(),
+        key: key.to_string(),
+        line: pos.line,
+        column: pos.column,
+    })
+}
+
+fn lint_description(
+    report: &mut Report,
+    id: FileId,
+    name: &str,
+    text: &str,
+    opts: &Options,
+    units: &mut Vec<NginxUnit>,
+) {
+    let spec = match spec::load(name, text) {
+        Ok(s) => s,
+        Err(errors) => {
+            for e in errors.errors {
+                let start = e.span.offset();
+                report.errors.push(Finding {
+                    code: DESCRIPTION.code,
+                    severity: Severity::Error,
+                    message: e.message.clone(),
+                    span: Span {
+                        file: id,
+                        start,
+                        end: start + e.span.len(),
+                    },
+                    label: Some(e.label.clone()),
+                    help: e.help.clone(),
+                    origin: None,
+                });
+            }
+            return;
+        }
+    };
+    let env = match render::environment(opts.templates.as_deref()) {
+        Ok(env) => env,
+        Err(e) => {
+            report.errors.push(engine_finding(
+                &DESCRIPTION,
+                Span {
+                    file: id,
+                    start: 0,
+                    end: 0,
+                },
+                e.to_string(),
+                None,
+            ));
+            return;
+        }
+    };
+    let artifacts = match render::render(&spec, &env) {
+        Ok(a) => a,
+        Err(e) => {
+            report.errors.push(engine_finding(
+                &DESCRIPTION,
+                Span {
+                    file: id,
+                    start: 0,
+                    end: 0,
+                },
+                e.to_string(),
+                None,
+            ));
+            return;
+        }
+    };
+    let mut settings = opts.settings.clone();
+    if !opts.nginx_version_fixed {
+        settings.nginx_version = spec::parse_version(&spec.service.site.nginx_version);
+    }
+    let routes: HashMap<String, RouteKind> = spec
+        .service
+        .routes
+        .iter()
+        .filter_map(|r| match r.kind {
+            spec::model::RouteKind::Streaming => Some((r.path.clone(), RouteKind::Streaming)),
+            spec::model::RouteKind::Websocket => Some((r.path.clone(), RouteKind::Websocket)),
+            _ => None,
+        })
+        .collect();
+    for a in artifacts {
+        if a.kind != render::ArtifactKind::NginxSite {
+            continue;
+        }
+        let rendered = report.sources.add(
+            format!("{name} => {} (rendered)", a.file_name),
+            a.content.clone(),
+        );
+        match ngx::load(&mut report.sources, rendered, IncludeSource::None) {
+            Ok(config) => units.push(NginxUnit {
+                file: rendered,
+                config,
+                routes: routes.clone(),
+                settings: settings.clone(),
+                spec: Some(spec.clone()),
+            }),
+            Err(e) => report.errors.push(engine_finding(
+                &SYNTAX,
+                e.span,
+                format!("rendered nginx site does not parse: {}", e.message),
+                None,
+            )),
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! Output formats for lint results: one module per format. This is the only part
+//! of the library that produces text for people or CI systems.
+
+pub mod github;
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+use crate::lint::{Finding, Report};
+
+/// A finding's position, resolved to lines and columns (1-based).
+pub struct Located<'a> {
+    pub finding: &'a Finding,
+    pub file: &'a str,
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+}
+
+pub fn locate<'a>(report: &'a Report, f: &'a Finding) -> Located<'a> {
+    let src = report.sources.get(f.span.file);
+    Located {
+        finding: f,
+        file: &src.name,
+        start: src.line_col(f.span.start),
+        end: src.line_col(f.span.end.max(f.span.start)),
+    }
+}
+
+/// Every finding and error, errors first.
+pub fn all(report: &Report) -> impl Iterator<Item = &Finding> {
+    report.errors.iter().chain(report.findings.iter())
+}
+
+/// How to read more about a code.
+pub fn docs_pointer(code: &str) -> String {
+    format!("svcgen explain {code}")
+}

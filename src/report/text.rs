@@ -1,0 +1,107 @@
+//! `--format text`: miette diagnostics with the source snippet, a label on the
+//! span, the rule code and help; colour only on a terminal (and never with NO_COLOR).
+
+use std::sync::Arc;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
+use thiserror::Error;
+
+use super::{all, docs_pointer, locate};
+use crate::lint::{Report, Severity};
+
+#[derive(Debug, Error)]
+#[error("{message}")]
+struct Shown {
+    message: String,
+    code: String,
+    severity: miette::Severity,
+    src: NamedSource<Arc<str>>,
+    span: SourceSpan,
+    label: String,
+    help: Option<String>,
+}
+
+impl Diagnostic for Shown {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.src)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            miette::LabeledSpan::new_with_span(Some(self.label.clone()), self.span),
+        )))
+    }
+}
+
+pub fn render(report: &Report, colour: bool) -> String {
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    let mut sources: Vec<Option<Arc<str>>> = Vec::new();
+    for f in all(report) {
+        let l = locate(report, f);
+        let idx = f.span.file.0;
+        if sources.len() <= idx {
+            sources.resize(idx + 1, None);
+        }
+        let text = sources[idx]
+            .get_or_insert_with(|| Arc::from(report.sources.text(f.span.file)))
+            .clone();
+        let mut help = f.help.clone().unwrap_or_default();
+        if let Some(o) = &f.origin {
+            help.push_str(&format!(
+                "\nrendered from `{}` at {}:{}:{}",
+                o.key, o.description, o.line, o.column
+            ));
+        }
+        if !help.is_empty() {
+            help.push('\n');
+        }
+        help.push_str(&format!("see `{}`", docs_pointer(f.code)));
+        let shown = Shown {
+            message: f.message.clone(),
+            code: f.code.to_string(),
+            severity: match f.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+                Severity::Info => miette::Severity::Advice,
+            },
+            src: NamedSource::new(l.file, text),
+            span: SourceSpan::new(f.span.start.into(), f.span.end.saturating_sub(f.span.start)),
+            label: f
+                .label
+                .clone()
+                .unwrap_or_else(|| f.severity.as_str().to_string()),
+            help: Some(help),
+        };
+        let _ = handler.render_report(&mut out, &shown);
+        out.push('\n');
+    }
+    let count = |s: Severity| all(report).filter(|f| f.severity == s).count();
+    let total = report.findings.len() + report.errors.len();
+    if total == 0 {
+        out.push_str("svcgen: no findings\n");
+    } else {
+        out.push_str(&format!(
+            "svcgen: {} error(s), {} warning(s), {} info\n",
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info)
+        ));
+    }
+    out
+}

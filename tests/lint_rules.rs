@@ -1,0 +1,371 @@
+//! The linter: every rule documented and proven by fixtures that must and must
+//! not trigger it, output formats, suppression, exit codes.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::*;
+use serde_json::Value;
+
+fn lint_json(args: &[&str]) -> (Option<i32>, Value) {
+    let mut all = vec!["lint", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = svcgen(&all);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?}: not JSON ({e}): {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        )
+    });
+    (out.status.code(), v)
+}
+
+fn codes(v: &Value) -> Vec<String> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn rules() -> Vec<Value> {
+    let out = svcgen(&["explain", "--all", "--format", "json"]);
+    assert!(out.status.success());
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn every_rule_is_documented_and_has_fixtures_both_ways() {
+    let rules = rules();
+    assert!(rules.len() >= 18);
+    let mut seen = std::collections::HashSet::new();
+    for r in &rules {
+        let code = r["code"].as_str().unwrap();
+        assert!(seen.insert(code.to_string()), "duplicate code {code}");
+        for field in ["name", "summary", "what", "why", "example", "fix"] {
+            assert!(
+                r[field].as_str().is_some_and(|s| s.trim().len() > 3),
+                "{code} has no `{field}`"
+            );
+        }
+        let dir = root().join("fixtures/lint").join(code);
+        let files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|_| panic!("{code}: no fixtures in {}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .collect();
+        let bad: Vec<&PathBuf> = files
+            .iter()
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("bad-"))
+            .collect();
+        let good: Vec<&PathBuf> = files
+            .iter()
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("good-")
+            })
+            .collect();
+        assert!(
+            !bad.is_empty() && !good.is_empty(),
+            "{code} needs bad-* and good-* fixtures"
+        );
+        for f in files.iter() {
+            let rel = f
+                .strip_prefix(root())
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            let extra: Vec<String> = read(f)
+                .lines()
+                .find_map(|l| l.strip_prefix("# lint-args:"))
+                .map(|a| a.split_whitespace().map(str::to_string).collect())
+                .unwrap_or_default();
+            let mut args: Vec<&str> = extra.iter().map(String::as_str).collect();
+            args.push(&rel);
+            let (_, v) = lint_json(&args);
+            let found = codes(&v).contains(&code.to_string());
+            let must = bad.contains(&f);
+            assert_eq!(
+                found,
+                must,
+                "{rel}: {code} {} but got {:?}",
+                if must {
+                    "must trigger"
+                } else {
+                    "must not trigger"
+                },
+                codes(&v)
+            );
+        }
+    }
+}
+
+#[test]
+fn explain_prints_one_rule() {
+    let out = svcgen(&["explain", "ng006"]);
+    let t = text(&out.stdout);
+    assert!(t.contains("## NG006 `header-inheritance-loss`"), "{t}");
+    assert!(t.contains("### Why is this bad?") && t.contains("### Use instead"));
+    assert_eq!(svcgen(&["explain", "NG999"]).status.code(), Some(2));
+}
+
+#[test]
+fn every_rendered_fixture_lints_clean() {
+    for file in valid_fixtures() {
+        let (code, v) = lint_json(&[&file]);
+        assert_eq!(code, Some(0), "{file}: {v:#}");
+        assert!(codes(&v).is_empty(), "{file}: {v:#}");
+    }
+}
+
+#[test]
+fn a_description_finding_names_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    // A user template that forgets the headers in locations.
+    let site = read(&root().join("templates/nginx.conf.j2")).replace(
+        "{{ security_headers() | indent(4, true) | chomp }}",
+        "        add_header Cache-Control no-store;",
+    );
+    std::fs::write(dir.path().join("nginx.conf.j2"), site).unwrap();
+    let (code, v) = lint_json(&[
+        "--templates",
+        dir.path().to_str().unwrap(),
+        "fixtures/api-gateway.yaml",
+    ]);
+    assert_eq!(code, Some(1));
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "NG006")
+        .expect("NG006");
+    assert_eq!(d["origin"]["key"], "site.headers");
+    assert_eq!(d["origin"]["description"], "fixtures/api-gateway.yaml");
+    assert!(
+        d["file"]
+            .as_str()
+            .unwrap()
+            .contains("api-gateway.conf (rendered)")
+    );
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("Strict-Transport-Security"),
+        "{d}"
+    );
+}
+
+#[test]
+fn json_diagnostics_have_positions_and_docs() {
+    let (code, v) = lint_json(&["fixtures/lint/NG013/bad-http-host.conf"]);
+    assert_eq!(code, Some(1));
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "NG013")
+        .unwrap();
+    assert_eq!(d["file"], "fixtures/lint/NG013/bad-http-host.conf");
+    assert_eq!(d["start"]["line"], 4);
+    assert_eq!(d["start"]["column"], 31);
+    assert_eq!(d["end"]["column"], 41);
+    let range = d["byte_range"].as_array().unwrap();
+    let src = read(&root().join("fixtures/lint/NG013/bad-http-host.conf"));
+    assert_eq!(
+        &src[range[0].as_u64().unwrap() as usize..range[1].as_u64().unwrap() as usize],
+        "$http_host"
+    );
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(d["docs"], "svcgen explain NG013");
+    assert_eq!(v["version"], 1);
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let schema_path = root().join("tests/data/sarif-schema-2.1.0.json");
+    let schema: Value = serde_json::from_str(&read(&schema_path)).unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .build(&schema)
+        .unwrap();
+    let out = svcgen(&[
+        "lint",
+        "--format",
+        "sarif",
+        "fixtures/lint/NG006",
+        "fixtures/lint/NG013",
+        "fixtures/api-gateway.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "svcgen");
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        for f in ["shortDescription", "fullDescription", "help"] {
+            assert!(
+                rule[f]["text"].as_str().is_some_and(|t| !t.is_empty()),
+                "{rule}"
+            );
+        }
+    }
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        assert!(["note", "warning", "error"].contains(&r["level"].as_str().unwrap()));
+        let loc = &r["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(
+            !uri.starts_with('/') && root().join(uri).is_file(),
+            "uri {uri} must be a repository file"
+        );
+        for k in ["startLine", "startColumn", "endLine", "endColumn"] {
+            assert!(loc["region"][k].as_u64().is_some_and(|n| n >= 1), "{r}");
+        }
+    }
+}
+
+#[test]
+fn github_annotations_are_escaped() {
+    let out = svcgen(&[
+        "lint",
+        "--format",
+        "github",
+        "fixtures/lint/NG013/bad-http-host.conf",
+    ]);
+    let t = text(&out.stdout);
+    let line = t
+        .lines()
+        .find(|l| l.contains("title=svcgen NG013"))
+        .expect("an NG013 annotation");
+    assert!(line.starts_with("::warning file=fixtures/lint/NG013/bad-http-host.conf,line=4,endLine=4,col=31,endColumn=41,title=svcgen NG013::"), "{line}");
+    assert!(
+        line.contains("%0Ause `$host`"),
+        "newlines in the message are escaped: {line}"
+    );
+}
+
+#[test]
+fn select_ignore_fail_on_and_config_severity() {
+    let f = "fixtures/lint/NG013/bad-http-host.conf";
+    let (code, v) = lint_json(&["--select", "NG013", f]);
+    assert_eq!((code, codes(&v)), (Some(1), vec!["NG013".to_string()]));
+    let (code, v) = lint_json(&["--ignore", "NG", f]);
+    assert_eq!((code, codes(&v).len()), (Some(0), 0));
+    let (code, _) = lint_json(&["--select", "NG013", "--fail-on", "error", f]);
+    assert_eq!(code, Some(0), "a warning below --fail-on error passes");
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("lint.yaml");
+    std::fs::write(
+        &cfg,
+        "lint:\n  select: [NG013]\n  severity:\n    NG013: error\n  fail_on: error\n",
+    )
+    .unwrap();
+    let (code, v) = lint_json(&["--config", cfg.to_str().unwrap(), f]);
+    assert_eq!(code, Some(1));
+    assert_eq!(v["diagnostics"][0]["severity"], "error");
+    std::fs::write(&cfg, "lint:\n  selct: [NG013]\n").unwrap();
+    let out = svcgen(&["lint", "--config", cfg.to_str().unwrap(), f]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        svcgen(&["lint", "--select", "XX9", f]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn parse_errors_exit_2_and_are_never_clean() {
+    let (code, v) = lint_json(&["fixtures/lint/NG000/bad-syntax.conf"]);
+    assert_eq!(code, Some(2));
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "NG000");
+    assert_eq!(d["start"]["line"], 2);
+    let (code, _) = lint_json(&["fixtures/invalid/unknown-key.yaml"]);
+    assert_eq!(code, Some(2));
+    let out = svcgen(&["lint", "fixtures/does-not-exist.conf"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn text_output_shows_the_snippet_code_and_help() {
+    let out = svcgen(&["lint", "fixtures/lint/NG012/bad-alias.conf"]);
+    let t = text(&out.stderr);
+    assert!(t.contains("NG012"), "{t}");
+    assert!(
+        t.contains("[fixtures/lint/NG012/bad-alias.conf:2:14]"),
+        "{t}"
+    );
+    assert!(t.contains("location /assets {"), "{t}");
+    assert!(t.contains("write `location /assets/`"), "{t}");
+    assert!(!t.contains("\x1b["), "no colour off a terminal");
+}
+
+#[test]
+fn nginx_dump_and_full_config_with_includes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("conf.d")).unwrap();
+    std::fs::write(
+        d.join("nginx.conf"),
+        "events {}\nhttp {\n    server_tokens off;\n    include conf.d/*.conf;\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("conf.d/app.conf"),
+        read(&root().join("fixtures/lint/NG013/bad-http-host.conf")),
+    )
+    .unwrap();
+    let (code, v) = lint_json(&[
+        d.join("nginx.conf").to_str().unwrap(),
+        d.join("conf.d").to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1));
+    let c = codes(&v);
+    assert_eq!(
+        c.iter().filter(|c| *c == "NG013").count(),
+        1,
+        "an included file is linted once: {c:?}"
+    );
+    assert!(
+        !c.contains(&"NG007".to_string()),
+        "server_tokens off from the http block is inherited: {c:?}"
+    );
+    let d13 = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["code"] == "NG013")
+        .unwrap();
+    assert!(d13["file"].as_str().unwrap().ends_with("conf.d/app.conf"));
+
+    let dump = format!(
+        "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n# configuration file /etc/nginx/nginx.conf:\nevents {{}}\nhttp {{\n    server_tokens off;\n    include /etc/nginx/conf.d/*.conf;\n}}\n\n# configuration file /etc/nginx/conf.d/app.conf:\n{}",
+        read(&root().join("fixtures/lint/NG013/bad-http-host.conf"))
+    );
+    let dump_file = d.join("dump.txt");
+    std::fs::write(&dump_file, dump).unwrap();
+    let (code, v) = lint_json(&["--type", "nginx", dump_file.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    let d13 = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["code"] == "NG013")
+        .unwrap();
+    assert_eq!(d13["file"], "/etc/nginx/conf.d/app.conf");
+    assert_eq!(d13["start"]["line"], 4);
+}

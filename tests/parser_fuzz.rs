@@ -1,0 +1,27 @@
+//! The nginx parser never panics, whatever bytes it is given.
+
+use proptest::prelude::*;
+use svcgen::artifact::FileId;
+use svcgen::artifact::nginx::parse_text;
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn arbitrary_text_never_panics(s in any::<String>()) {
+        let _ = parse_text(&s, FileId(0));
+    }
+
+    #[test]
+    fn nginx_shaped_text_never_panics(parts in proptest::collection::vec(
+        prop_oneof![
+            Just("server"), Just("{"), Just("}"), Just(";"), Just("\""), Just("'"), Just("#"),
+            Just("\n"), Just(" "), Just("${"), Just("\\"), Just("location"), Just("/a"),
+            Just("content_by_lua_block"), Just("--"), Just("$host"), Just("if"), Just("("),
+        ],
+        0..64,
+    )) {
+        let text: String = parts.concat();
+        let _ = parse_text(&text, FileId(0));
+    }
+}
