@@ -386,3 +386,55 @@ fn gixy_finds_nothing_medium_or_high() {
         assert_eq!((m, h), (0, 0), "{file}: gixy:\n{report}");
     }
 }
+
+/// gixy plugin → the svcgen codes that cover the same hazard.
+const GIXY_OVERLAP: &[(&str, &str)] = &[
+    ("add_header_redefinition", "NG006"),
+    ("alias_traversal", "NG012"),
+    ("host_spoofing", "NG013"),
+    ("version_disclosure", "NG007"),
+    ("hsts_header", "NG003"),
+    ("weak_ssl_tls", "NG001,NG002"),
+    ("ssl_stapling_letsencrypt", "NG015"),
+    ("ssl_stapling_without_resolver", "NG015"),
+];
+
+#[test]
+fn svcgen_and_gixy_agree_on_gixy_style_cases() {
+    let gixy = require("gixy");
+    let dir = tempfile::tempdir().unwrap();
+    let mut cases = 0;
+    for (plugin, codes) in GIXY_OVERLAP {
+        let case_dir = root().join("fixtures/gixy-agreement").join(plugin);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&case_dir)
+            .unwrap_or_else(|_| panic!("no cases for {plugin}"))
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        assert!(files.iter().any(|f| f.to_string_lossy().ends_with("_fp.conf")), "{plugin}: needs a _fp case");
+        for f in files {
+            let body = read(&f);
+            // gixy reads a whole nginx.conf; the cases are http-level or http blocks.
+            let conf = dir.path().join("nginx.conf");
+            if body.trim_start().starts_with("http") {
+                std::fs::write(&conf, format!("events {{}}\n{body}")).unwrap();
+            } else {
+                std::fs::write(&conf, format!("events {{}}\nhttp {{\n{body}\n}}\n")).unwrap();
+            }
+            let out = run(Command::new(&gixy).args(["--tests", plugin, "-f", "json"]).arg(&conf));
+            let issues: serde_json::Value = serde_json::from_slice(&out.stdout)
+                .unwrap_or_else(|e| panic!("gixy JSON for {}: {e}: {}", f.display(), text(&out.stderr)));
+            let gixy_flags = !issues.as_array().unwrap().is_empty();
+            let rel = f.strip_prefix(root()).unwrap().to_str().unwrap().to_string();
+            let out = svcgen(&["lint", "--format", "json", "--nginx-version", "1.27.0", "--select", codes, &rel]);
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let svcgen_flags = !v["diagnostics"].as_array().unwrap().is_empty();
+            let expected = !rel.ends_with("_fp.conf");
+            assert_eq!(gixy_flags, expected, "{rel}: gixy {plugin} disagrees with the case's name");
+            assert_eq!(svcgen_flags, expected, "{rel}: svcgen {codes} disagrees with gixy {plugin}: {v}");
+            cases += 1;
+        }
+    }
+    eprintln!("svcgen and gixy agree on {cases} cases");
+    assert!(cases >= 25);
+}

@@ -8,9 +8,9 @@ pub static RULE: Rule = Rule {
     code: "NG012",
     name: "alias-traversal",
     severity: Severity::Error,
-    summary: "`location /x` with `alias …/`: `/x../` escapes the directory",
-    what: "Flags a prefix location whose path does not end with `/` and that serves an `alias` ending with `/`.",
-    why: "nginx replaces the location prefix with the alias: `/assets../etc/passwd` matches `location /assets` and becomes `/srv/public/../etc/passwd`, reading files outside the directory.",
+    summary: "`alias` in a prefix location without a trailing slash: `/x../` escapes the directory",
+    what: "Flags `alias` in a prefix location (no modifier, or `^~`) whose path does not end with `/`. With an alias that ends in `/` the request can climb out of the directory; without one it can still reach sibling paths that share the alias's prefix.",
+    why: "nginx replaces the location prefix with the alias: `/assets../etc/passwd` matches `location /assets` and becomes `/srv/public/../etc/passwd`, reading files outside the directory; with `alias /srv/files`, `/files-old/x` becomes `/srv/files-old/x`.",
     example: "location /assets {\n    alias /srv/app/public/;\n}",
     fix: "location /assets/ {\n    alias /srv/app/public/;\n}",
     references: &[
@@ -35,13 +35,21 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if !matches!(modifier, "" | "^~") || path.ends_with('/') {
             return;
         }
-        if let Some(alias) = first(loc.children(), "alias")
-            && alias.arg(0).is_some_and(|a| a.ends_with('/'))
-        {
+        let Some(alias) = first(loc.children(), "alias").and_then(|a| a.arg(0)) else {
+            return;
+        };
+        let at = loc.args.last().map_or(loc.name_span, |a| a.span);
+        if alias.ends_with('/') {
             sink.report(
-                loc.args.last().map_or(loc.name_span, |a| a.span),
+                at,
                 format!("`location {path}` without a trailing slash serves an alias ending in `/`: `{path}../` escapes it"),
                 format!("write `location {path}/`"),
+            );
+        } else {
+            sink.report(
+                at,
+                format!("`location {path}` without a trailing slash: `{path}-x/…` reaches `{alias}-x/…` beside the aliased path"),
+                format!("write `location {path}/` with `alias {alias}/`, or `location = {path}` for a single file"),
             );
         }
     });

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "host-from-http-host",
     severity: Severity::Warning,
     summary: "`proxy_set_header Host $http_host` passes the client's Host unchecked",
-    what: "Flags `proxy_set_header Host` whose value uses `$http_host`.",
+    what: "Flags `proxy_set_header Host` whose value uses `$http_host` or a query argument (`$arg_…`).",
     why: "`$http_host` is whatever the client sent, even a name this server does not serve or an empty value; apps that build links, password-reset mails or cache keys from Host can be poisoned. `$host` is the matched server name (or the request line's host), normalised.",
     example: "proxy_set_header Host $http_host;",
     fix: "proxy_set_header Host $host;",
@@ -25,7 +25,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.every(|d| {
         if d.name == "proxy_set_header"
             && d.arg(0).is_some_and(|h| h.eq_ignore_ascii_case("host"))
-            && d.arg(1).is_some_and(|v| v.contains("$http_host"))
+            && d.arg(1).is_some_and(|v| v.contains("$http_host") || v.starts_with("$arg_"))
         {
             sink.report(
                 d.args[1].span,
