@@ -411,7 +411,12 @@ fn svcgen_and_gixy_agree_on_gixy_style_cases() {
             .map(|e| e.unwrap().path())
             .collect();
         files.sort();
-        assert!(files.iter().any(|f| f.to_string_lossy().ends_with("_fp.conf")), "{plugin}: needs a _fp case");
+        assert!(
+            files
+                .iter()
+                .any(|f| f.to_string_lossy().ends_with("_fp.conf")),
+            "{plugin}: needs a _fp case"
+        );
         for f in files {
             let body = read(&f);
             // gixy reads a whole nginx.conf; the cases are http-level or http blocks.
@@ -421,17 +426,41 @@ fn svcgen_and_gixy_agree_on_gixy_style_cases() {
             } else {
                 std::fs::write(&conf, format!("events {{}}\nhttp {{\n{body}\n}}\n")).unwrap();
             }
-            let out = run(Command::new(&gixy).args(["--tests", plugin, "-f", "json"]).arg(&conf));
-            let issues: serde_json::Value = serde_json::from_slice(&out.stdout)
-                .unwrap_or_else(|e| panic!("gixy JSON for {}: {e}: {}", f.display(), text(&out.stderr)));
+            let out = run(Command::new(&gixy)
+                .args(["--tests", plugin, "-f", "json"])
+                .arg(&conf));
+            let issues: serde_json::Value =
+                serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+                    panic!("gixy JSON for {}: {e}: {}", f.display(), text(&out.stderr))
+                });
             let gixy_flags = !issues.as_array().unwrap().is_empty();
-            let rel = f.strip_prefix(root()).unwrap().to_str().unwrap().to_string();
-            let out = svcgen(&["lint", "--format", "json", "--nginx-version", "1.27.0", "--select", codes, &rel]);
+            let rel = f
+                .strip_prefix(root())
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            let out = svcgen(&[
+                "lint",
+                "--format",
+                "json",
+                "--nginx-version",
+                "1.27.0",
+                "--select",
+                codes,
+                &rel,
+            ]);
             let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
             let svcgen_flags = !v["diagnostics"].as_array().unwrap().is_empty();
             let expected = !rel.ends_with("_fp.conf");
-            assert_eq!(gixy_flags, expected, "{rel}: gixy {plugin} disagrees with the case's name");
-            assert_eq!(svcgen_flags, expected, "{rel}: svcgen {codes} disagrees with gixy {plugin}: {v}");
+            assert_eq!(
+                gixy_flags, expected,
+                "{rel}: gixy {plugin} disagrees with the case's name"
+            );
+            assert_eq!(
+                svcgen_flags, expected,
+                "{rel}: svcgen {codes} disagrees with gixy {plugin}: {v}"
+            );
             cases += 1;
         }
     }

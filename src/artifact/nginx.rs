@@ -114,7 +114,21 @@ impl<'a> Lexer<'a> {
             b'"' | b'\'' => {
                 let quote = c;
                 self.pos += 1;
-                let mut value = Vec::new();
+                let body_start = self.pos;
+                // Fast path: no escapes, the value is a slice of the text.
+                while self.pos < s.len() && s[self.pos] != quote && s[self.pos] != b'\\' {
+                    self.pos += 1;
+                }
+                if self.pos < s.len() && s[self.pos] == quote {
+                    let value = self
+                        .text
+                        .get(body_start..self.pos)
+                        .unwrap_or("")
+                        .to_string();
+                    self.pos += 1;
+                    return Ok(Some((Tok::Word(value, true), self.span(start, self.pos))));
+                }
+                let mut value = s[body_start..self.pos].to_vec();
                 loop {
                     if self.pos >= s.len() {
                         return Err(self.err("unterminated quoted string", start, self.pos));
@@ -145,27 +159,22 @@ impl<'a> Lexer<'a> {
                 Ok(Some((Tok::Word(value, true), self.span(start, self.pos))))
             }
             _ => {
-                let mut value = Vec::new();
+                let mut escaped = false;
                 while self.pos < s.len() {
                     let b = s[self.pos];
                     if b.is_ascii_whitespace() || b == b';' || b == b'{' || b == b'}' {
                         break;
                     }
                     if b == b'\\' && self.pos + 1 < s.len() {
-                        value.push(s[self.pos + 1]);
+                        escaped = true;
                         self.pos += 2;
                         continue;
                     }
                     // `${name}` keeps its braces inside the word.
                     if b == b'$' && self.pos + 1 < s.len() && s[self.pos + 1] == b'{' {
-                        let close = s[self.pos..]
-                            .iter()
-                            .position(|&x| x == b'}')
-                            .map(|p| self.pos + p);
-                        match close {
-                            Some(end) => {
-                                value.extend_from_slice(&s[self.pos..=end]);
-                                self.pos = end + 1;
+                        match s[self.pos..].iter().position(|&x| x == b'}') {
+                            Some(p) => {
+                                self.pos += p + 1;
                                 continue;
                             }
                             None => {
@@ -177,10 +186,25 @@ impl<'a> Lexer<'a> {
                             }
                         }
                     }
-                    value.push(b);
                     self.pos += 1;
                 }
-                let value = String::from_utf8_lossy(&value).into_owned();
+                let raw = &s[start..self.pos.min(s.len())];
+                let value = if escaped {
+                    let mut v = Vec::with_capacity(raw.len());
+                    let mut i = 0;
+                    while i < raw.len() {
+                        if raw[i] == b'\\' && i + 1 < raw.len() {
+                            v.push(raw[i + 1]);
+                            i += 2;
+                        } else {
+                            v.push(raw[i]);
+                            i += 1;
+                        }
+                    }
+                    String::from_utf8_lossy(&v).into_owned()
+                } else {
+                    String::from_utf8_lossy(raw).into_owned()
+                };
                 Ok(Some((Tok::Word(value, false), self.span(start, self.pos))))
             }
         }
@@ -469,6 +493,11 @@ fn expand_include(pattern: &Path) -> Vec<PathBuf> {
     out
 }
 
+fn has_include(ds: &[Directive]) -> bool {
+    ds.iter()
+        .any(|d| d.name == "include" || has_include(d.children()))
+}
+
 fn splice(
     sources: &mut SourceSet,
     directives: Vec<Directive>,
@@ -476,6 +505,9 @@ fn splice(
     errors: &mut Vec<ParseError>,
     depth: &mut usize,
 ) -> Vec<Directive> {
+    if matches!(includes, IncludeSource::None) || !has_include(&directives) {
+        return directives;
+    }
     let mut out = Vec::with_capacity(directives.len());
     for mut d in directives {
         if let Some(children) = d.block.take() {

@@ -320,11 +320,7 @@ fn collect_suppressions(ds: &[Directive]) -> Vec<Suppression> {
 }
 
 fn run_nginx(u: &NginxUnit, opts: &Options) -> Vec<Finding> {
-    let ctx = Ctx {
-        config: &u.config,
-        settings: &u.settings,
-        routes: &u.routes,
-    };
+    let ctx = Ctx::new(&u.config, &u.settings, &u.routes);
     let mut out = Vec::new();
     for rule in registry::all() {
         let Check::Nginx(check) = rule.check else {

@@ -37,6 +37,9 @@ pub struct Ctx<'a> {
     pub settings: &'a Settings,
     /// Location prefix → kind, from a description.
     pub routes: &'a HashMap<String, RouteKind>,
+    /// The simple directives of each `http` block by name, so inheritance lookups
+    /// from thousands of servers do not rescan a large http block each time.
+    http_index: HashMap<*const Directive, HashMap<&'a str, Vec<&'a Directive>>>,
 }
 
 /// A server block with the `http` block around it (absent in a conf.d file).
@@ -68,6 +71,64 @@ pub fn each<'a>(block: &'a [Directive], name: &'a str) -> impl Iterator<Item = &
 }
 
 impl<'a> Ctx<'a> {
+    pub fn new(
+        config: &'a Config,
+        settings: &'a Settings,
+        routes: &'a HashMap<String, RouteKind>,
+    ) -> Self {
+        let mut http_index = HashMap::new();
+        for d in config.directives.iter().filter(|d| d.name == "http") {
+            let mut by_name: HashMap<&'a str, Vec<&'a Directive>> = HashMap::new();
+            for c in d.children().iter().filter(|c| c.block.is_none()) {
+                by_name.entry(c.name.as_str()).or_default().push(c);
+            }
+            http_index.insert(d as *const Directive, by_name);
+        }
+        Self {
+            config,
+            settings,
+            routes,
+            http_index,
+        }
+    }
+
+    /// The directives named `name` directly in `level`'s block (empty: no allocation).
+    fn at_level(&self, level: &'a Directive, name: &str) -> Vec<&'a Directive> {
+        match self.http_index.get(&(level as *const Directive)) {
+            Some(index) => index.get(name).cloned().unwrap_or_default(),
+            None if level.children().iter().any(|d| d.name == name) => {
+                level.children().iter().filter(|d| d.name == name).collect()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// nginx's inheritance for array directives (`add_header`, `proxy_set_header`…):
+    /// the nearest level of `chain` that has any, and its directives.
+    pub fn effective_list(
+        &self,
+        chain: &[&'a Directive],
+        name: &str,
+    ) -> Option<(usize, Vec<&'a Directive>)> {
+        for (i, level) in chain.iter().enumerate().rev() {
+            let here = self.at_level(level, name);
+            if !here.is_empty() {
+                return Some((i, here));
+            }
+        }
+        None
+    }
+
+    /// The nearest value of a single-valued directive along `chain`.
+    pub fn effective(&self, chain: &[&'a Directive], name: &str) -> Option<&'a Directive> {
+        chain.iter().rev().find_map(|level| {
+            match self.http_index.get(&(*level as *const Directive)) {
+                Some(index) => index.get(name).and_then(|v| v.first().copied()),
+                None => first(level.children(), name),
+            }
+        })
+    }
+
     /// The blocks at http level: the `http {}` blocks of a main file, or the synthetic
     /// one around a conf.d file.
     pub fn http_blocks(&self) -> Vec<(Option<&'a Directive>, &'a [Directive])> {
@@ -159,29 +220,6 @@ impl<'a> Ctx<'a> {
 /// The block contents of a chain element (the http block of a main file, a server…).
 pub fn body(d: &Directive) -> &[Directive] {
     d.children()
-}
-
-/// nginx's inheritance for array directives (`add_header`, `proxy_set_header`…): the
-/// nearest level of `chain` that has any, and its directives.
-pub fn effective_list<'a>(
-    chain: &[&'a Directive],
-    name: &str,
-) -> Option<(usize, Vec<&'a Directive>)> {
-    for (i, level) in chain.iter().enumerate().rev() {
-        let here: Vec<&Directive> = body(level).iter().filter(|d| d.name == name).collect();
-        if !here.is_empty() {
-            return Some((i, here));
-        }
-    }
-    None
-}
-
-/// The nearest value of a single-valued directive along `chain`.
-pub fn effective<'a>(chain: &[&'a Directive], name: &str) -> Option<&'a Directive> {
-    chain
-        .iter()
-        .rev()
-        .find_map(|level| first(body(level), name))
 }
 
 pub fn is_tls(server: &Directive) -> bool {

@@ -1,6 +1,6 @@
 //! NG001: weak TLS protocols, or no `ssl_protocols` where nginx's default is weak.
 
-use super::{Ctx, effective, is_tls, server_chain};
+use super::{Ctx, is_tls, server_chain};
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -40,7 +40,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     for s in ctx.servers().iter().filter(|s| is_tls(s.server)) {
-        if effective(&server_chain(s), "ssl_protocols").is_none() {
+        if ctx.effective(&server_chain(s), "ssl_protocols").is_none() {
             sink.report(
                 s.server.name_span,
                 "TLS server without `ssl_protocols`: nginx before 1.23.4 then enables TLSv1 and TLSv1.1",

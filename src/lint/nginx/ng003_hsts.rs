@@ -1,6 +1,6 @@
 //! NG003: HSTS missing on a TLS server, or with too short a max-age.
 
-use super::{Ctx, effective_list, header_map, is_tls, server_chain};
+use super::{Ctx, header_map, is_tls, server_chain};
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -35,7 +35,8 @@ fn max_age(value: &str) -> Option<u64> {
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for s in ctx.servers().iter().filter(|s| is_tls(s.server)) {
         let chain = server_chain(s);
-        let headers = effective_list(&chain, "add_header")
+        let headers = ctx
+            .effective_list(&chain, "add_header")
             .map(|(_, h)| header_map(&h))
             .unwrap_or_default();
         match headers.get("strict-transport-security") {

@@ -1,6 +1,6 @@
 //! NG004: missing security headers on a server that serves content.
 
-use super::{Ctx, effective_list, header_map, only_redirects, server_chain};
+use super::{Ctx, header_map, only_redirects, server_chain};
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -27,7 +27,8 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             continue;
         }
         let chain = server_chain(&s);
-        let headers = effective_list(&chain, "add_header")
+        let headers = ctx
+            .effective_list(&chain, "add_header")
             .map(|(_, h)| header_map(&h))
             .unwrap_or_default();
         let csp = headers

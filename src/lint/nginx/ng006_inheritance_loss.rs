@@ -1,7 +1,7 @@
 //! NG006: a block with its own `add_header` (or `proxy_set_header`) silently drops
 //! everything its parent set.
 
-use super::{Ctx, body, effective, effective_list};
+use super::{Ctx, body};
 use crate::artifact::nginx::Directive;
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
@@ -41,11 +41,14 @@ fn inspect(ctx: &Ctx<'_>, chain: &[&Directive], directive: &str, sink: &mut Sink
     }
     if directive == "add_header"
         && ctx.settings.nginx_version >= (1, 29, 3)
-        && effective(chain, "add_header_inherit").and_then(|d| d.arg(0)) == Some("merge")
+        && ctx
+            .effective(chain, "add_header_inherit")
+            .and_then(|d| d.arg(0))
+            == Some("merge")
     {
         return;
     }
-    let Some((level, parent)) = effective_list(&chain[..chain.len() - 1], directive) else {
+    let Some((level, parent)) = ctx.effective_list(&chain[..chain.len() - 1], directive) else {
         return;
     };
     let own = names(&here);

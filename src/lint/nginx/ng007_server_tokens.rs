@@ -1,6 +1,6 @@
 //! NG007: `server_tokens` not off.
 
-use super::{Ctx, effective, server_chain};
+use super::{Ctx, server_chain};
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for s in ctx.servers() {
-        match effective(&server_chain(&s), "server_tokens") {
+        match ctx.effective(&server_chain(&s), "server_tokens") {
             Some(d) if d.arg(0) == Some("off") => {}
             Some(d) => sink.report(
                 d.span,

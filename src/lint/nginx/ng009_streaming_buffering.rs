@@ -1,6 +1,6 @@
 //! NG009: a streaming route with proxy buffering on.
 
-use super::{Ctx, RouteKind, effective};
+use super::{Ctx, RouteKind};
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -24,7 +24,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if loc.name != "location" || ctx.route_kind(loc) != Some(RouteKind::Streaming) {
             return;
         }
-        match effective(chain, "proxy_buffering") {
+        match ctx.effective(chain, "proxy_buffering") {
             Some(d) if d.arg(0) == Some("off") => {}
             Some(d) => sink.report(
                 d.span,

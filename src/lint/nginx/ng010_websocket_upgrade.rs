@@ -1,6 +1,6 @@
 //! NG010: a websocket location without HTTP/1.1 and the Upgrade/Connection headers.
 
-use super::{Ctx, RouteKind, effective, effective_list};
+use super::{Ctx, RouteKind};
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -24,7 +24,8 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if loc.name != "location" {
             return;
         }
-        let headers = effective_list(chain, "proxy_set_header")
+        let headers = ctx
+            .effective_list(chain, "proxy_set_header")
             .map(|(_, h)| h)
             .unwrap_or_default();
         let header = |n: &str| {
@@ -39,7 +40,11 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             return;
         }
         let mut missing = Vec::new();
-        if effective(chain, "proxy_http_version").and_then(|d| d.arg(0)) != Some("1.1") {
+        if ctx
+            .effective(chain, "proxy_http_version")
+            .and_then(|d| d.arg(0))
+            != Some("1.1")
+        {
             missing.push("`proxy_http_version 1.1`");
         }
         if header("upgrade")

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::{Ctx, effective, effective_list, first};
+use super::{Ctx, first};
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -51,10 +51,15 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             return;
         }
         let mut missing = Vec::new();
-        if effective(chain, "proxy_http_version").and_then(|d| d.arg(0)) != Some("1.1") {
+        if ctx
+            .effective(chain, "proxy_http_version")
+            .and_then(|d| d.arg(0))
+            != Some("1.1")
+        {
             missing.push("`proxy_http_version 1.1`");
         }
-        let headers = effective_list(chain, "proxy_set_header")
+        let headers = ctx
+            .effective_list(chain, "proxy_set_header")
             .map(|(_, h)| h)
             .unwrap_or_default();
         if !headers.iter().any(|d| {

@@ -1,6 +1,6 @@
 //! NG015: OCSP stapling that cannot work.
 
-use super::{Ctx, effective, server_chain};
+use super::{Ctx, server_chain};
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -24,17 +24,20 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for s in ctx.servers() {
         let chain = server_chain(&s);
-        let Some(stapling) = effective(&chain, "ssl_stapling").filter(|d| d.arg(0) == Some("on"))
+        let Some(stapling) = ctx
+            .effective(&chain, "ssl_stapling")
+            .filter(|d| d.arg(0) == Some("on"))
         else {
             continue;
         };
-        if effective(&chain, "ssl_certificate")
+        if ctx
+            .effective(&chain, "ssl_certificate")
             .and_then(|d| d.arg(0))
             .is_some_and(|c| c.contains("letsencrypt"))
         {
             sink.report(stapling.span, "OCSP stapling with a Let's Encrypt certificate: Let's Encrypt has no OCSP responder since 2025", "remove `ssl_stapling on;`");
         }
-        if effective(&chain, "resolver").is_none() {
+        if ctx.effective(&chain, "resolver").is_none() {
             sink.report(
                 stapling.span,
                 "OCSP stapling without a `resolver`: nginx cannot reach the responder",

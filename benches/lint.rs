@@ -1,0 +1,81 @@
+//! In-process timings of the hot paths: rendering a service, linting a typical site,
+//! and parsing + linting a ~100k-line configuration (throughput in MB/s).
+//! `cargo bench --bench lint`; whole-process comparisons with gixy are in
+//! `scripts/bench.sh`. Nothing here asserts a time.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use svcgen::lint::run::{Options, lint};
+use svcgen::render;
+use svcgen::spec;
+
+fn time<T>(name: &str, iterations: u32, mut f: impl FnMut() -> T) -> Duration {
+    for _ in 0..iterations.min(5) {
+        black_box(f());
+    }
+    let start = Instant::now();
+    for _ in 0..iterations {
+        black_box(f());
+    }
+    let per = start.elapsed() / iterations;
+    println!(
+        "{name:<48} {:>10.3} ms/iter ({iterations} iterations)",
+        per.as_secs_f64() * 1e3
+    );
+    per
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let desc = root.join("fixtures/api-gateway.yaml");
+    let text = std::fs::read_to_string(&desc).unwrap();
+    let env = render::environment(None).unwrap();
+    time("load + render fixtures/api-gateway.yaml", 500, || {
+        let s = spec::load("fixtures/api-gateway.yaml", &text).unwrap();
+        render::render(&s, &env).unwrap()
+    });
+    let opts = Options::default();
+    time(
+        "lint fixtures/api-gateway.yaml (render + lint)",
+        500,
+        || lint(std::slice::from_ref(&desc), &opts),
+    );
+
+    let dir = std::env::temp_dir().join("svcgen-bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    let typical = dir.join("typical.conf");
+    let site = render::render(&spec::load("x", &text).unwrap(), &env).unwrap();
+    let nginx = site
+        .iter()
+        .find(|a| a.kind == render::ArtifactKind::NginxSite)
+        .unwrap();
+    std::fs::write(&typical, &nginx.content).unwrap();
+    time("lint a typical site (one .conf)", 1000, || {
+        lint(std::slice::from_ref(&typical), &opts)
+    });
+
+    let big = dir.join("big.conf");
+    let out = Command::new("python3")
+        .arg(root.join("scripts/gen-big-nginx.py"))
+        .arg("100000")
+        .output()
+        .expect("python3 runs the generator");
+    std::fs::write(&big, &out.stdout).unwrap();
+    let bytes = out.stdout.len() as f64;
+    let big_text = String::from_utf8(out.stdout.clone()).unwrap();
+    time("parse a 100k-line nginx.conf (no rules)", 10, || {
+        svcgen::artifact::nginx::parse_text(&big_text, svcgen::artifact::FileId(0)).unwrap()
+    });
+    let per = time("lint a 100k-line nginx.conf", 10, || {
+        lint(std::slice::from_ref(&big), &opts)
+    });
+    println!(
+        "{:<48} {:>10.1} MB/s ({:.1} MB)",
+        "  throughput",
+        bytes / per.as_secs_f64() / 1e6,
+        bytes / 1e6
+    );
+}
