@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 # Pinned versions of the tools the acceptance tests run for real.
 readonly PM2_VERSION=6.0.8
 readonly GIXY_VERSION=0.2.59
+readonly PRE_COMMIT_VERSION=4.7.0
 
 need_apt=()
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx-light)
@@ -38,6 +39,10 @@ fi
 if ! gixy --version 2>/dev/null | grep -q "v$GIXY_VERSION"; then
   echo "test.sh: installing gixy-ng==$GIXY_VERSION (pip)"
   python3 -m pip install --quiet --disable-pip-version-check "gixy-ng==$GIXY_VERSION"
+fi
+if ! pre-commit --version 2>/dev/null | grep -q " $PRE_COMMIT_VERSION"; then
+  echo "test.sh: installing pre-commit==$PRE_COMMIT_VERSION (pip)"
+  python3 -m pip install --quiet --disable-pip-version-check "pre-commit==$PRE_COMMIT_VERSION"
 fi
 hash -r
 

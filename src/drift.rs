@@ -13,16 +13,17 @@ use crate::render::Artifact;
 #[derive(Debug, Clone)]
 pub enum Target {
     /// Flat: every file directly in this directory. `{name}` is replaced by the
-    /// service name, so several descriptions can share one pattern.
+    /// service name and `{dir}` by the description's directory, so several
+    /// descriptions can share one pattern.
     Out(PathBuf),
     /// The install paths from the description, below this root (`/` on the server).
     Root(PathBuf),
 }
 
 impl Target {
-    pub fn path_of(&self, service: &str, a: &Artifact) -> PathBuf {
+    pub fn path_of(&self, service: &str, description: &str, a: &Artifact) -> PathBuf {
         match self {
-            Target::Out(dir) => expand(dir, service).join(&a.file_name),
+            Target::Out(dir) => expand(dir, service, description).join(&a.file_name),
             Target::Root(root) => {
                 let rel = a.install_path.strip_prefix("/").unwrap_or(&a.install_path);
                 root.join(rel)
@@ -31,8 +32,16 @@ impl Target {
     }
 }
 
-fn expand(dir: &Path, service: &str) -> PathBuf {
-    PathBuf::from(dir.to_string_lossy().replace("{name}", service))
+fn expand(dir: &Path, service: &str, description: &str) -> PathBuf {
+    let desc_dir = Path::new(description)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let text = dir
+        .to_string_lossy()
+        .replace("{name}", service)
+        .replace("{dir}", &desc_dir.to_string_lossy());
+    PathBuf::from(text)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -105,7 +114,7 @@ pub fn compare(
     let mut out = Vec::new();
     let mut dirs: Vec<PathBuf> = Vec::new();
     for a in artifacts {
-        let path = target.path_of(service, a);
+        let path = target.path_of(service, source, a);
         if let Some(dir) = path.parent()
             && !dirs.iter().any(|d| d == dir)
         {

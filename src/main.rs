@@ -32,7 +32,8 @@ struct Cli {
 
 #[derive(Args, Clone)]
 struct Placement {
-    /// Write into this directory, one file per artifact (`{name}` becomes the service name).
+    /// Write into this directory, one file per artifact (`{name}` becomes the service
+    /// name, `{dir}` the description's directory).
     #[arg(long, value_name = "DIR", conflicts_with = "root")]
     out: Option<PathBuf>,
     /// Use the install paths from the description, below this directory.
@@ -398,7 +399,7 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
     }
     for (spec, artifacts) in &rendered {
         for a in artifacts {
-            let path = target.path_of(&spec.service.name, a);
+            let path = target.path_of(&spec.service.name, &spec.file, a);
             match write_atomic(&path, a.content.as_bytes(), a.mode) {
                 Ok(WriteOutcome::Unchanged) => println!("unchanged {}", path.display()),
                 Ok(WriteOutcome::Created) => println!("created {}", path.display()),
