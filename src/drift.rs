@@ -105,8 +105,11 @@ pub fn header_marker(source: &str) -> String {
 
 /// Compares rendered artifacts with the files at `target`. I/O errors other than a
 /// missing file are returned.
+/// `description` is the description's path (for `{dir}`), `source` the name its
+/// rendered files carry in their header.
 pub fn compare(
     service: &str,
+    description: &str,
     source: &str,
     artifacts: &[Artifact],
     target: &Target,
@@ -114,7 +117,7 @@ pub fn compare(
     let mut out = Vec::new();
     let mut dirs: Vec<PathBuf> = Vec::new();
     for a in artifacts {
-        let path = target.path_of(service, source, a);
+        let path = target.path_of(service, description, a);
         if let Some(dir) = path.parent()
             && !dirs.iter().any(|d| d == dir)
         {

@@ -341,8 +341,14 @@ fn compare_all(
 ) -> Result<Vec<FileDrift>, ExitCode> {
     let mut all = Vec::new();
     for (spec, artifacts) in rendered {
-        let files = drift::compare(&spec.service.name, &spec.file, artifacts, target)
-            .map_err(|e| fail(format_args!("cannot read {e}")))?;
+        let files = drift::compare(
+            &spec.service.name,
+            &spec.file,
+            spec.file_name(),
+            artifacts,
+            target,
+        )
+        .map_err(|e| fail(format_args!("cannot read {e}")))?;
         all.extend(files);
     }
     Ok(all)

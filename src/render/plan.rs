@@ -279,7 +279,7 @@ impl Plan {
             name: s.name.clone(),
             ident,
             description: s.description.clone(),
-            source: spec.file.clone(),
+            source: spec.file_name().to_string(),
             user: s.user.clone(),
             group: s.group.clone().unwrap_or_else(|| s.user.clone()),
             app_dir: s.app_dir.trim_end_matches('/').to_string(),

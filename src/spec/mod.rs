@@ -30,6 +30,17 @@ pub struct LoadedSpec {
     pub positions: PositionIndex,
 }
 
+impl LoadedSpec {
+    /// The description's file name, as generated files name it: without its
+    /// directory, so the header is the same whatever directory svcgen runs from.
+    pub fn file_name(&self) -> &str {
+        std::path::Path::new(&self.file)
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or(&self.file)
+    }
+}
+
 /// The JSON Schema of the description (draft-07, for editors' YAML language servers).
 pub fn schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
