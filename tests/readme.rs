@@ -12,6 +12,23 @@ fn rendered(description: &str, file_name: &str) -> String {
     read(&dir.path().join(file_name))
 }
 
+/// The rule catalogue as a Markdown table, from `svcgen explain --all --format json`.
+fn rules_table() -> String {
+    let out = svcgen(&["explain", "--all", "--format", "json"]);
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut t = String::from("| code | name | severity | finds |\n| --- | --- | --- | --- |\n");
+    for r in rules.as_array().unwrap() {
+        t.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            r["code"].as_str().unwrap(),
+            r["name"].as_str().unwrap(),
+            r["severity"].as_str().unwrap(),
+            r["summary"].as_str().unwrap().replace('|', "\\|")
+        ));
+    }
+    t
+}
+
 /// Replaces the body of every `<!-- begin KIND ARGS -->` … `<!-- end -->` block.
 fn refresh(readme: &str) -> String {
     let mut out = String::new();
@@ -35,9 +52,14 @@ fn refresh(readme: &str) -> String {
         let content = match words.as_slice() {
             ["file", path] => read(&root().join(path)),
             ["render", description, file_name] => rendered(description, file_name),
+            ["rules"] => rules_table(),
             _ => panic!("unknown README block `{header}`"),
         };
-        out.push_str(&format!("\n```{fence_lang}\n{content}```\n"));
+        if words.first() == Some(&"rules") {
+            out.push_str(&format!("\n{content}"));
+        } else {
+            out.push_str(&format!("\n```{fence_lang}\n{content}```\n"));
+        }
         rest = &rest[end..];
     }
     out.push_str(rest);
