@@ -216,6 +216,13 @@ fn init_writes_a_starter_that_renders_and_refuses_to_overwrite() {
     assert!(body.contains("kind: systemd") && body.contains("port: 3300"));
     let out = svcgen(&["render", s(&file), "--out", s(&dir.path().join("build"))]);
     assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = svcgen(&["lint", s(&file)]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the starter lints clean: {}",
+        text(&out.stderr)
+    );
     let out = svcgen(&["init", "--name", "shop", "--output", s(&file)]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("never overwrites"));
@@ -240,7 +247,16 @@ fn completions_man_and_help_with_examples() {
     }
     let out = svcgen(&["man"]);
     assert!(text(&out.stdout).contains(".TH svcgen"));
-    for sub in ["render", "diff", "init", "schema", "completions", "man"] {
+    for sub in [
+        "render",
+        "diff",
+        "lint",
+        "explain",
+        "init",
+        "schema",
+        "completions",
+        "man",
+    ] {
         let out = svcgen(&[sub, "--help"]);
         assert!(out.status.success());
         assert!(

@@ -440,6 +440,18 @@ fn rendered_stack_deploys_reloads_without_errors_and_rolls_back() {
         log.contains("migrations ran and were NOT rolled back"),
         "the script must say the migration stays applied:\n{log}"
     );
+    // The documented bound: every health check of the failed release, then the
+    // reload of the previous one and its first health check (see README).
+    let spec = svcgen::spec::load("service.yaml", &read(&d.join("service.yaml"))).unwrap();
+    let dep = &spec.service.deploy;
+    let health = &spec.service.health;
+    let per_check = dep.health_interval.millis() + health.timeout.millis();
+    let bound =
+        Duration::from_millis(u64::from(dep.health_retries) * per_check) + Duration::from_secs(30);
+    assert!(
+        rollback_time < bound,
+        "the failed deploy and its rollback took {rollback_time:?}, over the documented {bound:?}"
+    );
     let back = wait_for_version(https_port, "v2", Duration::from_secs(10));
     let head = git(&d.join("app"), &["rev-parse", "HEAD"]);
     let v2 = git(&work, &["rev-parse", "HEAD~1"]);
