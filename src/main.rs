@@ -89,6 +89,7 @@ impl From<SeverityArg> for Severity {
 enum TypeArg {
     Description,
     Nginx,
+    Systemd,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -571,6 +572,7 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
     opts.file_type = args.file_type.map(|t| match t {
         TypeArg::Description => lint::run::FileType::Description,
         TypeArg::Nginx => lint::run::FileType::Nginx,
+        TypeArg::Systemd => lint::run::FileType::Systemd,
     });
     opts.templates = args.templates.clone();
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Warning);

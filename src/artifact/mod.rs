@@ -2,6 +2,7 @@
 //! nodes keep their file and byte span. Rules run on these trees.
 
 pub mod nginx;
+pub mod systemd;
 
 /// An index into a `SourceSet`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -8,6 +8,7 @@ pub mod nginx;
 pub mod registry;
 pub mod run;
 pub mod suppress;
+pub mod systemd;
 
 use std::fmt;
 

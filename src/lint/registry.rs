@@ -5,10 +5,12 @@ use serde::Serialize;
 
 use super::Severity;
 use super::nginx as ng;
+use super::systemd as sd;
 
 /// The check a rule runs, by the artifact it reads.
 pub enum Check {
     Nginx(fn(&ng::Ctx<'_>, &mut super::Sink<'_>)),
+    Systemd(fn(&sd::Ctx<'_>, &mut super::Sink<'_>)),
     /// Reported by the engine itself (suppressions).
     Engine,
 }
@@ -48,6 +50,18 @@ pub fn all() -> &'static [&'static Rule] {
         &ng::ng013_host_header::RULE,
         &ng::ng014_plain_http_content::RULE,
         &ng::ng015_ocsp_stapling::RULE,
+        &sd::sd001_notify_without_notifier::RULE,
+        &sd::sd002_mdwe_with_node::RULE,
+        &sd::sd003_syscall_filter_errno::RULE,
+        &sd::sd004_root_user::RULE,
+        &sd::sd005_secret_environment::RULE,
+        &sd::sd006_stop_timeout::RULE,
+        &sd::sd007_exec_not_absolute::RULE,
+        &sd::sd008_no_install::RULE,
+        &sd::sd009_unwritable_dir::RULE,
+        &sd::sd010_unknown_directive::RULE,
+        &sd::sd011_invalid_value::RULE,
+        &super::run::SD_SYNTAX,
         &super::suppress::UNUSED,
         &super::suppress::NO_REASON,
         &super::run::SYNTAX,
@@ -96,13 +110,18 @@ impl Rule {
     /// The documentation as Markdown (for `svcgen explain` and the README).
     pub fn markdown(&self) -> String {
         let mut s = format!(
-            "## {} `{}` ({})\n\n{}\n\n### What it does\n{}\n\n### Why is this bad?\n{}\n\n### Example\n```nginx\n{}\n```\n\n### Use instead\n{}\n",
+            "## {} `{}` ({})\n\n{}\n\n### What it does\n{}\n\n### Why is this bad?\n{}\n\n### Example\n```{}\n{}\n```\n\n### Use instead\n{}\n",
             self.code,
             self.name,
             self.severity,
             self.summary,
             self.what.trim(),
             self.why.trim(),
+            if self.code.starts_with("SD") {
+                "ini"
+            } else {
+                "nginx"
+            },
             self.example.trim(),
             self.fix.trim()
         );

@@ -18,6 +18,7 @@ use crate::spec::{self, LoadedSpec};
 pub enum FileType {
     Description,
     Nginx,
+    Systemd,
 }
 
 impl FileType {
@@ -25,6 +26,7 @@ impl FileType {
         match s {
             "description" | "yaml" => Some(FileType::Description),
             "nginx" => Some(FileType::Nginx),
+            "systemd" | "unit" => Some(FileType::Systemd),
             _ => None,
         }
     }
@@ -51,6 +53,20 @@ pub static MISSING_INCLUDE: Rule = Rule {
     example: "include /etc/nginx/snippets/ssl-params.conf;",
     fix: "Fix the path, or lint the configuration with `nginx -T` output (`nginx -T | svcgen lint --type nginx -`).",
     references: &["https://nginx.org/en/docs/ngx_core_module.html#include"],
+    description_key: None,
+    check: Check::Engine,
+};
+
+pub static SD_SYNTAX: Rule = Rule {
+    code: "SD000",
+    name: "unit-syntax-error",
+    severity: Severity::Error,
+    summary: "the unit file cannot be parsed",
+    what: "A line that is not `Key=value`, a `[Section]` header or a comment, or an assignment before any section. The file is not linted and svcgen exits 2.",
+    why: "A file that cannot be parsed cannot be checked; it must never look clean.",
+    example: "[Service\nExecStart /usr/bin/node app.js",
+    fix: "[Service]\nExecStart=/usr/bin/node app.js",
+    references: &[],
     description_key: None,
     check: Check::Engine,
 };
@@ -101,6 +117,9 @@ pub fn detect(path: &Path, text: &str) -> Option<FileType> {
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
+    if name.ends_with(".service") {
+        return Some(FileType::Systemd);
+    }
     if name.ends_with(".conf") || name == "nginx.conf" || name.ends_with(".nginx") {
         return Some(FileType::Nginx);
     }
@@ -135,9 +154,16 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         if name.starts_with('.') || name == "target" || name == "node_modules" {
             continue;
         }
+        // `NAME.service.d/` and other unit drop-in folders: merged into their unit.
+        let in_dropin_dir = p
+            .parent()
+            .and_then(|d| d.file_name())
+            .map(|d| d.to_string_lossy().into_owned())
+            .is_some_and(|d| d.strip_suffix(".d").is_some_and(|stem| stem.contains('.')));
         if p.is_dir() {
             walk(&p, out);
-        } else if name.ends_with(".conf")
+        } else if (name.ends_with(".conf") && !in_dropin_dir)
+            || name.ends_with(".service")
             || name.ends_with(".svcgen.yaml")
             || name.ends_with(".svcgen.yml")
         {
@@ -200,6 +226,14 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
                 lint_description(&mut report, id, &name, &text, opts, &mut units)
             }
             Some(FileType::Nginx) => pending.push((id, path)),
+            Some(FileType::Systemd) if text.trim().is_empty() => {
+                // A masked unit (a link to /dev/null) or an empty file: nothing runs.
+            }
+            Some(FileType::Systemd) => {
+                let mut unit = UnitInput { file: id, drain_ms: None, writes: Vec::new(), spec: None };
+                unit.drain_ms = drain_marker(&text);
+                lint_unit(&mut report, &path, unit, opts);
+            }
             None => report.errors.push(engine_finding(
                 &SYNTAX,
                 Span {
@@ -208,7 +242,7 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
                     end: 0,
                 },
                 format!("cannot tell what kind of file {name} is"),
-                Some("name it *.conf (nginx) or *.yaml (description), or pass --type".into()),
+                Some("name it *.conf (nginx), *.service (systemd) or *.yaml (description), or pass --type".into()),
             )),
         }
     }
@@ -428,7 +462,28 @@ fn lint_description(
             _ => None,
         })
         .collect();
-    for a in artifacts {
+    for a in &artifacts {
+        if a.kind == render::ArtifactKind::SystemdUnit {
+            let unit_id = report.sources.add(
+                format!("{name} => {} (rendered)", a.file_name),
+                a.content.clone(),
+            );
+            let s = &spec.service;
+            let mut writes = vec![
+                s.logs
+                    .dir
+                    .clone()
+                    .unwrap_or_else(|| format!("/var/log/{}", s.name)),
+            ];
+            writes.extend(s.hardening.writable_paths.iter().cloned());
+            let input = UnitInput {
+                file: unit_id,
+                drain_ms: Some(s.shutdown.drain.millis()),
+                writes,
+                spec: Some(spec.clone()),
+            };
+            lint_unit(report, Path::new(&a.file_name), input, opts);
+        }
         if a.kind != render::ArtifactKind::NginxSite {
             continue;
         }
@@ -451,5 +506,120 @@ fn lint_description(
                 None,
             )),
         }
+    }
+}
+
+/// A unit to lint, with what the linter knows about the app behind it.
+struct UnitInput {
+    file: FileId,
+    drain_ms: Option<u64>,
+    writes: Vec<String>,
+    spec: Option<LoadedSpec>,
+}
+
+/// `# svcgen: drain=10s` anywhere in a hand-written unit.
+fn drain_marker(text: &str) -> Option<u64> {
+    text.lines().find_map(|l| {
+        let c = l.trim().strip_prefix(['#', ';'])?.trim();
+        let v = c.strip_prefix("svcgen:")?.trim().strip_prefix("drain=")?;
+        crate::artifact::systemd::parse_timespan(v)
+    })
+}
+
+fn lint_unit(report: &mut Report, path: &Path, input: UnitInput, opts: &Options) {
+    use crate::artifact::systemd;
+    let text = report.sources.text(input.file).to_string();
+    let mut unit = match systemd::parse(&text, input.file) {
+        Ok(u) => u,
+        Err(e) => {
+            report.errors.push(engine_finding(
+                &SD_SYNTAX,
+                e.span,
+                format!("unit syntax error: {}", e.message),
+                None,
+            ));
+            return;
+        }
+    };
+    // Drop-ins: NAME.service.d/*.conf beside a unit on disk, in name order.
+    let dropin_dir = path.with_file_name(format!(
+        "{}.d",
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ));
+    if input.spec.is_none()
+        && let Ok(entries) = std::fs::read_dir(&dropin_dir)
+    {
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "conf"))
+            .collect();
+        files.sort();
+        for f in files {
+            let Ok(t) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            let id = report.sources.add(f.display().to_string(), t.clone());
+            match systemd::parse(&t, id) {
+                Ok(d) => unit.merge(d),
+                Err(e) => {
+                    report.errors.push(engine_finding(
+                        &SD_SYNTAX,
+                        e.span,
+                        format!("drop-in syntax error: {}", e.message),
+                        None,
+                    ));
+                    return;
+                }
+            }
+        }
+    }
+    let ctx = super::systemd::Ctx {
+        unit: &unit,
+        drain_ms: input.drain_ms,
+        writes: input.writes.clone(),
+    };
+    let mut findings = Vec::new();
+    for rule in registry::all() {
+        let Check::Systemd(check) = rule.check else {
+            continue;
+        };
+        if !opts.selection.enabled(rule.code) {
+            continue;
+        }
+        let mut sink = Sink {
+            code: rule.code,
+            severity: rule.severity,
+            out: &mut findings,
+        };
+        check(&ctx, &mut sink);
+    }
+    let mut suppressions = Vec::new();
+    for s in &unit.sections {
+        for e in &s.entries {
+            let covers = Span {
+                file: e.key_span.file,
+                start: e.key_span.start,
+                end: e.value_span.end.max(e.key_span.end),
+            };
+            for (text, span) in &e.comments {
+                if let Some(s) = suppress::parse_comment(text, *span, covers) {
+                    suppressions.push(s);
+                }
+            }
+        }
+    }
+    suppress::apply(&mut findings, &mut suppressions);
+    for mut f in findings {
+        if !opts.selection.enabled(f.code) {
+            continue;
+        }
+        f.severity = opts.selection.severity_of(f.code, f.severity);
+        if let Some(spec) = &input.spec {
+            f.origin = origin_for(spec, f.code);
+        }
+        report.findings.push(f);
     }
 }
