@@ -10,3 +10,4 @@ pub mod output;
 pub mod render;
 pub mod report;
 pub mod spec;
+pub mod suggest;

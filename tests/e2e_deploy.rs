@@ -37,19 +37,6 @@ fn sh(cmd: &mut Command) -> String {
     text(&out.stdout)
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    sh(Command::new("git")
-        .args([
-            "-c",
-            "user.name=svcgen test",
-            "-c",
-            "user.email=test@svcgen.invalid",
-        ])
-        .arg("-C")
-        .arg(dir)
-        .args(args))
-}
-
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

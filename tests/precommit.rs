@@ -9,20 +9,6 @@ use std::process::{Command, Output};
 
 use common::*;
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = run(Command::new("git")
-        .args([
-            "-c",
-            "user.name=svcgen test",
-            "-c",
-            "user.email=test@svcgen.invalid",
-        ])
-        .arg("-C")
-        .arg(dir)
-        .args(args));
-    assert!(out.status.success(), "git {args:?}: {}", text(&out.stderr));
-}
-
 fn try_repo(pre_commit: &Path, repo: &Path, hook: &str) -> Output {
     let cache = root().join("target/pre-commit-cache");
     run(Command::new(pre_commit)

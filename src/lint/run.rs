@@ -318,17 +318,13 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
             ));
         }
         let mut suppressions = collect_suppressions(&u.config.directives);
-        suppress::apply(&mut findings, &mut suppressions);
-        for mut f in findings {
-            if !opts.selection.enabled(f.code) {
-                continue;
-            }
-            f.severity = opts.selection.severity_of(f.code, f.severity);
-            if let Some(spec) = &u.spec {
-                f.origin = origin_for(spec, f.code);
-            }
-            report.findings.push(f);
-        }
+        finish(
+            &mut report,
+            findings,
+            &mut suppressions,
+            u.spec.as_ref(),
+            opts,
+        );
     }
     report.sort();
     report
@@ -355,11 +351,17 @@ fn collect_suppressions(ds: &[Directive]) -> Vec<Suppression> {
 
 fn run_nginx(u: &NginxUnit, opts: &Options) -> Vec<Finding> {
     let ctx = Ctx::new(&u.config, &u.settings, &u.routes);
+    run_rules(opts, |check, sink| {
+        if let Check::Nginx(f) = check {
+            f(&ctx, sink);
+        }
+    })
+}
+
+/// Runs every selected rule through `dispatch`, which calls the rules of its format.
+fn run_rules(opts: &Options, mut dispatch: impl FnMut(&Check, &mut Sink<'_>)) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in registry::all() {
-        let Check::Nginx(check) = rule.check else {
-            continue;
-        };
         if !opts.selection.enabled(rule.code) {
             continue;
         }
@@ -368,9 +370,31 @@ fn run_nginx(u: &NginxUnit, opts: &Options) -> Vec<Finding> {
             severity: rule.severity,
             out: &mut out,
         };
-        check(&ctx, &mut sink);
+        dispatch(&rule.check, &mut sink);
     }
     out
+}
+
+/// Applies suppressions, the selection and severities, names the description key
+/// of rendered files, and adds the findings to the report.
+fn finish(
+    report: &mut Report,
+    mut findings: Vec<Finding>,
+    suppressions: &mut [Suppression],
+    spec: Option<&LoadedSpec>,
+    opts: &Options,
+) {
+    suppress::apply(&mut findings, suppressions);
+    for mut f in findings {
+        if !opts.selection.enabled(f.code) {
+            continue;
+        }
+        f.severity = opts.selection.severity_of(f.code, f.severity);
+        if let Some(spec) = spec {
+            f.origin = origin_for(spec, f.code);
+        }
+        report.findings.push(f);
+    }
 }
 
 fn origin_for(spec: &LoadedSpec, code: &str) -> Option<Origin> {
@@ -581,21 +605,11 @@ fn lint_unit(report: &mut Report, path: &Path, input: UnitInput, opts: &Options)
         drain_ms: input.drain_ms,
         writes: input.writes.clone(),
     };
-    let mut findings = Vec::new();
-    for rule in registry::all() {
-        let Check::Systemd(check) = rule.check else {
-            continue;
-        };
-        if !opts.selection.enabled(rule.code) {
-            continue;
+    let findings = run_rules(opts, |check, sink| {
+        if let Check::Systemd(f) = check {
+            f(&ctx, sink);
         }
-        let mut sink = Sink {
-            code: rule.code,
-            severity: rule.severity,
-            out: &mut findings,
-        };
-        check(&ctx, &mut sink);
-    }
+    });
     let mut suppressions = Vec::new();
     for s in &unit.sections {
         for e in &s.entries {
@@ -611,15 +625,11 @@ fn lint_unit(report: &mut Report, path: &Path, input: UnitInput, opts: &Options)
             }
         }
     }
-    suppress::apply(&mut findings, &mut suppressions);
-    for mut f in findings {
-        if !opts.selection.enabled(f.code) {
-            continue;
-        }
-        f.severity = opts.selection.severity_of(f.code, f.severity);
-        if let Some(spec) = &input.spec {
-            f.origin = origin_for(spec, f.code);
-        }
-        report.findings.push(f);
-    }
+    finish(
+        report,
+        findings,
+        &mut suppressions,
+        input.spec.as_ref(),
+        opts,
+    );
 }

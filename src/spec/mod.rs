@@ -128,7 +128,8 @@ fn schema_errors(value: &Value, positions: &PositionIndex, sink: &mut diag::Erro
                 for key in unexpected {
                     let child = format!("{pointer}/{}", yaml::escape_pointer_segment(key));
                     let key_pos = positions.get(&child).and_then(|p| p.key);
-                    let help = match suggest(key, &known) {
+                    let help = match crate::suggest::closest(key, known.iter().map(String::as_str))
+                    {
                         Some(s) => {
                             format!("did you mean `{s}`? allowed here: {}", known.join(", "))
                         }
@@ -346,29 +347,4 @@ fn pattern_help(pattern: &str) -> Option<String> {
         _ => return None,
     };
     Some(why.to_string())
-}
-
-/// The closest known key, for "did you mean".
-fn suggest<'a>(key: &str, known: &'a [String]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (edit_distance(key, k), k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k.as_str())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }

@@ -72,3 +72,23 @@ pub fn run(cmd: &mut Command) -> Output {
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
+
+/// Runs git in `dir` with a fixed identity; fails the test on error; returns stdout.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = run(Command::new("git")
+        .args([
+            "-c",
+            "user.name=svcgen test",
+            "-c",
+            "user.email=test@svcgen.invalid",
+        ])
+        .arg("-C")
+        .arg(dir)
+        .args(args));
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}

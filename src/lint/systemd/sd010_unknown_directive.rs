@@ -29,11 +29,10 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 continue;
             }
             let prefix = format!("{}.", s.name);
-            let suggestion = known
-                .iter()
-                .filter_map(|k| k.strip_prefix(&prefix))
-                .min_by_key(|k| distance(k, &e.key))
-                .filter(|k| distance(k, &e.key) <= 2);
+            let suggestion = crate::suggest::closest(
+                &e.key,
+                known.iter().filter_map(|k| k.strip_prefix(prefix.as_str())),
+            );
             let help = match suggestion {
                 Some(k) => format!("did you mean `{k}=`?"),
                 None => "check the spelling against systemd.directives(7)".to_string(),
@@ -48,19 +47,4 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             );
         }
     }
-}
-
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
