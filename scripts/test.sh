@@ -46,4 +46,4 @@ if ! pre-commit --version 2>/dev/null | grep -q " $PRE_COMMIT_VERSION"; then
 fi
 hash -r
 
-cargo test --locked --all-targets "$@"
+cargo test --locked "$@"

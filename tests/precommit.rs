@@ -23,9 +23,11 @@ fn try_repo(pre_commit: &Path, repo: &Path, hook: &str) -> Output {
         ])
         .env("PRE_COMMIT_HOME", &cache)
         // pre-commit builds the hook with `cargo install`: share a target directory
-        // and skip LTO so repeated runs only relink.
+        // and build quickly (no LTO, light optimisation) so the test stays short.
         .env("CARGO_TARGET_DIR", root().join("target/pre-commit-build"))
         .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
         .env("NO_COLOR", "1"))
 }
 
