@@ -90,6 +90,7 @@ enum TypeArg {
     Description,
     Nginx,
     Systemd,
+    Pm2,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -573,6 +574,7 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
         TypeArg::Description => lint::run::FileType::Description,
         TypeArg::Nginx => lint::run::FileType::Nginx,
         TypeArg::Systemd => lint::run::FileType::Systemd,
+        TypeArg::Pm2 => lint::run::FileType::Pm2,
     });
     opts.templates = args.templates.clone();
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Warning);

@@ -25,3 +25,27 @@ proptest! {
         let _ = parse_text(&text, FileId(0));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn ecosystem_parser_never_panics(parts in proptest::collection::vec(
+        prop_oneof![
+            Just("module.exports"), Just(" = "), Just("{"), Just("}"), Just("["), Just("]"),
+            Just(","), Just(":"), Just("'"), Just("\""), Just("`"), Just("${"), Just("\\"),
+            Just("//"), Just("/*"), Just("*/"), Just("\n"), Just("apps"), Just("1_0"), Just("-"),
+            Just("process.env.X"), Just("true"), Just("é"), Just("..."),
+        ],
+        0..64,
+    )) {
+        let text: String = parts.concat();
+        let _ = svcgen::artifact::pm2::parse(&text, FileId(0), false);
+        let _ = svcgen::artifact::pm2::parse(&text, FileId(0), true);
+    }
+
+    #[test]
+    fn unit_parser_never_panics(s in any::<String>()) {
+        let _ = svcgen::artifact::systemd::parse(&s, FileId(0));
+    }
+}

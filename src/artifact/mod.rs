@@ -2,6 +2,7 @@
 //! nodes keep their file and byte span. Rules run on these trees.
 
 pub mod nginx;
+pub mod pm2;
 pub mod systemd;
 
 /// An index into a `SourceSet`.

@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod nginx;
+pub mod pm2;
 pub mod registry;
 pub mod run;
 pub mod suppress;

@@ -5,12 +5,14 @@ use serde::Serialize;
 
 use super::Severity;
 use super::nginx as ng;
+use super::pm2 as pm;
 use super::systemd as sd;
 
 /// The check a rule runs, by the artifact it reads.
 pub enum Check {
     Nginx(fn(&ng::Ctx<'_>, &mut super::Sink<'_>)),
     Systemd(fn(&sd::Ctx<'_>, &mut super::Sink<'_>)),
+    Pm2(fn(&pm::Ctx<'_>, &mut super::Sink<'_>)),
     /// Reported by the engine itself (suppressions).
     Engine,
 }
@@ -62,6 +64,14 @@ pub fn all() -> &'static [&'static Rule] {
         &sd::sd010_unknown_directive::RULE,
         &sd::sd011_invalid_value::RULE,
         &super::run::SD_SYNTAX,
+        &pm::pm001_kill_timeout::RULE,
+        &pm::pm002_fork_instances_one_port::RULE,
+        &pm::pm003_no_memory_limit::RULE,
+        &pm::pm004_inline_secret::RULE,
+        &pm::pm005_wait_ready::RULE,
+        &pm::pm006_file_name::RULE,
+        &pm::pm007_stop_signal::RULE,
+        &super::run::PM_SYNTAX,
         &super::suppress::UNUSED,
         &super::suppress::NO_REASON,
         &super::run::SYNTAX,

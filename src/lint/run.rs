@@ -19,6 +19,7 @@ pub enum FileType {
     Description,
     Nginx,
     Systemd,
+    Pm2,
 }
 
 impl FileType {
@@ -27,6 +28,7 @@ impl FileType {
             "description" | "yaml" => Some(FileType::Description),
             "nginx" => Some(FileType::Nginx),
             "systemd" | "unit" => Some(FileType::Systemd),
+            "pm2" | "ecosystem" => Some(FileType::Pm2),
             _ => None,
         }
     }
@@ -66,6 +68,20 @@ pub static SD_SYNTAX: Rule = Rule {
     why: "A file that cannot be parsed cannot be checked; it must never look clean.",
     example: "[Service\nExecStart /usr/bin/node app.js",
     fix: "[Service]\nExecStart=/usr/bin/node app.js",
+    references: &[],
+    description_key: None,
+    check: Check::Engine,
+};
+
+pub static PM_SYNTAX: Rule = Rule {
+    code: "PM000",
+    name: "ecosystem-unreadable",
+    severity: Severity::Error,
+    summary: "the ecosystem file cannot be read without running it",
+    what: "svcgen reads `module.exports = { … }` / `export default { … }` object literals and JSON files without executing them. A syntax error, or an export that is not an object literal (a variable, a function call), is reported here and svcgen exits 2. Single values that are expressions (`process.env.PORT || 3000`) are skipped by the rules, not reported.",
+    why: "A file that cannot be read cannot be checked; it must never look clean.",
+    example: "const config = buildConfig();\nmodule.exports = config;",
+    fix: "module.exports = {\n  apps: [{ name: 'api', script: 'dist/server.js', kill_timeout: 15000 }],\n};",
     references: &[],
     description_key: None,
     check: Check::Engine,
@@ -120,6 +136,18 @@ pub fn detect(path: &Path, text: &str) -> Option<FileType> {
     if name.ends_with(".service") {
         return Some(FileType::Systemd);
     }
+    let js = [".js", ".cjs", ".mjs"].iter().any(|e| name.ends_with(e));
+    if (js && (name.contains("ecosystem") || name.contains(".config.")))
+        || (name.starts_with("ecosystem") && (name.ends_with(".json") || name.ends_with(".json5")))
+    {
+        return Some(FileType::Pm2);
+    }
+    if js
+        && text.contains("apps")
+        && (text.contains("module.exports") || text.contains("export default"))
+    {
+        return Some(FileType::Pm2);
+    }
     if name.ends_with(".conf") || name == "nginx.conf" || name.ends_with(".nginx") {
         return Some(FileType::Nginx);
     }
@@ -164,6 +192,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             walk(&p, out);
         } else if (name.ends_with(".conf") && !in_dropin_dir)
             || name.ends_with(".service")
+            || (name.starts_with("ecosystem")
+                && (name.ends_with(".js")
+                    || name.ends_with(".cjs")
+                    || name.ends_with(".mjs")
+                    || name.ends_with(".json")))
             || name.ends_with(".svcgen.yaml")
             || name.ends_with(".svcgen.yml")
         {
@@ -226,6 +259,17 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
                 lint_description(&mut report, id, &name, &text, opts, &mut units)
             }
             Some(FileType::Nginx) => pending.push((id, path)),
+            Some(FileType::Pm2) => {
+                let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let input = EcosystemInput {
+                    file: id,
+                    file_name,
+                    drain_ms: marker(&text, "drain").and_then(|v| crate::artifact::systemd::parse_timespan(&v)),
+                    signals: marker(&text, "signals").map(|v| v.split(',').map(|s| s.trim().to_string()).collect()),
+                    spec: None,
+                };
+                lint_ecosystem(&mut report, input, opts);
+            }
             Some(FileType::Systemd) if text.trim().is_empty() => {
                 // A masked unit (a link to /dev/null) or an empty file: nothing runs.
             }
@@ -508,6 +552,21 @@ fn lint_description(
             };
             lint_unit(report, Path::new(&a.file_name), input, opts);
         }
+        if a.kind == render::ArtifactKind::Pm2Ecosystem {
+            let id = report.sources.add(
+                format!("{name} => {} (rendered)", a.file_name),
+                a.content.clone(),
+            );
+            let input = EcosystemInput {
+                file: id,
+                file_name: a.file_name.clone(),
+                drain_ms: Some(spec.service.shutdown.drain.millis()),
+                // The rendered unit sets PM2_KILL_SIGNAL from the description's signals.
+                signals: None,
+                spec: Some(spec.clone()),
+            };
+            lint_ecosystem(report, input, opts);
+        }
         if a.kind != render::ArtifactKind::NginxSite {
             continue;
         }
@@ -622,6 +681,99 @@ fn lint_unit(report: &mut Report, path: &Path, input: UnitInput, opts: &Options)
                 if let Some(s) = suppress::parse_comment(text, *span, covers) {
                     suppressions.push(s);
                 }
+            }
+        }
+    }
+    finish(
+        report,
+        findings,
+        &mut suppressions,
+        input.spec.as_ref(),
+        opts,
+    );
+}
+
+/// An ecosystem file to lint, with what the linter knows about the app.
+struct EcosystemInput {
+    file: FileId,
+    file_name: String,
+    drain_ms: Option<u64>,
+    signals: Option<Vec<String>>,
+    spec: Option<LoadedSpec>,
+}
+
+/// `svcgen: KEY=value` in a `#`, `;` or `//` comment line.
+fn marker(text: &str, key: &str) -> Option<String> {
+    text.lines().find_map(|l| {
+        let l = l.trim();
+        let c = l
+            .strip_prefix("//")
+            .or_else(|| l.strip_prefix('#'))
+            .or_else(|| l.strip_prefix(';'))?;
+        let v = c
+            .trim()
+            .strip_prefix("svcgen:")?
+            .trim()
+            .strip_prefix(key)?
+            .strip_prefix('=')?;
+        Some(v.trim().to_string())
+    })
+}
+
+fn lint_ecosystem(report: &mut Report, input: EcosystemInput, opts: &Options) {
+    use crate::artifact::pm2;
+    let text = report.sources.text(input.file).to_string();
+    let lower = input.file_name.to_ascii_lowercase();
+    let is_json = lower.ends_with(".json") || lower.ends_with(".json5");
+    let root = match pm2::parse(&text, input.file, is_json) {
+        Ok(r) => r,
+        Err(e) => {
+            report.errors.push(engine_finding(
+                &PM_SYNTAX,
+                e.span,
+                format!("cannot read the ecosystem file: {}", e.message),
+                None,
+            ));
+            return;
+        }
+    };
+    let ctx = super::pm2::Ctx {
+        root: &root,
+        file_name: &input.file_name,
+        drain_ms: input.drain_ms,
+        signals: input.signals.clone(),
+    };
+    let findings = run_rules(opts, |check, sink| {
+        if let Check::Pm2(f) = check {
+            f(&ctx, sink);
+        }
+    });
+    let mut suppressions = Vec::new();
+    // `// svcgen: ignore CODE -- reason` on the line above a property.
+    let lines: Vec<(usize, &str)> = text
+        .split_inclusive('\n')
+        .scan(0usize, |off, l| {
+            let start = *off;
+            *off += l.len();
+            Some((start, l))
+        })
+        .collect();
+    for (i, (start, line)) in lines.iter().enumerate() {
+        let t = line.trim();
+        if let Some(c) = t.strip_prefix("//") {
+            let lead = line.len() - line.trim_start().len();
+            let at = Span {
+                file: input.file,
+                start: start + lead,
+                end: start + line.trim_end().len(),
+            };
+            let covers = lines.get(i + 1).map_or(at, |(s, l)| Span {
+                file: input.file,
+                start: *s,
+                end: s + l.len(),
+            });
+            if let Some(s) = suppress::parse_comment(c, at, covers) {
+                suppressions.push(s);
             }
         }
     }

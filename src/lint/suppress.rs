@@ -79,9 +79,10 @@ pub fn apply(findings: &mut Vec<Finding>, suppressions: &mut [Suppression]) {
             if s.reason.is_none() {
                 continue;
             }
+            // A finding belongs to the directive, block or property it starts in.
             let inside = f.span.file == s.covers.file
                 && f.span.start >= s.covers.start
-                && f.span.end <= s.covers.end;
+                && f.span.start < s.covers.end.max(s.covers.start + 1);
             if inside && s.codes.iter().any(|c| f.code.starts_with(c.as_str())) {
                 s.used = true;
                 return false;
