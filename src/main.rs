@@ -91,6 +91,7 @@ enum TypeArg {
     Nginx,
     Systemd,
     Pm2,
+    Shell,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -175,6 +176,9 @@ enum Command {
         /// Override embedded templates when rendering descriptions.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+        /// Do not run shellcheck on deploy scripts.
+        #[arg(long)]
+        no_shellcheck: bool,
     },
     /// Print a rule's documentation.
     #[command(
@@ -272,6 +276,7 @@ fn main() -> ExitCode {
             file_type,
             config,
             templates,
+            no_shellcheck,
         } => lint_cmd(LintArgs {
             paths,
             format,
@@ -282,6 +287,7 @@ fn main() -> ExitCode {
             file_type,
             config,
             templates,
+            no_shellcheck,
         }),
         Command::Explain { code, all, format } => explain_cmd(code.as_deref(), all, format),
         Command::Completions { shell } => {
@@ -494,6 +500,7 @@ struct LintArgs {
     file_type: Option<TypeArg>,
     config: Option<PathBuf>,
     templates: Option<PathBuf>,
+    no_shellcheck: bool,
 }
 
 fn parse_version_arg(v: &str) -> Option<(u32, u32, u32)> {
@@ -544,9 +551,13 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
         .map(|(k, v)| (k.to_ascii_uppercase(), *v))
         .collect();
     for code in opts.selection.select.iter().chain(&opts.selection.ignore) {
-        if !lint::registry::all()
-            .iter()
-            .any(|r| r.code.starts_with(code.as_str()))
+        // shellcheck's own codes (SC, SC2086…) are not in svcgen's registry.
+        let shellcheck_code =
+            code.starts_with("SC") && code[2..].bytes().all(|b| b.is_ascii_digit());
+        if !shellcheck_code
+            && !lint::registry::all()
+                .iter()
+                .any(|r| r.code.starts_with(code.as_str()))
         {
             return fail(format_args!(
                 "`{code}` matches no rule code; see `svcgen explain --all`"
@@ -575,8 +586,10 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
         TypeArg::Nginx => lint::run::FileType::Nginx,
         TypeArg::Systemd => lint::run::FileType::Systemd,
         TypeArg::Pm2 => lint::run::FileType::Pm2,
+        TypeArg::Shell => lint::run::FileType::Shell,
     });
     opts.templates = args.templates.clone();
+    opts.shellcheck = !args.no_shellcheck;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Warning);
 
     let report = lint::run::lint(&args.paths, &opts);

@@ -369,3 +369,33 @@ fn nginx_dump_and_full_config_with_includes() {
     assert_eq!(d13["file"], "/etc/nginx/conf.d/app.conf");
     assert_eq!(d13["start"]["line"], 4);
 }
+
+#[test]
+fn shellcheck_findings_join_the_report() {
+    require("shellcheck");
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("deploy.sh");
+    std::fs::write(
+        &script,
+        "#!/usr/bin/env bash\nset -Eeuo pipefail\ndir=$1\nls $dir\n# svcgen: ignore SC2086 -- the word splitting is wanted here\nls $dir\n",
+    )
+    .unwrap();
+    let path = script.to_str().unwrap();
+    let (_, v) = lint_json(&[path]);
+    let sc: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "SC2086")
+        .collect();
+    assert_eq!(
+        sc.len(),
+        1,
+        "one SC2086 reported, the other suppressed: {v:#}"
+    );
+    assert_eq!(sc[0]["start"]["line"], 4);
+    let (_, v) = lint_json(&["--no-shellcheck", path]);
+    assert!(!codes(&v).iter().any(|c| c.starts_with("SC")), "{v:#}");
+    let (_, v) = lint_json(&["--select", "SC2086", path]);
+    assert!(codes(&v).iter().all(|c| c == "SC2086"), "{v:#}");
+}

@@ -3,6 +3,7 @@
 
 pub mod nginx;
 pub mod pm2;
+pub mod shell;
 pub mod systemd;
 
 /// An index into a `SourceSet`.

@@ -8,6 +8,7 @@ pub mod nginx;
 pub mod pm2;
 pub mod registry;
 pub mod run;
+pub mod shell;
 pub mod suppress;
 pub mod systemd;
 
@@ -149,6 +150,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Files that could not be read or parsed (exit 2).
     pub errors: Vec<Finding>,
+    /// Things the user should know that are not findings (a tool that is missing).
+    pub notes: Vec<String>,
 }
 
 impl Report {

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::Severity;
 use super::nginx as ng;
 use super::pm2 as pm;
+use super::shell as sh;
 use super::systemd as sd;
 
 /// The check a rule runs, by the artifact it reads.
@@ -13,6 +14,7 @@ pub enum Check {
     Nginx(fn(&ng::Ctx<'_>, &mut super::Sink<'_>)),
     Systemd(fn(&sd::Ctx<'_>, &mut super::Sink<'_>)),
     Pm2(fn(&pm::Ctx<'_>, &mut super::Sink<'_>)),
+    Shell(fn(&sh::Ctx<'_>, &mut super::Sink<'_>)),
     /// Reported by the engine itself (suppressions).
     Engine,
 }
@@ -72,6 +74,14 @@ pub fn all() -> &'static [&'static Rule] {
         &pm::pm006_file_name::RULE,
         &pm::pm007_stop_signal::RULE,
         &super::run::PM_SYNTAX,
+        &sh::sh001_strict_mode::RULE,
+        &sh::sh002_dev_dependencies::RULE,
+        &sh::sh003_health_check::RULE,
+        &sh::sh004_no_rollback::RULE,
+        &sh::sh005_migration_note::RULE,
+        &sh::sh006_previous_revision::RULE,
+        &sh::sh007_rm_empty_var::RULE,
+        &sh::sh008_pm2_update_env::RULE,
         &super::suppress::UNUSED,
         &super::suppress::NO_REASON,
         &super::run::SYNTAX,

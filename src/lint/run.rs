@@ -20,6 +20,7 @@ pub enum FileType {
     Nginx,
     Systemd,
     Pm2,
+    Shell,
 }
 
 impl FileType {
@@ -29,6 +30,7 @@ impl FileType {
             "nginx" => Some(FileType::Nginx),
             "systemd" | "unit" => Some(FileType::Systemd),
             "pm2" | "ecosystem" => Some(FileType::Pm2),
+            "shell" | "bash" | "sh" => Some(FileType::Shell),
             _ => None,
         }
     }
@@ -43,6 +45,8 @@ pub struct Options {
     pub nginx_version_fixed: bool,
     pub file_type: Option<FileType>,
     pub templates: Option<PathBuf>,
+    /// Run shellcheck on deploy scripts when it is installed.
+    pub shellcheck: bool,
 }
 
 pub static MISSING_INCLUDE: Rule = Rule {
@@ -136,6 +140,9 @@ pub fn detect(path: &Path, text: &str) -> Option<FileType> {
     if name.ends_with(".service") {
         return Some(FileType::Systemd);
     }
+    if name.ends_with(".sh") || name.ends_with(".bash") {
+        return Some(FileType::Shell);
+    }
     let js = [".js", ".cjs", ".mjs"].iter().any(|e| name.ends_with(e));
     if (js && (name.contains("ecosystem") || name.contains(".config.")))
         || (name.starts_with("ecosystem") && (name.ends_with(".json") || name.ends_with(".json5")))
@@ -153,6 +160,11 @@ pub fn detect(path: &Path, text: &str) -> Option<FileType> {
     }
     if name.ends_with(".yaml") || name.ends_with(".yml") {
         return Some(FileType::Description);
+    }
+    let first_line = text.lines().next().unwrap_or("");
+    if first_line.starts_with("#!") && (first_line.contains("bash") || first_line.ends_with("/sh"))
+    {
+        return Some(FileType::Shell);
     }
     let t = text.trim_start();
     if t.starts_with("nginx: the configuration file") || t.starts_with("# configuration file ") {
@@ -192,6 +204,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             walk(&p, out);
         } else if (name.ends_with(".conf") && !in_dropin_dir)
             || name.ends_with(".service")
+            || name == "deploy.sh"
             || (name.starts_with("ecosystem")
                 && (name.ends_with(".js")
                     || name.ends_with(".cjs")
@@ -270,6 +283,7 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
                 };
                 lint_ecosystem(&mut report, input, opts);
             }
+            Some(FileType::Shell) => lint_script(&mut report, id, None, opts),
             Some(FileType::Systemd) if text.trim().is_empty() => {
                 // A masked unit (a link to /dev/null) or an empty file: nothing runs.
             }
@@ -552,6 +566,13 @@ fn lint_description(
             };
             lint_unit(report, Path::new(&a.file_name), input, opts);
         }
+        if a.kind == render::ArtifactKind::DeployScript {
+            let id = report.sources.add(
+                format!("{name} => {} (rendered)", a.file_name),
+                a.content.clone(),
+            );
+            lint_script(report, id, Some(&spec), opts);
+        }
         if a.kind == render::ArtifactKind::Pm2Ecosystem {
             let id = report.sources.add(
                 format!("{name} => {} (rendered)", a.file_name),
@@ -784,4 +805,54 @@ fn lint_ecosystem(report: &mut Report, input: EcosystemInput, opts: &Options) {
         input.spec.as_ref(),
         opts,
     );
+}
+
+fn lint_script(report: &mut Report, id: FileId, spec: Option<&LoadedSpec>, opts: &Options) {
+    use crate::artifact::shell;
+    let text = report.sources.text(id).to_string();
+    let script = shell::parse(&text, id);
+    let ctx = super::shell::Ctx { script: &script };
+    let mut findings = run_rules(opts, |check, sink| {
+        if let Check::Shell(f) = check {
+            f(&ctx, sink);
+        }
+    });
+    if opts.shellcheck && opts.selection.enabled("SC") {
+        match super::shell::shellcheck::run(&report.sources, id) {
+            Some(found) => findings.extend(found),
+            None => {
+                let note = "shellcheck is not installed: deploy scripts were checked by svcgen's SH rules only".to_string();
+                if !report.notes.contains(&note) {
+                    report.notes.push(note);
+                }
+            }
+        }
+    }
+    // `# svcgen: ignore CODE -- reason` on the line(s) above a command.
+    let mut suppressions = Vec::new();
+    for (i, l) in script.lines.iter().enumerate() {
+        let Some(c) = &l.comment else { continue };
+        if !l.code.trim().is_empty() {
+            continue;
+        }
+        let lead = report.sources.text(id)[l.start..].len()
+            - report.sources.text(id)[l.start..].trim_start().len();
+        let at = Span {
+            file: id,
+            start: l.start + lead,
+            end: l.start + lead + c.len() + 1,
+        };
+        let covers = script.lines[i + 1..]
+            .iter()
+            .find(|n| !n.code.trim().is_empty())
+            .map_or(at, |n| Span {
+                file: id,
+                start: n.start,
+                end: n.start + n.code.len().max(1),
+            });
+        if let Some(s) = suppress::parse_comment(c, at, covers) {
+            suppressions.push(s);
+        }
+    }
+    finish(report, findings, &mut suppressions, spec, opts);
 }

@@ -5,7 +5,8 @@
 //!   "summary": { "errors": n, "warnings": n, "infos": n, "files": n },
 //!   "diagnostics": [ { "file", "start": {"line","column"}, "end": {"line","column"},
 //!                      "byte_range": [start, end], "code", "severity", "message",
-//!                      "help", "docs", "origin": null | {"description","key","line","column"} } ] }
+//!                      "help", "docs", "origin": null | {"description","key","line","column"} } ],
+//!   "notes": [ "…" ] }
 //! ```
 
 use serde_json::{Value, json};
@@ -48,6 +49,7 @@ pub fn render(report: &Report) -> String {
             "files": files.len(),
         },
         "diagnostics": diagnostics,
+        "notes": report.notes,
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("JSON serializes");
     s.push('\n');

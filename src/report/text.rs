@@ -91,6 +91,9 @@ pub fn render(report: &Report, colour: bool) -> String {
         let _ = handler.render_report(&mut out, &shown);
         out.push('\n');
     }
+    for note in &report.notes {
+        out.push_str(&format!("svcgen: note: {note}\n"));
+    }
     let count = |s: Severity| all(report).filter(|f| f.severity == s).count();
     let total = report.findings.len() + report.errors.len();
     if total == 0 {

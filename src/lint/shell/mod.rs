@@ -1,0 +1,66 @@
+//! Deploy-script rules (what shellcheck does not cover) and shellcheck itself.
+
+pub mod sh001_strict_mode;
+pub mod sh002_dev_dependencies;
+pub mod sh003_health_check;
+pub mod sh004_no_rollback;
+pub mod sh005_migration_note;
+pub mod sh006_previous_revision;
+pub mod sh007_rm_empty_var;
+pub mod sh008_pm2_update_env;
+pub mod shellcheck;
+
+use crate::artifact::shell::Script;
+
+pub struct Ctx<'a> {
+    pub script: &'a Script,
+}
+
+/// True when a command line runs curl (as a command, not as a word in a list).
+pub fn is_curl(code: &str) -> bool {
+    let words: Vec<&str> = code.split_whitespace().collect();
+    words.iter().enumerate().any(|(i, w)| {
+        let bare = w.rsplit(['(', '|', ';', '&', '`', '=']).next().unwrap_or(w);
+        if bare != "curl" {
+            return false;
+        }
+        // `$(curl`, `x=$(curl`, `|curl`…: glued to an operator.
+        if bare.len() < w.len() {
+            return true;
+        }
+        match i.checked_sub(1).map(|p| words[p]) {
+            None => true,
+            Some(prev) => {
+                matches!(
+                    prev,
+                    "if" | "then"
+                        | "do"
+                        | "until"
+                        | "while"
+                        | "!"
+                        | "time"
+                        | "command"
+                        | "exec"
+                        | "else"
+                        | "&&"
+                        | "||"
+                        | "|"
+                        | ";"
+                ) || prev.ends_with(['|', ';', '&', '('])
+            }
+        }
+    })
+}
+
+/// True when the words of `code` include a short option cluster containing `flag`
+/// (`-fsS` has `f`) or the long option.
+pub fn has_flag(code: &str, short: char, long: &str) -> bool {
+    code.split_whitespace().any(|w| {
+        w == long
+            || w.starts_with(&format!("{long}="))
+            || (w.starts_with('-')
+                && !w.starts_with("--")
+                && w[1..].chars().all(|c| c.is_ascii_alphabetic())
+                && w[1..].contains(short))
+    })
+}
