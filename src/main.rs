@@ -179,6 +179,10 @@ enum Command {
         /// Do not run shellcheck on deploy scripts.
         #[arg(long)]
         no_shellcheck: bool,
+        /// The files given are one service's nginx site, unit, ecosystem file and
+        /// deploy script: also check them against each other (XA rules).
+        #[arg(long)]
+        together: bool,
     },
     /// Print a rule's documentation.
     #[command(
@@ -277,6 +281,7 @@ fn main() -> ExitCode {
             config,
             templates,
             no_shellcheck,
+            together,
         } => lint_cmd(LintArgs {
             paths,
             format,
@@ -288,6 +293,7 @@ fn main() -> ExitCode {
             config,
             templates,
             no_shellcheck,
+            together,
         }),
         Command::Explain { code, all, format } => explain_cmd(code.as_deref(), all, format),
         Command::Completions { shell } => {
@@ -501,6 +507,7 @@ struct LintArgs {
     config: Option<PathBuf>,
     templates: Option<PathBuf>,
     no_shellcheck: bool,
+    together: bool,
 }
 
 fn parse_version_arg(v: &str) -> Option<(u32, u32, u32)> {
@@ -590,6 +597,7 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
     });
     opts.templates = args.templates.clone();
     opts.shellcheck = !args.no_shellcheck;
+    opts.together = args.together;
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Warning);
 
     let report = lint::run::lint(&args.paths, &opts);

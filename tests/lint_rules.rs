@@ -84,12 +84,16 @@ fn every_rule_is_documented_and_has_fixtures_both_ways() {
                 .to_str()
                 .unwrap()
                 .to_string();
-            let extra: Vec<String> = read(f)
+            let extra: Vec<String> = (if f.is_dir() { String::new() } else { read(f) })
                 .lines()
                 .find_map(|l| l.strip_prefix("# lint-args:"))
                 .map(|a| a.split_whitespace().map(str::to_string).collect())
                 .unwrap_or_default();
             let mut args: Vec<&str> = extra.iter().map(String::as_str).collect();
+            // A directory is one service's files, checked against each other.
+            if f.is_dir() {
+                args.push("--together");
+            }
             args.push(&rel);
             let (_, v) = lint_json(&args);
             let found = codes(&v).contains(&code.to_string());
@@ -398,4 +402,38 @@ fn shellcheck_findings_join_the_report() {
     assert!(!codes(&v).iter().any(|c| c.starts_with("SC")), "{v:#}");
     let (_, v) = lint_json(&["--select", "SC2086", path]);
     assert!(codes(&v).iter().all(|c| c == "SC2086"), "{v:#}");
+}
+
+#[test]
+fn hand_written_tutorial_files_show_the_expected_findings() {
+    let (code, v) = lint_json(&["--together", "--no-shellcheck", "fixtures/handwritten"]);
+    assert_eq!(code, Some(1));
+    let got: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let file = d["file"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string();
+            format!(
+                "{} {}:{}",
+                d["code"].as_str().unwrap(),
+                file,
+                d["start"]["line"]
+            )
+        })
+        .collect();
+    let expected: Vec<String> = read(&root().join("fixtures/handwritten/expected.txt"))
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        got, expected,
+        "fixtures/handwritten/expected.txt is the snapshot read by hand"
+    );
 }

@@ -4,6 +4,7 @@
 //! annotations.
 
 pub mod config;
+pub mod cross;
 pub mod nginx;
 pub mod pm2;
 pub mod registry;

@@ -15,6 +15,8 @@ pub enum Check {
     Systemd(fn(&sd::Ctx<'_>, &mut super::Sink<'_>)),
     Pm2(fn(&pm::Ctx<'_>, &mut super::Sink<'_>)),
     Shell(fn(&sh::Ctx<'_>, &mut super::Sink<'_>)),
+    /// Across the files of one service.
+    Cross(fn(&super::cross::Ctx<'_>, &mut super::Sink<'_>)),
     /// Reported by the engine itself (suppressions).
     Engine,
 }
@@ -82,6 +84,10 @@ pub fn all() -> &'static [&'static Rule] {
         &sh::sh006_previous_revision::RULE,
         &sh::sh007_rm_empty_var::RULE,
         &sh::sh008_pm2_update_env::RULE,
+        &super::cross::PORTS,
+        &super::cross::HEALTH,
+        &super::cross::TIMEOUTS,
+        &super::cross::ONE_SUPERVISOR,
         &super::suppress::UNUSED,
         &super::suppress::NO_REASON,
         &super::run::SYNTAX,

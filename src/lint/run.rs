@@ -47,6 +47,8 @@ pub struct Options {
     pub templates: Option<PathBuf>,
     /// Run shellcheck on deploy scripts when it is installed.
     pub shellcheck: bool,
+    /// The hand-written files given belong to one service: run the cross-file rules.
+    pub together: bool,
 }
 
 pub static MISSING_INCLUDE: Rule = Rule {
@@ -241,6 +243,8 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
     }
     let mut units: Vec<NginxUnit> = Vec::new();
     let mut pending: Vec<(FileId, PathBuf)> = Vec::new();
+    // Hand-written files by type, for the cross-file rules.
+    let mut bundle: Vec<(FileType, FileId, String)> = Vec::new();
     for path in files {
         let name = path.display().to_string();
         let read = if name == "-" {
@@ -267,6 +271,15 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
         };
         let kind = opts.file_type.or_else(|| detect(&path, &text));
         let id = report.sources.add(name.clone(), text.clone());
+        if let Some(k) = kind {
+            bundle.push((
+                k,
+                id,
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            ));
+        }
         match kind {
             Some(FileType::Description) => {
                 lint_description(&mut report, id, &name, &text, opts, &mut units)
@@ -384,8 +397,47 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
             opts,
         );
     }
+    if opts.together {
+        cross_check(&mut report, &bundle, opts);
+    }
     report.sort();
     report
+}
+
+/// Parses the bundle's files again (cheap) and runs the cross-file rules on them.
+fn cross_check(report: &mut Report, bundle: &[(FileType, FileId, String)], opts: &Options) {
+    use crate::artifact::{pm2, shell, systemd};
+    let first = |t: FileType| bundle.iter().find(|(k, _, _)| *k == t);
+    let nginx = first(FileType::Nginx).and_then(|(_, id, _)| {
+        let text = report.sources.text(*id).to_string();
+        ngx::parse_text(&text, *id)
+            .ok()
+            .map(|directives| ngx::Config {
+                level: ngx::Level::Http,
+                directives,
+                errors: Vec::new(),
+            })
+    });
+    let unit = first(FileType::Systemd)
+        .and_then(|(_, id, _)| systemd::parse(report.sources.text(*id), *id).ok());
+    let ecosystem = first(FileType::Pm2).and_then(|(_, id, name)| {
+        let json = name.ends_with(".json") || name.ends_with(".json5");
+        pm2::parse(report.sources.text(*id), *id, json).ok()
+    });
+    let script =
+        first(FileType::Shell).map(|(_, id, _)| shell::parse(report.sources.text(*id), *id));
+    let ctx = super::cross::Ctx {
+        nginx: nginx.as_ref(),
+        unit: unit.as_ref(),
+        ecosystem: ecosystem.as_ref(),
+        script: script.as_ref(),
+    };
+    let findings = run_rules(opts, |check, sink| {
+        if let Check::Cross(f) = check {
+            f(&ctx, sink);
+        }
+    });
+    finish(report, findings, &mut [], None, opts);
 }
 
 fn for_each_directive<'a>(ds: &'a [Directive], f: &mut impl FnMut(&'a Directive)) {

@@ -1,0 +1,265 @@
+//! Cross-file rules: the nginx site, systemd unit, PM2 ecosystem file and deploy
+//! script of one service, checked against each other. They run on files given
+//! together with `svcgen lint --together` (one service's hand-written files).
+
+use crate::artifact::Span;
+use crate::artifact::nginx::{Config, Directive};
+use crate::artifact::pm2::{Node, Value};
+use crate::artifact::shell::Script;
+use crate::artifact::systemd::{Unit, exec_words, parse_timespan};
+use crate::lint::registry::{Check, Rule};
+use crate::lint::{Severity, Sink};
+
+/// The files of one service, as far as they were given.
+pub struct Ctx<'a> {
+    pub nginx: Option<&'a Config>,
+    pub unit: Option<&'a Unit>,
+    pub ecosystem: Option<&'a Node>,
+    pub script: Option<&'a Script>,
+}
+
+fn apps<'a>(eco: &'a Node) -> Vec<&'a Node> {
+    match eco.get("apps").map(|a| &a.value) {
+        Some(Value::Array(items)) => items.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The loopback ports the app listens on, and where that was read.
+fn app_ports(ctx: &Ctx<'_>) -> Option<(Vec<u16>, Span, &'static str)> {
+    if let Some(eco) = ctx.ecosystem
+        && let Some(app) = apps(eco).into_iter().next()
+        && let Some(port) = app.get("env").and_then(|e| e.get("PORT"))
+        && let Some(p) = port.as_f64()
+    {
+        let cluster = match app.get("exec_mode").and_then(Node::as_str) {
+            Some(m) => m.starts_with("cluster"),
+            None => app.get("instances").is_some(),
+        };
+        let n = app
+            .get("instances")
+            .and_then(Node::as_f64)
+            .unwrap_or(1.0)
+            .max(1.0) as u16;
+        let ports = if cluster {
+            vec![p as u16]
+        } else {
+            (0..n).map(|i| p as u16 + i).collect()
+        };
+        return Some((
+            ports,
+            port.span,
+            if cluster {
+                "PM2 cluster (one shared port)"
+            } else {
+                "PM2 fork instances"
+            },
+        ));
+    }
+    let unit = ctx.unit?;
+    for e in unit.all("Service", "Environment") {
+        for w in exec_words(&e.value) {
+            if let Some(p) = w.strip_prefix("PORT=").and_then(|p| p.parse::<u16>().ok()) {
+                return Some((vec![p], e.value_span, "the unit's PORT"));
+            }
+        }
+    }
+    None
+}
+
+fn upstream_servers(config: &Config) -> Vec<(String, &Directive)> {
+    let mut out = Vec::new();
+    fn rec<'a>(ds: &'a [Directive], out: &mut Vec<(String, &'a Directive)>) {
+        for d in ds {
+            if d.name == "upstream" {
+                for s in d.children().iter().filter(|s| s.name == "server") {
+                    if let Some(a) = s.arg(0) {
+                        out.push((a.to_string(), s));
+                    }
+                }
+            }
+            rec(d.children(), out);
+        }
+    }
+    rec(&config.directives, &mut out);
+    out
+}
+
+fn port_of(addr: &str) -> Option<u16> {
+    addr.rsplit(':').next()?.parse().ok()
+}
+
+pub static PORTS: Rule = Rule {
+    code: "XA001",
+    name: "upstream-ports-match-supervisor",
+    severity: Severity::Error,
+    summary: "nginx's upstream ports do not match the ports the app listens on",
+    what: "With files given together, compares the nginx upstream servers with the supervisor: a PM2 cluster listens on one shared port, fork-mode instances on one port each (from the ecosystem file's `PORT`, or the unit's `Environment=PORT=`).",
+    why: "An upstream server on a port nothing listens on turns a share of requests into 502s; a cluster listed as several ports (3000, 3001…) sends traffic nowhere.",
+    example: "upstream app { server 127.0.0.1:3000; server 127.0.0.1:3001; }\n// ecosystem: exec_mode: 'cluster', instances: 2, env: { PORT: 3000 }",
+    fix: "upstream app { server 127.0.0.1:3000; keepalive 16; }",
+    references: &["https://pm2.keymetrics.io/docs/usage/cluster-mode/"],
+    description_key: Some("supervisor"),
+    check: Check::Cross(check_ports),
+};
+
+fn check_ports(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let (Some(config), Some((ports, _, how))) = (ctx.nginx, app_ports(ctx)) else {
+        return;
+    };
+    let servers = upstream_servers(config);
+    let local: Vec<&(String, &Directive)> = servers
+        .iter()
+        .filter(|(a, _)| {
+            a.starts_with("127.") || a.starts_with("localhost") || a.starts_with("[::1]")
+        })
+        .collect();
+    for (addr, d) in &local {
+        if port_of(addr).is_some_and(|p| !ports.contains(&p)) {
+            sink.report(
+                d.span,
+                format!(
+                    "upstream server `{addr}` is not a port the app listens on ({how}: {:?})",
+                    ports
+                ),
+                "list exactly the app's ports in the upstream",
+            );
+        }
+    }
+    for p in &ports {
+        if !local.is_empty() && !local.iter().any(|(a, _)| port_of(a) == Some(*p)) {
+            sink.report(
+                local[0].1.span,
+                format!("the app listens on port {p} ({how}) but no upstream server points at it"),
+                "add it to the upstream",
+            );
+        }
+    }
+}
+
+pub static HEALTH: Rule = Rule {
+    code: "XA002",
+    name: "health-url-matches-app",
+    severity: Severity::Error,
+    summary: "the deploy script checks health on a port the app does not listen on",
+    what: "With files given together, checks that every `http://127.0.0.1:PORT/…` the deploy script calls with curl is one of the app's ports.",
+    why: "A health check against the wrong port fails every deploy (and rolls back good releases), or passes against another service.",
+    example: "curl -fsS --max-time 3 http://127.0.0.1:8080/health   # the app listens on 3000",
+    fix: "curl -fsS --max-time 3 http://127.0.0.1:3000/health",
+    references: &[],
+    description_key: Some("health"),
+    check: Check::Cross(check_health),
+};
+
+fn check_health(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let (Some(script), Some((ports, _, how))) = (ctx.script, app_ports(ctx)) else {
+        return;
+    };
+    for l in &script.lines {
+        if !l.code.contains("curl") {
+            continue;
+        }
+        for w in l.code.split_whitespace() {
+            let w = w.trim_matches(['"', '\'']);
+            let Some(rest) = w
+                .strip_prefix("http://127.0.0.1:")
+                .or_else(|| w.strip_prefix("http://localhost:"))
+            else {
+                continue;
+            };
+            let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(p) = port.parse::<u16>()
+                && !ports.contains(&p)
+            {
+                sink.report(
+                    l.span_of(&port),
+                    format!(
+                        "the health check calls port {p}, but the app listens on {ports:?} ({how})"
+                    ),
+                    "check the port the app listens on",
+                );
+            }
+        }
+    }
+}
+
+pub static TIMEOUTS: Rule = Rule {
+    code: "XA003",
+    name: "shutdown-timeouts-ordered",
+    severity: Severity::Error,
+    summary: "PM2's kill_timeout is not below systemd's TimeoutStopSec",
+    what: "With files given together, checks that the PM2 `kill_timeout` is shorter than the unit's `TimeoutStopSec` (default 90 s), so the app drains < PM2 kills < systemd kills.",
+    why: "If systemd's stop timeout ends first, systemd SIGKILLs pm2-runtime and every worker while PM2 is still waiting for them to drain.",
+    example: "TimeoutStopSec=10s\n// ecosystem: kill_timeout: 30000",
+    fix: "TimeoutStopSec=40s\n// ecosystem: kill_timeout: 30000",
+    references: &[
+        "https://www.freedesktop.org/software/systemd/man/systemd.service.html#TimeoutStopSec=",
+    ],
+    description_key: Some("shutdown"),
+    check: Check::Cross(check_timeouts),
+};
+
+fn check_timeouts(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let (Some(unit), Some(eco)) = (ctx.unit, ctx.ecosystem) else {
+        return;
+    };
+    let entry = unit.get("Service", "TimeoutStopSec");
+    let stop = entry
+        .and_then(|e| parse_timespan(&e.value))
+        .unwrap_or(90_000);
+    for app in apps(eco) {
+        if let Some(k) = app.get("kill_timeout").and_then(Node::as_f64)
+            && k >= stop as f64
+        {
+            let at = entry.map_or(app.span, |e| e.value_span);
+            sink.report(at, format!("TimeoutStopSec ({} ms) is not above PM2's kill_timeout ({k} ms): systemd kills PM2 mid-drain", stop), "set TimeoutStopSec above kill_timeout plus a margin");
+        }
+    }
+}
+
+pub static ONE_SUPERVISOR: Rule = Rule {
+    code: "XA004",
+    name: "one-supervisor",
+    severity: Severity::Error,
+    summary: "two supervisors restart the app",
+    what: "With files given together, flags a unit that runs node directly while an ecosystem file also runs the app, and a unit that starts a daemonized PM2 (`pm2 start`, `pm2 resurrect`, `Type=forking`) instead of `pm2-runtime` in the foreground.",
+    why: "Two supervisors fight: both restart the app after a crash (port conflicts, double workers), and systemd cannot see or stop what a forked PM2 daemon runs.",
+    example: "[Service]\nType=forking\nExecStart=/usr/bin/pm2 resurrect",
+    fix: "[Service]\nType=exec\nExecStart=/usr/bin/pm2-runtime start /srv/app/ecosystem.config.js",
+    references: &["https://pm2.keymetrics.io/docs/usage/docker-pm2-nodejs/"],
+    description_key: Some("supervisor.kind"),
+    check: Check::Cross(check_supervisors),
+};
+
+fn check_supervisors(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let Some(unit) = ctx.unit else { return };
+    let Some(exec) = unit.get("Service", "ExecStart") else {
+        return;
+    };
+    let words = exec_words(&exec.value);
+    let program = words
+        .first()
+        .map(|w| w.rsplit('/').next().unwrap_or(w).to_string())
+        .unwrap_or_default();
+    let daemon_pm2 = program == "pm2"
+        && words
+            .iter()
+            .any(|w| w == "start" || w == "resurrect" || w == "reload");
+    if daemon_pm2
+        || (program.starts_with("pm2") && unit.value("Service", "Type") == Some("forking"))
+    {
+        sink.report(
+            exec.value_span,
+            "the unit starts a daemonized PM2: systemd supervises the daemon, not the app",
+            "run `pm2-runtime start ecosystem.config.js` in the foreground with Type=exec",
+        );
+    } else if matches!(program.as_str(), "node" | "nodejs")
+        && ctx.ecosystem.is_some_and(|e| !apps(e).is_empty())
+    {
+        sink.report(
+            exec.value_span,
+            "the unit runs node directly while the ecosystem file also runs the app under PM2",
+            "choose one supervisor: systemd (no ecosystem file) or pm2-runtime in the unit",
+        );
+    }
+}
