@@ -18,7 +18,7 @@ pub struct Ctx<'a> {
     pub script: Option<&'a Script>,
 }
 
-fn apps<'a>(eco: &'a Node) -> Vec<&'a Node> {
+fn apps(eco: &Node) -> Vec<&Node> {
     match eco.get("apps").map(|a| &a.value) {
         Some(Value::Array(items)) => items.iter().collect(),
         _ => Vec::new(),
