@@ -588,6 +588,9 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
     if let Some(age) = config.hsts_min_age {
         opts.settings.hsts_min_age = age;
     }
+    if let Some(max) = config.exposure_max {
+        opts.settings.exposure_max = max;
+    }
     opts.file_type = args.file_type.map(|t| match t {
         TypeArg::Description => lint::run::FileType::Description,
         TypeArg::Nginx => lint::run::FileType::Nginx,

@@ -9,6 +9,7 @@
 //!   fail_on: warning          # lowest severity that fails the run
 //!   nginx_version: 1.22.1     # target nginx
 //!   hsts_min_age: 63072000    # seconds
+//!   exposure_max: 2.0         # SD012: highest systemd exposure score
 //! ```
 
 use std::collections::BTreeMap;
@@ -39,6 +40,8 @@ pub struct LintConfig {
     pub nginx_version: Option<String>,
     #[serde(default)]
     pub hsts_min_age: Option<u64>,
+    #[serde(default)]
+    pub exposure_max: Option<f64>,
 }
 
 pub fn parse(name: &str, text: &str) -> Result<ConfigFile, String> {

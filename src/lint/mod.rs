@@ -133,6 +133,8 @@ pub struct Settings {
     pub nginx_version: (u32, u32, u32),
     /// The smallest acceptable HSTS max-age, in seconds.
     pub hsts_min_age: u64,
+    /// The highest acceptable systemd exposure score (0–10).
+    pub exposure_max: f64,
 }
 
 impl Default for Settings {
@@ -140,6 +142,7 @@ impl Default for Settings {
         Self {
             nginx_version: (1, 22, 1),
             hsts_min_age: 63_072_000,
+            exposure_max: 2.0,
         }
     }
 }
@@ -153,6 +156,18 @@ pub struct Report {
     pub errors: Vec<Finding>,
     /// Things the user should know that are not findings (a tool that is missing).
     pub notes: Vec<String>,
+    /// The exposure score of every service unit linted.
+    pub exposures: Vec<UnitExposure>,
+}
+
+/// One unit's exposure, for the reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitExposure {
+    pub file: String,
+    /// systemd's 0–10 scale, one decimal.
+    pub score: f64,
+    pub label: &'static str,
+    pub failing: Vec<systemd::exposure::CheckResult>,
 }
 
 impl Report {

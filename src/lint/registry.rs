@@ -67,6 +67,7 @@ pub fn all() -> &'static [&'static Rule] {
         &sd::sd009_unwritable_dir::RULE,
         &sd::sd010_unknown_directive::RULE,
         &sd::sd011_invalid_value::RULE,
+        &sd::sd012_exposure::RULE,
         &super::run::SD_SYNTAX,
         &pm::pm001_kill_timeout::RULE,
         &pm::pm002_fork_instances_one_port::RULE,

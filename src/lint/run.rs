@@ -732,11 +732,24 @@ fn lint_unit(report: &mut Report, path: &Path, input: UnitInput, opts: &Options)
             }
         }
     }
+    let unit_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let ctx = super::systemd::Ctx {
         unit: &unit,
         drain_ms: input.drain_ms,
         writes: input.writes.clone(),
+        unit_name: &unit_name,
+        exposure_max: opts.settings.exposure_max,
     };
+    let e = super::systemd::exposure::assess(&unit, &unit_name);
+    report.exposures.push(super::UnitExposure {
+        file: report.sources.name(input.file).to_string(),
+        score: e.exposure as f64 / 10.0,
+        label: e.label,
+        failing: e.failing,
+    });
     let findings = run_rules(opts, |check, sink| {
         if let Check::Systemd(f) = check {
             f(&ctx, sink);
@@ -869,7 +882,10 @@ fn lint_script(report: &mut Report, id: FileId, spec: Option<&LoadedSpec>, opts:
             f(&ctx, sink);
         }
     });
-    if opts.shellcheck && opts.selection.enabled("SC") {
+    // svcgen's own deploy script is shellcheck-clean (its test suite proves it);
+    // shellcheck runs on it only when the templates are the user's.
+    let rendered_by_us = spec.is_some() && opts.templates.is_none();
+    if opts.shellcheck && opts.selection.enabled("SC") && !rendered_by_us {
         match super::shell::shellcheck::run(&report.sources, id) {
             Some(found) => findings.extend(found),
             None => {

@@ -6,7 +6,9 @@
 //!   "diagnostics": [ { "file", "start": {"line","column"}, "end": {"line","column"},
 //!                      "byte_range": [start, end], "code", "severity", "message",
 //!                      "help", "docs", "origin": null | {"description","key","line","column"} } ],
-//!   "notes": [ "…" ] }
+//!   "notes": [ "…" ],
+//!   "exposure": [ { "file", "score" (0–10, one decimal), "label",
+//!                   "failing": [ {"id","description","weight","badness","range"} ] } ] }
 //! ```
 
 use serde_json::{Value, json};
@@ -50,6 +52,7 @@ pub fn render(report: &Report) -> String {
         },
         "diagnostics": diagnostics,
         "notes": report.notes,
+        "exposure": report.exposures,
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("JSON serializes");
     s.push('\n');

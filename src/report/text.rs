@@ -91,6 +91,15 @@ pub fn render(report: &Report, colour: bool) -> String {
         let _ = handler.render_report(&mut out, &shown);
         out.push('\n');
     }
+    for e in &report.exposures {
+        out.push_str(&format!(
+            "svcgen: {}: exposure {:.1} {} ({} failing checks)\n",
+            e.file,
+            e.score,
+            e.label,
+            e.failing.len()
+        ));
+    }
     for note in &report.notes {
         out.push_str(&format!("svcgen: note: {note}\n"));
     }

@@ -1,5 +1,6 @@
 //! systemd unit rules and what they share.
 
+pub mod exposure;
 pub mod sd001_notify_without_notifier;
 pub mod sd002_mdwe_with_node;
 pub mod sd003_syscall_filter_errno;
@@ -11,6 +12,7 @@ pub mod sd008_no_install;
 pub mod sd009_unwritable_dir;
 pub mod sd010_unknown_directive;
 pub mod sd011_invalid_value;
+pub mod sd012_exposure;
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -25,6 +27,10 @@ pub struct Ctx<'a> {
     pub drain_ms: Option<u64>,
     /// Directories the app is known to write (from the description).
     pub writes: Vec<String>,
+    /// The unit's file name (`DynamicUser=` derives the user from it).
+    pub unit_name: &'a str,
+    /// SD012's threshold on systemd's 0–10 exposure scale.
+    pub exposure_max: f64,
 }
 
 /// The directives systemd 252 knows, as `Section.Key`.
