@@ -378,6 +378,71 @@ pub fn parse(text: &str, file: FileId, is_json: bool) -> Result<Node, ParseError
     p.value()
 }
 
+/// Parses a YAML ecosystem file (`ecosystem.config.yml`), keeping each value's span.
+pub fn parse_yaml(text: &str, file: FileId) -> Result<Node, ParseError> {
+    use crate::spec::yaml;
+    let (value, positions) = yaml::parse(text).map_err(|e| ParseError {
+        message: format!("invalid YAML: {}", e.message),
+        span: e.pos.map_or(
+            Span {
+                file,
+                start: 0,
+                end: 0,
+            },
+            |p| Span {
+                file,
+                start: p.offset,
+                end: p.offset + p.len,
+            },
+        ),
+    })?;
+    fn convert(
+        v: &serde_json::Value,
+        pointer: &str,
+        positions: &yaml::PositionIndex,
+        file: FileId,
+    ) -> Node {
+        let place = positions.nearest(pointer);
+        let span = Span {
+            file,
+            start: place.value.offset,
+            end: place.value.offset + place.value.len,
+        };
+        let value = match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
+            serde_json::Value::String(s) => Value::Str(s.clone()),
+            serde_json::Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| convert(item, &format!("{pointer}/{i}"), positions, file))
+                    .collect(),
+            ),
+            serde_json::Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, item)| {
+                        let child = format!("{pointer}/{}", yaml::escape_pointer_segment(k));
+                        let key = positions
+                            .get(&child)
+                            .and_then(|p| p.key)
+                            .unwrap_or_default();
+                        let key_span = Span {
+                            file,
+                            start: key.offset,
+                            end: key.offset + key.len,
+                        };
+                        (k.clone(), key_span, convert(item, &child, positions, file))
+                    })
+                    .collect(),
+            ),
+        };
+        Node { value, span }
+    }
+    Ok(convert(&value, "", &positions, file))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

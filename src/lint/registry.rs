@@ -89,6 +89,7 @@ pub fn all() -> &'static [&'static Rule] {
         &super::cross::HEALTH,
         &super::cross::TIMEOUTS,
         &super::cross::ONE_SUPERVISOR,
+        &super::cross::SAME_APP_DIR,
         &super::suppress::UNUSED,
         &super::suppress::NO_REASON,
         &super::run::SYNTAX,

@@ -147,7 +147,10 @@ pub fn detect(path: &Path, text: &str) -> Option<FileType> {
     }
     let js = [".js", ".cjs", ".mjs"].iter().any(|e| name.ends_with(e));
     if (js && (name.contains("ecosystem") || name.contains(".config.")))
-        || (name.starts_with("ecosystem") && (name.ends_with(".json") || name.ends_with(".json5")))
+        || (name.contains("ecosystem")
+            && [".json", ".json5", ".yml", ".yaml"]
+                .iter()
+                .any(|e| name.ends_with(e)))
     {
         return Some(FileType::Pm2);
     }
@@ -811,7 +814,13 @@ fn lint_ecosystem(report: &mut Report, input: EcosystemInput, opts: &Options) {
     let text = report.sources.text(input.file).to_string();
     let lower = input.file_name.to_ascii_lowercase();
     let is_json = lower.ends_with(".json") || lower.ends_with(".json5");
-    let root = match pm2::parse(&text, input.file, is_json) {
+    let is_yaml = lower.ends_with(".yml") || lower.ends_with(".yaml");
+    let parsed = if is_yaml {
+        pm2::parse_yaml(&text, input.file)
+    } else {
+        pm2::parse(&text, input.file, is_json)
+    };
+    let root = match parsed {
         Ok(r) => r,
         Err(e) => {
             report.errors.push(engine_finding(

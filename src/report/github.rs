@@ -17,6 +17,26 @@ pub fn escape_property(s: &str) -> String {
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
+    for e in &report.exposures {
+        let worst: Vec<String> = e
+            .failing
+            .iter()
+            .take(5)
+            .map(|c| format!("{} (weight {})", c.id, c.weight))
+            .collect();
+        out.push_str(&format!(
+            "::notice file={},title={}::{}\n",
+            escape_property(&e.file),
+            escape_property(&format!("exposure {:.1} {}", e.score, e.label)),
+            escape_data(&format!(
+                "systemd exposure {:.1} {}; {} failing checks, worst: {}",
+                e.score,
+                e.label,
+                e.failing.len(),
+                worst.join(", ")
+            ))
+        ));
+    }
     for f in all(report) {
         let l = locate(report, f);
         let level = match f.severity {

@@ -85,6 +85,8 @@ pub fn render(report: &Report) -> String {
                 "rules": rules,
             }},
             "results": results,
+            // The exposure score of every service unit (systemd's 0–10 scale).
+            "properties": {"exposure": report.exposures},
         }],
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("SARIF serializes");
