@@ -90,6 +90,7 @@ pub fn all() -> &'static [&'static Rule] {
         &super::cross::TIMEOUTS,
         &super::cross::ONE_SUPERVISOR,
         &super::cross::SAME_APP_DIR,
+        &super::cross::LOGS_WRITABLE,
         &super::suppress::UNUSED,
         &super::suppress::NO_REASON,
         &super::run::SYNTAX,

@@ -383,11 +383,11 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             }
         }
         if matches!(r.kind, RouteKind::Streaming | RouteKind::Websocket)
-            && r.read_timeout.is_some_and(|t| t.millis() < 60_000)
+            && r.read_timeout.is_some_and(|t| t.millis() < 300_000)
         {
             c.err(
                 &at("read_timeout"),
-                "a streaming or websocket route with a read timeout under 60s drops idle streams".into(),
+                "a streaming or websocket route with a read timeout under 5m drops idle streams".into(),
                 "too short",
                 "use a long read timeout such as `1h`, and send keep-alive comments or pings more often than that",
             );
