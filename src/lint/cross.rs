@@ -16,6 +16,8 @@ pub struct Ctx<'a> {
     pub unit: Option<&'a Unit>,
     pub ecosystem: Option<&'a Node>,
     pub script: Option<&'a Script>,
+    /// A description given with the files: what the service should be.
+    pub service: Option<&'a crate::spec::Service>,
 }
 
 fn apps(eco: &Node) -> Vec<&Node> {
@@ -27,6 +29,16 @@ fn apps(eco: &Node) -> Vec<&Node> {
 
 /// The loopback ports the app listens on, and where that was read.
 fn app_ports(ctx: &Ctx<'_>) -> Option<(Vec<u16>, Span, &'static str)> {
+    if let Some(svc) = ctx.service {
+        let sup = &svc.supervisor;
+        let ports = match sup.kind {
+            crate::spec::model::SupervisorKind::Pm2 => vec![sup.port],
+            crate::spec::model::SupervisorKind::Systemd => (0..sup.instances)
+                .map(|i| sup.port.saturating_add(i))
+                .collect(),
+        };
+        return Some((ports, Span::default(), "the description"));
+    }
     if let Some(eco) = ctx.ecosystem
         && let Some(app) = apps(eco).into_iter().next()
         && let Some(port) = app.get("env").and_then(|e| e.get("PORT"))
@@ -142,7 +154,7 @@ pub static HEALTH: Rule = Rule {
     name: "health-url-matches-app",
     severity: Severity::Error,
     summary: "the deploy script checks health on a port the app does not listen on",
-    what: "With files given together, checks that every `http://127.0.0.1:PORT/…` the deploy script calls with curl is one of the app's ports.",
+    what: "With files given together, checks that every `http://127.0.0.1:PORT/…` the deploy script calls with curl is one of the app's ports — and, when a description is given with the files, that the path is its `health.path`.",
     why: "A health check against the wrong port fails every deploy (and rolls back good releases), or passes against another service.",
     example: "curl -fsS --max-time 3 http://127.0.0.1:8080/health   # the app listens on 3000",
     fix: "curl -fsS --max-time 3 http://127.0.0.1:3000/health",
@@ -178,6 +190,17 @@ fn check_health(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                     ),
                     "check the port the app listens on",
                 );
+            }
+            // With a description, the health path is known too.
+            if let Some(svc) = ctx.service {
+                let path = rest[port.len()..].split(['?', '#']).next().unwrap_or("");
+                if !path.is_empty() && !path.contains('$') && path != svc.health.path {
+                    sink.report(
+                        l.span_of(path),
+                        format!("the health check calls `{path}`, but the description's health path is `{}`", svc.health.path),
+                        "call the health path the app serves",
+                    );
+                }
             }
         }
     }
@@ -392,6 +415,66 @@ fn check_logs(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                     n.span,
                     format!("`{key}` {path} is read-only under the unit's ProtectSystem=strict"),
                     "add its directory to ReadWritePaths= or use LogsDirectory=",
+                );
+            }
+        }
+    }
+}
+
+pub static SAME_USER: Rule = Rule {
+    code: "XA007",
+    name: "same-user",
+    severity: Severity::Error,
+    summary: "the files disagree on the user the app runs as",
+    what: "With files given together, compares the unit's `User=` with the user the deploy script runs or reloads as (`SERVICE_USER=`, `sudo -u USER`, `runuser -u USER`) and, with a description, with its `user`.",
+    why: "A deploy run as another user leaves files the service cannot read or write, and `pm2 reload` as another user talks to another PM2 daemon (its own PM2_HOME): the running app is never reloaded.",
+    example: "User=shop\n# deploy.sh\nsudo -u deploy pm2 reload shop",
+    fix: "Run the deploy as the service user (`sudo -u shop ./deploy.sh`).",
+    references: &[],
+    description_key: Some("user"),
+    check: Check::Cross(check_user),
+};
+
+fn check_user(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let mut users: Vec<(String, Span, &'static str)> = Vec::new();
+    if let Some(svc) = ctx.service {
+        users.push((svc.user.clone(), Span::default(), "the description"));
+    }
+    if let Some(unit) = ctx.unit
+        && let Some(e) = unit.get("Service", "User")
+    {
+        users.push((e.value.clone(), e.value_span, "the unit's User="));
+    }
+    if let Some(script) = ctx.script {
+        let found = script.lines.iter().find_map(|l| {
+            let c = l.code.trim();
+            if let Some(v) = c
+                .strip_prefix("readonly SERVICE_USER=")
+                .or_else(|| c.strip_prefix("SERVICE_USER="))
+            {
+                let v = v.split_whitespace().next()?.trim_matches(['"', '\'']);
+                return Some((v.to_string(), l.span_of(v)));
+            }
+            let words: Vec<&str> = c.split_whitespace().collect();
+            let i = words.iter().position(|w| *w == "-u")?;
+            let cmd = words.get(i.checked_sub(1)?)?;
+            if *cmd == "sudo" || *cmd == "runuser" {
+                let v = words.get(i + 1)?;
+                return (!v.starts_with('$')).then(|| (v.to_string(), l.span_of(v)));
+            }
+            None
+        });
+        if let Some((u, span)) = found {
+            users.push((u, span, "the deploy script's user"));
+        }
+    }
+    if let Some((first, _, first_what)) = users.first().cloned() {
+        for (u, span, what) in users.iter().skip(1) {
+            if *u != first {
+                sink.report(
+                    *span,
+                    format!("{what} is `{u}`, but {first_what} says `{first}`"),
+                    "run everything as one service user",
                 );
             }
         }

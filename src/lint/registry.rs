@@ -91,6 +91,7 @@ pub fn all() -> &'static [&'static Rule] {
         &super::cross::ONE_SUPERVISOR,
         &super::cross::SAME_APP_DIR,
         &super::cross::LOGS_WRITABLE,
+        &super::cross::SAME_USER,
         &super::suppress::UNUSED,
         &super::suppress::NO_REASON,
         &super::run::SYNTAX,

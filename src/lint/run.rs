@@ -429,11 +429,17 @@ fn cross_check(report: &mut Report, bundle: &[(FileType, FileId, String)], opts:
     });
     let script =
         first(FileType::Shell).map(|(_, id, _)| shell::parse(report.sources.text(*id), *id));
+    let service = first(FileType::Description)
+        .and_then(|(_, id, _)| {
+            crate::spec::load(report.sources.name(*id), report.sources.text(*id)).ok()
+        })
+        .map(|s| s.service);
     let ctx = super::cross::Ctx {
         nginx: nginx.as_ref(),
         unit: unit.as_ref(),
         ecosystem: ecosystem.as_ref(),
         script: script.as_ref(),
+        service: service.as_ref(),
     };
     let findings = run_rules(opts, |check, sink| {
         if let Check::Cross(f) = check {
