@@ -76,6 +76,7 @@ pub fn all() -> &'static [&'static Rule] {
         &pm::pm005_wait_ready::RULE,
         &pm::pm006_file_name::RULE,
         &pm::pm007_stop_signal::RULE,
+        &pm::pm008_dynamic_value::RULE,
         &super::run::PM_SYNTAX,
         &sh::sh001_strict_mode::RULE,
         &sh::sh002_dev_dependencies::RULE,

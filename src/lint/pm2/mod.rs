@@ -7,6 +7,7 @@ pub mod pm004_inline_secret;
 pub mod pm005_wait_ready;
 pub mod pm006_file_name;
 pub mod pm007_stop_signal;
+pub mod pm008_dynamic_value;
 
 use crate::artifact::pm2::{Node, Value};
 

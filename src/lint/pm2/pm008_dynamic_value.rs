@@ -1,0 +1,47 @@
+//! PM008: a value svcgen cannot read without running the file.
+
+use super::Ctx;
+use crate::artifact::pm2::{Node, Value};
+use crate::lint::registry::{Check, Rule};
+use crate::lint::{Severity, Sink};
+
+pub static RULE: Rule = Rule {
+    code: "PM008",
+    name: "dynamic-value",
+    severity: Severity::Info,
+    summary: "a value is an expression svcgen does not evaluate",
+    what: "Reports each value in an app that is an expression (`process.env.PORT || 3000`, a function call, a spread) rather than a literal: svcgen reads ecosystem files without running them, so rules skip these values.",
+    why: "What svcgen cannot read it cannot check; this says where the check stops. Literal values also make the file reviewable without running it.",
+    example: "env: { PORT: process.env.PORT || 3000 }",
+    fix: "Write the literal (`PORT: 3000`), or keep the expression and accept that svcgen does not check it.",
+    references: &[],
+    description_key: None,
+    check: Check::Pm2(check),
+};
+
+fn walk(node: &Node, path: &str, sink: &mut Sink<'_>) {
+    match &node.value {
+        Value::Dynamic(text) => sink.report(
+            node.span,
+            format!("`{path}` is `{text}`: svcgen reads literal values only and does not check it"),
+            "write a literal value if it should be checked",
+        ),
+        Value::Object(entries) => {
+            for (k, _, v) in entries {
+                walk(v, &format!("{path}.{k}"), sink);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                walk(v, &format!("{path}[{i}]"), sink);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    for (i, app) in ctx.apps().into_iter().enumerate() {
+        walk(app, &format!("apps[{i}]"), sink);
+    }
+}
