@@ -286,6 +286,41 @@ pub fn exec_words(value: &str) -> Vec<String> {
     words
 }
 
+/// The directories a unit can write under `ProtectSystem=strict`: `ReadWritePaths=`
+/// and the directories systemd creates for `StateDirectory=`, `LogsDirectory=`,
+/// `CacheDirectory=` and `RuntimeDirectory=`.
+pub fn writable_dirs(unit: &Unit) -> Vec<String> {
+    let mut writable: Vec<String> = Vec::new();
+    for e in unit.all("Service", "ReadWritePaths") {
+        writable.extend(exec_words(&e.value).into_iter().map(|w| {
+            w.trim_start_matches(['-', '+'])
+                .trim_end_matches('/')
+                .to_string()
+        }));
+    }
+    for (key, root) in [
+        ("StateDirectory", "/var/lib"),
+        ("LogsDirectory", "/var/log"),
+        ("CacheDirectory", "/var/cache"),
+        ("RuntimeDirectory", "/run"),
+    ] {
+        for e in unit.all("Service", key) {
+            writable.extend(
+                exec_words(&e.value)
+                    .into_iter()
+                    .map(|w| format!("{root}/{}", w.split(':').next().unwrap_or(""))),
+            );
+        }
+    }
+    writable
+}
+
+/// True when `path` is `dir` or below it.
+pub fn within(path: &str, dir: &str) -> bool {
+    let dir = dir.trim_end_matches('/');
+    path == dir || path.starts_with(&format!("{dir}/"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -379,28 +379,7 @@ fn check_logs(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if unit.value("Service", "ProtectSystem") != Some("strict") {
         return;
     }
-    let mut writable: Vec<String> = Vec::new();
-    for e in unit.all("Service", "ReadWritePaths") {
-        writable.extend(exec_words(&e.value).into_iter().map(|w| {
-            w.trim_start_matches(['-', '+'])
-                .trim_end_matches('/')
-                .to_string()
-        }));
-    }
-    for (key, root) in [
-        ("StateDirectory", "/var/lib"),
-        ("LogsDirectory", "/var/log"),
-        ("CacheDirectory", "/var/cache"),
-        ("RuntimeDirectory", "/run"),
-    ] {
-        for e in unit.all("Service", key) {
-            writable.extend(
-                exec_words(&e.value)
-                    .into_iter()
-                    .map(|w| format!("{root}/{}", w.split(':').next().unwrap_or(""))),
-            );
-        }
-    }
+    let writable = crate::artifact::systemd::writable_dirs(unit);
     let covered = |p: &str| {
         writable
             .iter()

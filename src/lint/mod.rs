@@ -9,6 +9,7 @@ pub mod nginx;
 pub mod pm2;
 pub mod registry;
 pub mod run;
+pub mod secrets;
 pub mod shell;
 pub mod suppress;
 pub mod systemd;

@@ -19,18 +19,6 @@ pub static RULE: Rule = Rule {
     check: Check::Pm2(check),
 };
 
-const SECRET_WORDS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "CREDENTIAL",
-    "ACCESS_KEY",
-];
-
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for app in ctx.apps() {
         let Value::Object(entries) = &app.value else {
@@ -45,12 +33,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             };
             for (name, name_span, v) in vars {
                 let Some(value) = v.as_str() else { continue };
-                let upper = name.to_ascii_uppercase();
-                let named = SECRET_WORDS.iter().any(|w| upper.contains(w)) && !value.is_empty();
-                let url = value.split_once("://").is_some_and(|(_, r)| {
-                    r.contains('@') && r.split('@').next().is_some_and(|a| a.contains(':'))
-                });
-                if named || url {
+                if crate::lint::secrets::looks_secret(name, value) {
                     sink.report(*name_span, format!("`{key}.{name}` holds a secret in the ecosystem file"), "pass it through the environment PM2 inherits (systemd `EnvironmentFile=`), not the file");
                 }
             }

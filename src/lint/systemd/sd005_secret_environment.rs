@@ -21,36 +21,11 @@ pub static RULE: Rule = Rule {
     check: Check::Systemd(check),
 };
 
-const SECRET_WORDS: &[&str] = &[
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "CREDENTIAL",
-    "ACCESS_KEY",
-];
-
-fn looks_secret(name: &str, value: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    if SECRET_WORDS.iter().any(|w| upper.contains(w)) && !value.is_empty() {
-        return true;
-    }
-    // scheme://user:password@host
-    value.split_once("://").is_some_and(|(_, rest)| {
-        rest.split('@')
-            .next()
-            .is_some_and(|auth| rest.contains('@') && auth.contains(':'))
-    })
-}
-
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for e in ctx.unit.all("Service", "Environment") {
         for word in exec_words(&e.value) {
             if let Some((name, value)) = word.split_once('=')
-                && looks_secret(name, value)
+                && crate::lint::secrets::looks_secret(name, value)
             {
                 sink.report(
                     e.value_span,

@@ -1,7 +1,7 @@
 //! SD009: a directory the service writes is read-only under its sandbox.
 
 use super::Ctx;
-use crate::artifact::systemd::exec_words;
+use crate::artifact::systemd::within;
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -21,11 +21,6 @@ pub static RULE: Rule = Rule {
     check: Check::Systemd(check),
 };
 
-fn within(path: &str, dir: &str) -> bool {
-    let dir = dir.trim_end_matches('/');
-    path == dir || path.starts_with(&format!("{dir}/"))
-}
-
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let unit = ctx.unit;
     let mut writes: Vec<String> = ctx.writes.clone();
@@ -35,28 +30,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if writes.is_empty() {
         return;
     }
-    let mut writable: Vec<String> = Vec::new();
-    for e in unit.all("Service", "ReadWritePaths") {
-        writable.extend(
-            exec_words(&e.value)
-                .into_iter()
-                .map(|w| w.trim_start_matches(['-', '+']).to_string()),
-        );
-    }
-    for (key, root) in [
-        ("StateDirectory", "/var/lib"),
-        ("LogsDirectory", "/var/log"),
-        ("CacheDirectory", "/var/cache"),
-        ("RuntimeDirectory", "/run"),
-    ] {
-        for e in unit.all("Service", key) {
-            writable.extend(
-                exec_words(&e.value)
-                    .into_iter()
-                    .map(|w| format!("{root}/{}", w.split(':').next().unwrap_or(""))),
-            );
-        }
-    }
+    let writable = crate::artifact::systemd::writable_dirs(unit);
     let at = unit
         .get("Service", "ProtectSystem")
         .map(|e| e.value_span)
