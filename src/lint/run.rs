@@ -559,35 +559,19 @@ fn lint_description(
             return;
         }
     };
-    let env = match render::environment(opts.templates.as_deref()) {
-        Ok(env) => env,
-        Err(e) => {
-            report.errors.push(engine_finding(
-                &DESCRIPTION,
-                Span {
-                    file: id,
-                    start: 0,
-                    end: 0,
-                },
-                e.to_string(),
-                None,
-            ));
-            return;
-        }
-    };
-    let artifacts = match render::render(&spec, &env) {
+    let rendered =
+        render::environment(opts.templates.as_deref()).and_then(|env| render::render(&spec, &env));
+    let artifacts = match rendered {
         Ok(a) => a,
         Err(e) => {
-            report.errors.push(engine_finding(
-                &DESCRIPTION,
-                Span {
-                    file: id,
-                    start: 0,
-                    end: 0,
-                },
-                e.to_string(),
-                None,
-            ));
+            let at = Span {
+                file: id,
+                start: 0,
+                end: 0,
+            };
+            report
+                .errors
+                .push(engine_finding(&DESCRIPTION, at, e.to_string(), None));
             return;
         }
     };
