@@ -9,6 +9,9 @@ use super::registry::{self, Check, Rule};
 use super::suppress::{self, Suppression};
 use super::{Finding, Origin, Report, Selection, Settings, Severity, Sink};
 use crate::artifact::nginx::{self as ngx, Directive, IncludeSource};
+use crate::artifact::pm2::Node;
+use crate::artifact::shell::Script;
+use crate::artifact::systemd::Unit;
 use crate::artifact::{FileId, Span};
 use crate::render;
 use crate::spec::{self, LoadedSpec};
@@ -211,10 +214,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             || name.ends_with(".service")
             || name == "deploy.sh"
             || (name.starts_with("ecosystem")
-                && (name.ends_with(".js")
-                    || name.ends_with(".cjs")
-                    || name.ends_with(".mjs")
-                    || name.ends_with(".json")))
+                && [".js", ".cjs", ".mjs", ".json", ".json5", ".yml", ".yaml"]
+                    .iter()
+                    .any(|e| name.ends_with(e)))
             || name.ends_with(".svcgen.yaml")
             || name.ends_with(".svcgen.yml")
         {
@@ -246,8 +248,8 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
     }
     let mut units: Vec<NginxUnit> = Vec::new();
     let mut pending: Vec<(FileId, PathBuf)> = Vec::new();
-    // Hand-written files by type, for the cross-file rules.
-    let mut bundle: Vec<(FileType, FileId, String)> = Vec::new();
+    // The first parsed file of each kind, for the cross-file rules.
+    let mut bundle = Bundle::default();
     for path in files {
         let name = path.display().to_string();
         let read = if name == "-" {
@@ -274,18 +276,12 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
         };
         let kind = opts.file_type.or_else(|| detect(&path, &text));
         let id = report.sources.add(name.clone(), text.clone());
-        if let Some(k) = kind {
-            bundle.push((
-                k,
-                id,
-                path.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            ));
-        }
         match kind {
             Some(FileType::Description) => {
-                lint_description(&mut report, id, &name, &text, opts, &mut units)
+                let spec = lint_description(&mut report, id, &name, &text, opts, &mut units);
+                if bundle.service.is_none() {
+                    bundle.service = spec.map(|s| s.service);
+                }
             }
             Some(FileType::Nginx) => pending.push((id, path)),
             Some(FileType::Pm2) => {
@@ -297,16 +293,25 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
                     signals: marker(&text, "signals").map(|v| v.split(',').map(|s| s.trim().to_string()).collect()),
                     spec: None,
                 };
-                lint_ecosystem(&mut report, input, opts);
+                let root = lint_ecosystem(&mut report, input, opts);
+                if bundle.ecosystem.is_none() {
+                    bundle.ecosystem = root;
+                }
             }
-            Some(FileType::Shell) => lint_script(&mut report, id, None, opts),
+            Some(FileType::Shell) => {
+                let script = lint_script(&mut report, id, None, opts);
+                bundle.script.get_or_insert(script);
+            }
             Some(FileType::Systemd) if text.trim().is_empty() => {
                 // A masked unit (a link to /dev/null) or an empty file: nothing runs.
             }
             Some(FileType::Systemd) => {
                 let mut unit = UnitInput { file: id, drain_ms: None, writes: Vec::new(), spec: None };
-                unit.drain_ms = drain_marker(&text);
-                lint_unit(&mut report, &path, unit, opts);
+                unit.drain_ms = marker(&text, "drain").and_then(|v| crate::artifact::systemd::parse_timespan(&v));
+                let unit = lint_unit(&mut report, &path, unit, opts);
+                if bundle.unit.is_none() {
+                    bundle.unit = unit;
+                }
             }
             None => report.errors.push(engine_finding(
                 &SYNTAX,
@@ -401,45 +406,31 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
         );
     }
     if opts.together {
-        cross_check(&mut report, &bundle, opts);
+        // The first hand-written nginx file (rendered sites are consistent already).
+        let nginx = units.iter().find(|u| u.spec.is_none()).map(|u| &u.config);
+        cross_check(&mut report, &bundle, nginx, opts);
     }
     report.sort();
     report
 }
 
-/// Parses the bundle's files again (cheap) and runs the cross-file rules on them.
-fn cross_check(report: &mut Report, bundle: &[(FileType, FileId, String)], opts: &Options) {
-    use crate::artifact::{pm2, shell, systemd};
-    let first = |t: FileType| bundle.iter().find(|(k, _, _)| *k == t);
-    let nginx = first(FileType::Nginx).and_then(|(_, id, _)| {
-        let text = report.sources.text(*id).to_string();
-        ngx::parse_text(&text, *id)
-            .ok()
-            .map(|directives| ngx::Config {
-                level: ngx::Level::Http,
-                directives,
-                errors: Vec::new(),
-            })
-    });
-    let unit = first(FileType::Systemd)
-        .and_then(|(_, id, _)| systemd::parse(report.sources.text(*id), *id).ok());
-    let ecosystem = first(FileType::Pm2).and_then(|(_, id, name)| {
-        let json = name.ends_with(".json") || name.ends_with(".json5");
-        pm2::parse(report.sources.text(*id), *id, json).ok()
-    });
-    let script =
-        first(FileType::Shell).map(|(_, id, _)| shell::parse(report.sources.text(*id), *id));
-    let service = first(FileType::Description)
-        .and_then(|(_, id, _)| {
-            crate::spec::load(report.sources.name(*id), report.sources.text(*id)).ok()
-        })
-        .map(|s| s.service);
+/// One service's files, as parsed while linting them one by one.
+#[derive(Default)]
+struct Bundle {
+    unit: Option<Unit>,
+    ecosystem: Option<Node>,
+    script: Option<Script>,
+    service: Option<crate::spec::Service>,
+}
+
+/// Runs the cross-file rules on the files parsed for the single-file rules.
+fn cross_check(report: &mut Report, bundle: &Bundle, nginx: Option<&ngx::Config>, opts: &Options) {
     let ctx = super::cross::Ctx {
-        nginx: nginx.as_ref(),
-        unit: unit.as_ref(),
-        ecosystem: ecosystem.as_ref(),
-        script: script.as_ref(),
-        service: service.as_ref(),
+        nginx,
+        unit: bundle.unit.as_ref(),
+        ecosystem: bundle.ecosystem.as_ref(),
+        script: bundle.script.as_ref(),
+        service: bundle.service.as_ref(),
     };
     let findings = run_rules(opts, |check, sink| {
         if let Check::Cross(f) = check {
@@ -536,7 +527,7 @@ fn lint_description(
     text: &str,
     opts: &Options,
     units: &mut Vec<NginxUnit>,
-) {
+) -> Option<LoadedSpec> {
     let spec = match spec::load(name, text) {
         Ok(s) => s,
         Err(errors) => {
@@ -556,7 +547,7 @@ fn lint_description(
                     origin: None,
                 });
             }
-            return;
+            return None;
         }
     };
     let rendered =
@@ -572,7 +563,7 @@ fn lint_description(
             report
                 .errors
                 .push(engine_finding(&DESCRIPTION, at, e.to_string(), None));
-            return;
+            return None;
         }
     };
     let mut settings = opts.settings.clone();
@@ -656,6 +647,7 @@ fn lint_description(
             )),
         }
     }
+    Some(spec)
 }
 
 /// A unit to lint, with what the linter knows about the app behind it.
@@ -666,16 +658,7 @@ struct UnitInput {
     spec: Option<LoadedSpec>,
 }
 
-/// `# svcgen: drain=10s` anywhere in a hand-written unit.
-fn drain_marker(text: &str) -> Option<u64> {
-    text.lines().find_map(|l| {
-        let c = l.trim().strip_prefix(['#', ';'])?.trim();
-        let v = c.strip_prefix("svcgen:")?.trim().strip_prefix("drain=")?;
-        crate::artifact::systemd::parse_timespan(v)
-    })
-}
-
-fn lint_unit(report: &mut Report, path: &Path, input: UnitInput, opts: &Options) {
+fn lint_unit(report: &mut Report, path: &Path, input: UnitInput, opts: &Options) -> Option<Unit> {
     use crate::artifact::systemd;
     let text = report.sources.text(input.file).to_string();
     let mut unit = match systemd::parse(&text, input.file) {
@@ -687,7 +670,7 @@ fn lint_unit(report: &mut Report, path: &Path, input: UnitInput, opts: &Options)
                 format!("unit syntax error: {}", e.message),
                 None,
             ));
-            return;
+            return None;
         }
     };
     // Drop-ins: NAME.service.d/*.conf beside a unit on disk, in name order.
@@ -720,7 +703,7 @@ fn lint_unit(report: &mut Report, path: &Path, input: UnitInput, opts: &Options)
                         format!("drop-in syntax error: {}", e.message),
                         None,
                     ));
-                    return;
+                    return None;
                 }
             }
         }
@@ -729,20 +712,14 @@ fn lint_unit(report: &mut Report, path: &Path, input: UnitInput, opts: &Options)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let exposure = super::systemd::exposure::assess(&unit, &unit_name);
     let ctx = super::systemd::Ctx {
         unit: &unit,
         drain_ms: input.drain_ms,
         writes: input.writes.clone(),
-        unit_name: &unit_name,
+        exposure: &exposure,
         exposure_max: opts.settings.exposure_max,
     };
-    let e = super::systemd::exposure::assess(&unit, &unit_name);
-    report.exposures.push(super::UnitExposure {
-        file: report.sources.name(input.file).to_string(),
-        score: e.exposure as f64 / 10.0,
-        label: e.label,
-        failing: e.failing,
-    });
     let findings = run_rules(opts, |check, sink| {
         if let Check::Systemd(f) = check {
             f(&ctx, sink);
@@ -763,6 +740,12 @@ fn lint_unit(report: &mut Report, path: &Path, input: UnitInput, opts: &Options)
             }
         }
     }
+    report.exposures.push(super::UnitExposure {
+        file: report.sources.name(input.file).to_string(),
+        score: exposure.score(),
+        label: exposure.label,
+        failing: exposure.failing,
+    });
     finish(
         report,
         findings,
@@ -770,6 +753,7 @@ fn lint_unit(report: &mut Report, path: &Path, input: UnitInput, opts: &Options)
         input.spec.as_ref(),
         opts,
     );
+    Some(unit)
 }
 
 /// An ecosystem file to lint, with what the linter knows about the app.
@@ -799,7 +783,7 @@ fn marker(text: &str, key: &str) -> Option<String> {
     })
 }
 
-fn lint_ecosystem(report: &mut Report, input: EcosystemInput, opts: &Options) {
+fn lint_ecosystem(report: &mut Report, input: EcosystemInput, opts: &Options) -> Option<Node> {
     use crate::artifact::pm2;
     let text = report.sources.text(input.file).to_string();
     let lower = input.file_name.to_ascii_lowercase();
@@ -819,7 +803,7 @@ fn lint_ecosystem(report: &mut Report, input: EcosystemInput, opts: &Options) {
                 format!("cannot read the ecosystem file: {}", e.message),
                 None,
             ));
-            return;
+            return None;
         }
     };
     let ctx = super::pm2::Ctx {
@@ -869,9 +853,15 @@ fn lint_ecosystem(report: &mut Report, input: EcosystemInput, opts: &Options) {
         input.spec.as_ref(),
         opts,
     );
+    Some(root)
 }
 
-fn lint_script(report: &mut Report, id: FileId, spec: Option<&LoadedSpec>, opts: &Options) {
+fn lint_script(
+    report: &mut Report,
+    id: FileId,
+    spec: Option<&LoadedSpec>,
+    opts: &Options,
+) -> Script {
     use crate::artifact::shell;
     let text = report.sources.text(id).to_string();
     let script = shell::parse(&text, id);
@@ -922,4 +912,5 @@ fn lint_script(report: &mut Report, id: FileId, spec: Option<&LoadedSpec>, opts:
         }
     }
     finish(report, findings, &mut suppressions, spec, opts);
+    script
 }

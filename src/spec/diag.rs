@@ -48,7 +48,6 @@ fn plural(n: usize) -> String {
 }
 
 /// Builds errors that share one source text.
-#[derive(Clone)]
 pub struct ErrorSink {
     pub file: String,
     src: Source,

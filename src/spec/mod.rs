@@ -96,7 +96,9 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
     }
 
     schema_errors(&value, &positions, &mut sink);
-    sink.clone().into_result()?;
+    if !sink.is_empty() {
+        return Err(sink.into_result().expect_err("errors were pushed"));
+    }
 
     let service: Service = match serde_json::from_value(value) {
         Ok(s) => s,

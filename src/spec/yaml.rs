@@ -109,8 +109,9 @@ pub fn parse(text: &str) -> Result<(Value, PositionIndex), YamlSyntaxError> {
     Ok((value, index))
 }
 
-/// The byte offset of a 1-based line and (character) column.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
+/// The byte offset of a 1-based line and (character) column (also used for the
+/// positions shellcheck reports).
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let line_start: usize = text
         .split_inclusive('\n')
         .take(line.saturating_sub(1))

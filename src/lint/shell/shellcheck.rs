@@ -3,22 +3,7 @@
 use std::process::Command;
 
 use crate::artifact::{FileId, SourceSet, Span};
-use crate::lint::registry::{Check, Rule};
 use crate::lint::{Finding, Severity};
-
-pub static RULE: Rule = Rule {
-    code: "SC",
-    name: "shellcheck",
-    severity: Severity::Warning,
-    summary: "a finding of shellcheck (codes SC1000–SC9999)",
-    what: "When `shellcheck` is on PATH (and `--no-shellcheck` is not given), svcgen runs it on every deploy script and reports its findings with their own codes (`SC2086`…) in the same formats, with the same selection and suppressions. Its absence is mentioned once; it is not an error.",
-    why: "shellcheck finds the quoting, globbing and portability bugs of shell scripts; svcgen adds the deployment-specific rules (SH…).",
-    example: "rm -rf $DIR/*",
-    fix: "rm -rf \"${DIR:?}\"/*",
-    references: &["https://www.shellcheck.net/wiki/"],
-    description_key: None,
-    check: Check::Engine,
-};
 
 /// A `'static` code string for each distinct shellcheck code (few, reused).
 fn intern(code: &str) -> &'static str {
@@ -54,23 +39,7 @@ pub fn run(sources: &SourceSet, file: FileId) -> Option<Vec<Finding>> {
     }
     let out = child.wait_with_output().ok()?;
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
-    let src = sources.get(file);
-    let line_start = |line: usize| -> usize {
-        text.split_inclusive('\n')
-            .take(line.saturating_sub(1))
-            .map(str::len)
-            .sum()
-    };
-    let offset = |line: usize, col: usize| -> usize {
-        let start = line_start(line);
-        let rest = &text[start.min(text.len())..];
-        start
-            + rest
-                .char_indices()
-                .nth(col.saturating_sub(1))
-                .map_or(rest.len(), |(i, _)| i)
-    };
-    let _ = src;
+    let offset = |line: usize, col: usize| crate::spec::yaml::offset_of(text, line, col);
     let mut findings = Vec::new();
     for c in v["comments"].as_array()? {
         let code = c["code"].as_u64().unwrap_or(0);

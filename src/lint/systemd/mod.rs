@@ -27,8 +27,8 @@ pub struct Ctx<'a> {
     pub drain_ms: Option<u64>,
     /// Directories the app is known to write (from the description).
     pub writes: Vec<String>,
-    /// The unit's file name (`DynamicUser=` derives the user from it).
-    pub unit_name: &'a str,
+    /// The unit's exposure score, computed once by the driver.
+    pub exposure: &'a exposure::Exposure,
     /// SD012's threshold on systemd's 0–10 exposure scale.
     pub exposure_max: f64,
 }

@@ -2,7 +2,6 @@
 //! above the threshold.
 
 use super::Ctx;
-use super::exposure;
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -23,7 +22,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    let e = exposure::assess(ctx.unit, ctx.unit_name);
+    let e = ctx.exposure;
     if e.score() > ctx.exposure_max {
         let worst: Vec<String> = e
             .failing
