@@ -17,6 +17,10 @@ command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+# The deploy tests boot systemd as PID 1 in a container and check sudoers files.
+command -v systemd-nspawn >/dev/null 2>&1 || need_apt+=(systemd-container)
+command -v debootstrap >/dev/null 2>&1 || [[ -x /usr/sbin/debootstrap ]] || need_apt+=(debootstrap)
+command -v visudo >/dev/null 2>&1 || [[ -x /usr/sbin/visudo ]] || need_apt+=(sudo)
 if ((${#need_apt[@]})); then
   echo "test.sh: installing ${need_apt[*]} (apt-get)"
   SUDO=()
@@ -45,5 +49,8 @@ if ! pre-commit --version 2>/dev/null | grep -q " $PRE_COMMIT_VERSION"; then
   python3 -m pip install --quiet --disable-pip-version-check "pre-commit==$PRE_COMMIT_VERSION"
 fi
 hash -r
+
+# The Debian 12 root filesystem the deploy tests boot (built once, then cached).
+./scripts/rootfs.sh >/dev/null
 
 cargo test --locked "$@"

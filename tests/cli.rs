@@ -134,9 +134,9 @@ fn tricky_values_are_quoted_for_each_language() {
         dir.path().to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let unit = read(&dir.path().join("quoting-systemd.service"));
+    let unit = read(&dir.path().join("quoting-systemd-blue@.service"));
     assert!(
-        unit.contains("Description=Billing at 100%% \"uptime\" for it's users\n"),
+        unit.contains("Description=Billing at 100%% \"uptime\" for it's users (blue, port %i)\n"),
         "{unit}"
     );
     assert!(
@@ -211,7 +211,7 @@ fn user_templates_override_embedded_ones() {
         "#!/bin/sh\n# custom for hello\n"
     );
     // The other templates stay the embedded ones.
-    assert!(read(&out_dir.join("hello.service")).contains("ProtectSystem=strict"));
+    assert!(read(&out_dir.join("hello-blue@.service")).contains("ProtectSystem=strict"));
 }
 
 #[test]
@@ -261,10 +261,10 @@ fn check_reports_drift_and_never_writes() {
     );
     let out = svcgen(&["render", "fixtures/minimal.yaml", "--out", d, "--check"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
-    std::fs::write(dir.path().join("hello.service"), "edited\n").unwrap();
+    std::fs::write(dir.path().join("hello-blue@.service"), "edited\n").unwrap();
     let out = svcgen(&["render", "fixtures/minimal.yaml", "--out", d, "--check"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(read(&dir.path().join("hello.service")), "edited\n");
+    assert_eq!(read(&dir.path().join("hello-blue@.service")), "edited\n");
 }
 
 #[test]
@@ -286,6 +286,7 @@ fn generated_files_have_the_right_modes() {
         ("api-gateway.service", 0o644),
         ("api-gateway.conf", 0o644),
         ("ecosystem.config.js", 0o644),
+        ("api-gateway", 0o440),
     ] {
         let m = std::fs::metadata(dir.path().join(name))
             .unwrap()
@@ -322,7 +323,7 @@ fn the_header_does_not_depend_on_the_working_directory() {
         .status
         .success()
     );
-    for f in ["hello.service", "hello.conf", "deploy.sh"] {
+    for f in ["hello-blue@.service", "hello.conf", "deploy.sh"] {
         assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f}");
     }
 }

@@ -126,7 +126,7 @@ fn write_only_touches_changed_files_and_check_is_then_clean() {
     let d = s(dir.path());
     let out = svcgen(&["render", "fixtures/orders-systemd.yaml", "--root", d]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let unit = dir.path().join("etc/systemd/system/orders@.service");
+    let unit = dir.path().join("etc/systemd/system/orders-green@.service");
     let site = dir.path().join("etc/nginx/sites-available/orders.conf");
     let script = dir.path().join("srv/orders/deploy.sh");
     for p in [&unit, &site, &script] {
@@ -176,7 +176,7 @@ fn out_pattern_names_each_service() {
         &pattern,
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(dir.path().join("hello/hello.service").is_file());
+    assert!(dir.path().join("hello/hello-blue@.service").is_file());
     assert!(dir.path().join("live-dashboard/deploy.sh").is_file());
     let out = svcgen(&[
         "render",

@@ -34,6 +34,33 @@ fn write(dir: &Path, a: &Artifact) -> PathBuf {
     path
 }
 
+/// The site with its live-upstream include pointed at a test-owned file holding what
+/// deploy.sh writes there for the blue slot (the file exists only on a deployed server).
+fn with_live_upstream(site: &Artifact, spec: &LoadedSpec, dir: &Path) -> Artifact {
+    let s = &spec.service;
+    let include = format!(
+        "include {}/live/upstream.conf;",
+        s.app_dir.trim_end_matches('/')
+    );
+    assert!(
+        site.content.contains(&include),
+        "{}: no `{include}`",
+        s.name
+    );
+    let file = dir.join(format!("{}.upstream.conf", s.name));
+    let [blue, _] = s.slot_ports();
+    let servers: String = blue
+        .iter()
+        .map(|p| format!("server 127.0.0.1:{p} max_fails=0;\n"))
+        .collect();
+    std::fs::write(&file, servers).unwrap();
+    let mut site = site.clone();
+    site.content = site
+        .content
+        .replace(&include, &format!("include {};", file.display()));
+    site
+}
+
 fn installed_nginx_version() -> (u32, u32, u32) {
     let out = run(Command::new(require("nginx")).arg("-v"));
     let s = text(&out.stderr);
@@ -130,7 +157,7 @@ fn nginx_accepts_every_site_together() {
         } else {
             site.clone()
         };
-        write(&d.join("sites"), &site);
+        write(&d.join("sites"), &with_live_upstream(&site, &spec, d));
         sites += 1;
     }
     let conf = d.join("nginx.conf");
@@ -170,51 +197,91 @@ fn systemd_verifies_every_unit_and_scores_it_hardened() {
     for file in valid_fixtures() {
         let spec = load(&file);
         let artifacts = render_spec(&spec);
-        let unit = artifact(&artifacts, ArtifactKind::SystemdUnit).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        // A template unit is checked through one of its instances.
-        let name = if unit.file_name.ends_with("@.service") {
-            unit.file_name.replace(
-                "@.service",
-                &format!("@{}.service", spec.service.supervisor.port),
-            )
-        } else {
-            unit.file_name.clone()
-        };
-        let path = dir.path().join(&name);
-        std::fs::write(&path, &unit.content).unwrap();
-
-        let out = run(Command::new(&analyze).arg("verify").arg(&path));
-        let noise = format!("{}{}", text(&out.stdout), text(&out.stderr));
-        assert!(
-            out.status.success() && noise.trim().is_empty(),
-            "{file}: systemd-analyze verify:\n{noise}"
-        );
-
-        let out = run(Command::new(&analyze)
-            .args(["security", "--offline=true"])
-            .arg(&path));
-        let report = text(&out.stdout);
-        let overall = report
-            .lines()
-            .find(|l| l.contains("Overall exposure level"))
-            .unwrap_or_else(|| {
-                panic!(
-                    "{file}: no overall exposure in:\n{report}{}",
-                    text(&out.stderr)
+        let units: Vec<&Artifact> = artifacts
+            .iter()
+            .filter(|a| a.kind == ArtifactKind::SystemdUnit)
+            .collect();
+        assert!(!units.is_empty(), "{file}: no unit");
+        for unit in units {
+            let dir = tempfile::tempdir().unwrap();
+            // A template unit is checked through one of its instances.
+            let name = if unit.file_name.ends_with("@.service") {
+                unit.file_name.replace(
+                    "@.service",
+                    &format!("@{}.service", spec.service.supervisor.port),
                 )
-            });
-        let score: f64 = overall
-            .split(": ")
-            .nth(1)
-            .and_then(|s| s.split_whitespace().next())
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| panic!("{file}: cannot read the score in {overall:?}"));
+            } else {
+                unit.file_name.clone()
+            };
+            let path = dir.path().join(&name);
+            std::fs::write(&path, &unit.content).unwrap();
+
+            let out = run(Command::new(&analyze).arg("verify").arg(&path));
+            let noise = format!("{}{}", text(&out.stdout), text(&out.stderr));
+            assert!(
+                out.status.success() && noise.trim().is_empty(),
+                "{file}: systemd-analyze verify:\n{noise}"
+            );
+
+            let out = run(Command::new(&analyze)
+                .args(["security", "--offline=true"])
+                .arg(&path));
+            let report = text(&out.stdout);
+            let overall = report
+                .lines()
+                .find(|l| l.contains("Overall exposure level"))
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{file}: no overall exposure in:\n{report}{}",
+                        text(&out.stderr)
+                    )
+                });
+            let score: f64 = overall
+                .split(": ")
+                .nth(1)
+                .and_then(|s| s.split_whitespace().next())
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_else(|| panic!("{file}: cannot read the score in {overall:?}"));
+            assert!(
+                score <= EXPOSURE_TARGET,
+                "{file}: exposure {score} above {EXPOSURE_TARGET}:\n{report}"
+            );
+            eprintln!("{file}: {name} exposure {score}");
+        }
+    }
+}
+
+#[test]
+fn visudo_accepts_every_sudoers_file() {
+    let visudo = require("visudo");
+    for file in valid_fixtures() {
+        let spec = load(&file);
+        let artifacts = render_spec(&spec);
+        let rules = artifact(&artifacts, ArtifactKind::Sudoers).unwrap();
+        assert_eq!(rules.mode, 0o440);
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), rules);
+        let out = run(Command::new(&visudo).arg("-cf").arg(&path));
         assert!(
-            score <= EXPOSURE_TARGET,
-            "{file}: exposure {score} above {EXPOSURE_TARGET}:\n{report}"
+            out.status.success(),
+            "{file}: visudo -cf: {}{}",
+            text(&out.stdout),
+            text(&out.stderr)
         );
-        eprintln!("{file}: {name} exposure {score}");
+        // Exactly the commands the script runs as root, for the service user only.
+        let script = &artifact(&artifacts, ArtifactKind::DeployScript)
+            .unwrap()
+            .content;
+        for line in rules.content.lines().filter(|l| !l.starts_with('#')) {
+            let (who, cmd) = line.split_once(" ALL=(root) NOPASSWD: ").unwrap();
+            assert_eq!(who, spec.service.user, "{file}: {line}");
+            assert!(!cmd.contains('*'), "{file}: a wildcard in {line}");
+            let verb = cmd.split_whitespace().nth(1).unwrap_or("");
+            assert!(
+                script.contains(verb),
+                "{file}: sudoers allows `{cmd}`, which the script never runs"
+            );
+        }
     }
 }
 
@@ -246,38 +313,44 @@ fn node_loads_every_ecosystem_file_as_described() {
         );
         let loaded: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let apps = loaded["apps"].as_array().expect("apps array");
-        assert_eq!(apps.len(), 1);
-        let app = &apps[0];
+        assert_eq!(apps.len(), 2, "{file}: a blue and a green slot");
         let s = &spec.service;
-        assert_eq!(app["name"], s.name.as_str());
-        assert_eq!(app["script"], s.entry.as_str());
-        assert_eq!(app["cwd"], s.app_dir.as_str());
-        assert_eq!(app["interpreter"], s.node.path.as_str());
-        assert_eq!(app["exec_mode"], "cluster");
-        assert_eq!(app["instances"], s.supervisor.instances);
-        let kill = app["kill_timeout"].as_u64().unwrap();
-        assert!(
-            kill > s.shutdown.drain.millis(),
-            "{file}: kill_timeout {kill} must exceed the drain"
-        );
-        assert_eq!(kill, s.shutdown.drain.millis() + s.shutdown.margin.millis());
-        assert_eq!(
-            app["listen_timeout"].as_u64().unwrap(),
-            s.supervisor.listen_timeout.millis()
-        );
-        match s.supervisor.memory_limit {
-            Some(m) => assert_eq!(app["max_memory_restart"], m.to_string().as_str()),
-            None => assert!(app.get("max_memory_restart").is_none()),
-        }
-        let env = app["env"].as_object().unwrap();
-        assert_eq!(env["PORT"], s.supervisor.port.to_string().as_str());
-        for (k, v) in &s.environment {
-            assert_eq!(
-                env[k],
-                v.as_text().as_str(),
-                "{file}: env {k} must round-trip exactly"
+        let app_dir = s.app_dir.trim_end_matches('/');
+        for (app, (colour, ports)) in apps
+            .iter()
+            .zip(["blue", "green"].iter().zip(s.slot_ports()))
+        {
+            assert_eq!(app["name"], format!("{}-{colour}", s.name).as_str());
+            assert_eq!(app["script"], s.entry.as_str());
+            assert_eq!(app["cwd"], format!("{app_dir}/{colour}").as_str());
+            assert_eq!(app["interpreter"], s.node.path.as_str());
+            assert_eq!(app["exec_mode"], "cluster");
+            assert_eq!(app["instances"], s.supervisor.instances);
+            let kill = app["kill_timeout"].as_u64().unwrap();
+            assert!(
+                kill > s.shutdown.drain.millis(),
+                "{file}: kill_timeout {kill} must exceed the drain"
             );
+            assert_eq!(kill, s.shutdown.drain.millis() + s.shutdown.margin.millis());
+            assert_eq!(
+                app["listen_timeout"].as_u64().unwrap(),
+                s.supervisor.listen_timeout.millis()
+            );
+            match s.supervisor.memory_limit {
+                Some(m) => assert_eq!(app["max_memory_restart"], m.to_string().as_str()),
+                None => assert!(app.get("max_memory_restart").is_none()),
+            }
+            let env = app["env"].as_object().unwrap();
+            assert_eq!(env["PORT"], ports[0].to_string().as_str());
+            for (k, v) in &s.environment {
+                assert_eq!(
+                    env[k],
+                    v.as_text().as_str(),
+                    "{file}: env {k} must round-trip exactly"
+                );
+            }
         }
+        let kill = apps[0]["kill_timeout"].as_u64().unwrap();
         // Secrets are referenced by the unit, never copied here.
         if let Some(f) = &s.env_file {
             assert!(
@@ -331,7 +404,7 @@ fn deploy_scripts_pass_bash_and_shellcheck() {
         let c = &script.content;
         assert!(c.contains("set -Eeuo pipefail"));
         assert!(c.contains("curl -fsS --max-time"));
-        assert!(c.contains("NOT undone by a rollback") || c.contains("NOT rolled back"));
+        assert!(c.contains("rollback will NOT undo") && c.contains("NOT rolled back"));
     }
 }
 
@@ -377,10 +450,15 @@ fn gixy_finds_nothing_medium_or_high() {
     assert!(m + h > 0, "gixy should flag the known-bad site:\n{report}");
 
     for file in valid_fixtures() {
-        let artifacts = render_spec(&load(&file));
+        let spec = load(&file);
+        let artifacts = render_spec(&spec);
         let site = write(
             dir.path(),
-            artifact(&artifacts, ArtifactKind::NginxSite).unwrap(),
+            &with_live_upstream(
+                artifact(&artifacts, ArtifactKind::NginxSite).unwrap(),
+                &spec,
+                dir.path(),
+            ),
         );
         let (m, h, report) = gixy_counts(&gixy, &site, dir.path());
         assert_eq!((m, h), (0, 0), "{file}: gixy:\n{report}");

@@ -30,6 +30,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/ecosystem.config.js.j2"),
     ),
     ("deploy.sh.j2", include_str!("../../templates/deploy.sh.j2")),
+    ("sudoers.j2", include_str!("../../templates/sudoers.j2")),
 ];
 
 /// Which of the four files an artifact is.
@@ -40,6 +41,7 @@ pub enum ArtifactKind {
     Pm2Ecosystem,
     NginxSite,
     DeployScript,
+    Sudoers,
 }
 
 /// One rendered file.
@@ -98,6 +100,7 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderErr
     env.add_filter("sd_word", |v: String| quote::systemd_word(&v));
     env.add_function("sd_env", |k: String, v: String| quote::systemd_env(&k, &v));
     env.add_filter("sh", |v: String| quote::shell(&v));
+    env.add_filter("sudoers", |v: String| quote::sudoers(&v));
     env.add_filter("js", |v: Value| quote::js(&v));
     env.add_filter("chomp", |v: String| {
         v.strip_suffix('\n').map(str::to_string).unwrap_or(v)
@@ -136,12 +139,12 @@ pub fn render(spec: &LoadedSpec, env: &Environment<'_>) -> Result<Vec<Artifact>,
         .app_files_dir
         .clone()
         .unwrap_or_else(|| s.app_dir.clone());
-    let mut out = Vec::with_capacity(4);
-    let mut add = |kind, template: &str, file_name: String, dir: &str, mode| {
+    let mut out = Vec::with_capacity(6);
+    let mut add = |kind, template: &str, ctx: &Value, file_name: String, dir: &str, mode| {
         let tmpl = env
             .get_template(template)
             .map_err(|e| template_error(template, e))?;
-        let mut content = tmpl.render(&ctx).map_err(|e| template_error(template, e))?;
+        let mut content = tmpl.render(ctx).map_err(|e| template_error(template, e))?;
         if !content.ends_with('\n') {
             content.push('\n');
         }
@@ -154,25 +157,42 @@ pub fn render(spec: &LoadedSpec, env: &Environment<'_>) -> Result<Vec<Artifact>,
         });
         Ok::<(), RenderError>(())
     };
-    add(
-        ArtifactKind::SystemdUnit,
-        "unit.service.j2",
-        plan.unit_file.clone(),
-        &s.install.unit_dir,
-        0o644,
-    )?;
     if plan.pm2 {
+        add(
+            ArtifactKind::SystemdUnit,
+            "unit.service.j2",
+            &ctx,
+            plan.unit_file.clone(),
+            &s.install.unit_dir,
+            0o644,
+        )?;
         add(
             ArtifactKind::Pm2Ecosystem,
             "ecosystem.config.js.j2",
+            &ctx,
             "ecosystem.config.js".into(),
             &app_files,
             0o644,
         )?;
+    } else {
+        // One template unit per release slot: NAME-blue@PORT, NAME-green@PORT.
+        for slot in &plan.slots {
+            let slot_ctx =
+                minijinja::context! { slot => minijinja::value::Serde(slot), ..ctx.clone() };
+            add(
+                ArtifactKind::SystemdUnit,
+                "unit.service.j2",
+                &slot_ctx,
+                slot.unit_file.clone(),
+                &s.install.unit_dir,
+                0o644,
+            )?;
+        }
     }
     add(
         ArtifactKind::NginxSite,
         "nginx.conf.j2",
+        &ctx,
         format!("{}.conf", s.name),
         &s.install.nginx_dir,
         0o644,
@@ -180,9 +200,19 @@ pub fn render(spec: &LoadedSpec, env: &Environment<'_>) -> Result<Vec<Artifact>,
     add(
         ArtifactKind::DeployScript,
         "deploy.sh.j2",
+        &ctx,
         "deploy.sh".into(),
         &app_files,
         0o755,
+    )?;
+    // sudoers(5) skips files whose names contain a `.`; visudo wants mode 0440.
+    add(
+        ArtifactKind::Sudoers,
+        "sudoers.j2",
+        &ctx,
+        s.name.clone(),
+        &s.install.sudoers_dir,
+        0o440,
     )?;
     Ok(out)
 }

@@ -4,9 +4,12 @@ use serde::Serialize;
 
 use crate::spec::LoadedSpec;
 use crate::spec::model::{
-    AccessLogFormat, FrameOptions, RouteKind, Service, SupervisorKind, TlsProfile,
+    AccessLogFormat, FrameOptions, RouteKind, SLOTS, Service, SupervisorKind, TlsProfile,
 };
 use crate::spec::units::Duration;
+
+/// The systemctl the deploy script runs (and sudoers names): Debian's, merged /usr.
+const SYSTEMCTL: &str = "/usr/bin/systemctl";
 
 /// Mozilla server-side TLS 6.0 (`mozilla-server-side-tls-6.0.json`).
 const INTERMEDIATE_CIPHERS: &str = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
@@ -28,11 +31,18 @@ pub struct Plan {
     pub env_file: Option<String>,
     pub pm2: bool,
     pub instances: u16,
-    pub templated_unit: bool,
+    /// Under `pm2`: the one unit running `pm2-runtime`.
     pub unit_file: String,
     pub unit_name: String,
-    pub ports: Vec<u16>,
-    pub port: u16,
+    /// The two release slots, blue then green.
+    pub slots: Vec<SlotPlan>,
+    /// Where the script keeps its state, under `app_dir`.
+    pub layout: LayoutPlan,
+    /// `systemctl`, by absolute path.
+    pub systemctl: String,
+    /// Every command the deploy script runs as root (as argument vectors), exactly
+    /// as sudoers lists them.
+    pub sudo_commands: Vec<Vec<String>>,
     pub bind: String,
     pub health_host: String,
     pub memory_limit: Option<String>,
@@ -53,6 +63,34 @@ pub struct Plan {
     pub routes: Vec<RoutePlan>,
     pub deploy: DeployPlan,
     pub hardening: HardeningPlan,
+}
+
+/// One release slot: its own ports, its own PM2 app or systemd template unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct SlotPlan {
+    /// `blue` or `green`.
+    pub colour: String,
+    pub ports: Vec<u16>,
+    /// Under `pm2`: the PM2 app (`NAME-blue`).
+    pub app: String,
+    /// Under `systemd`: the template unit (`NAME-blue@.service`) and its instances.
+    pub unit_file: String,
+    pub units: Vec<String>,
+    /// The slot's link to the release it runs (`APP_DIR/blue`).
+    pub dir: String,
+}
+
+/// The deploy root's layout.
+#[derive(Debug, Serialize)]
+pub struct LayoutPlan {
+    pub releases: String,
+    pub repo: String,
+    pub current: String,
+    /// The serving slot's upstream servers, included by the nginx site.
+    pub upstream_file: String,
+    /// `SVCGEN_LIVE=blue|green`: read by the unit under `pm2` to start the serving slot.
+    pub live_env: String,
+    pub lock: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -85,7 +123,7 @@ pub struct SitePlan {
     pub error_log: String,
     pub json_log: bool,
     pub upstream: String,
-    pub upstream_servers: Vec<String>,
+    pub upstream_file: String,
     pub keepalive: u16,
     pub connection_upgrade_var: String,
     pub log_format: String,
@@ -113,9 +151,10 @@ pub struct DeployPlan {
     pub build: Option<String>,
     pub prune: Option<String>,
     pub migrate: Option<String>,
-    pub build_dirs: Vec<String>,
-    pub backup_dir: String,
-    pub keep_backups: u8,
+    pub keep_releases: u8,
+    pub nginx_test: Vec<String>,
+    pub nginx_reload: Vec<String>,
+    pub nginx_pid_file: String,
     pub health_retries: u16,
     pub health_interval_sec: u64,
     pub ecosystem: String,
@@ -142,18 +181,39 @@ impl Plan {
         let sup = &s.supervisor;
         let pm2 = sup.kind == SupervisorKind::Pm2;
         let ident = s.name.replace('-', "_");
-        let templated_unit = !pm2 && sup.instances > 1;
-        let unit_file = if templated_unit {
-            format!("{}@.service", s.name)
-        } else {
-            format!("{}.service", s.name)
+        let app_dir = s.app_dir.trim_end_matches('/').to_string();
+        let unit_file = format!("{}.service", s.name);
+        let slot_ports = s.slot_ports();
+        let slots: Vec<SlotPlan> = SLOTS
+            .iter()
+            .zip(slot_ports.iter())
+            .map(|(colour, ports)| {
+                // Validation refuses ports past 65535 before anything is rendered.
+                let ports: Vec<u16> = ports
+                    .iter()
+                    .filter_map(|p| u16::try_from(*p).ok())
+                    .collect();
+                SlotPlan {
+                    colour: (*colour).to_string(),
+                    app: format!("{}-{colour}", s.name),
+                    unit_file: format!("{}-{colour}@.service", s.name),
+                    units: ports
+                        .iter()
+                        .map(|p| format!("{}-{colour}@{p}.service", s.name))
+                        .collect(),
+                    dir: format!("{app_dir}/{colour}"),
+                    ports,
+                }
+            })
+            .collect();
+        let layout = LayoutPlan {
+            releases: format!("{app_dir}/releases"),
+            repo: format!("{app_dir}/repo.git"),
+            current: format!("{app_dir}/current"),
+            upstream_file: format!("{app_dir}/live/upstream.conf"),
+            live_env: format!("{app_dir}/live/slot.env"),
+            lock: format!("{app_dir}/.deploy.lock"),
         };
-        let ports: Vec<u16> = if pm2 {
-            vec![sup.port]
-        } else {
-            (0..sup.instances).map(|i| sup.port + i).collect()
-        };
-
         let default_logs = format!("/var/log/{}", s.name);
         let logs_dir = s.logs.dir.clone().unwrap_or_else(|| default_logs.clone());
         let default_pm2_home = format!("/var/lib/{}/pm2", s.name);
@@ -202,7 +262,7 @@ impl Plan {
             b => b.to_string(),
         };
 
-        let site = site_plan(s, &ident, &ports, &health_host);
+        let site = site_plan(s, &ident, &layout.upstream_file);
         let routes = s
             .routes
             .iter()
@@ -220,12 +280,14 @@ impl Plan {
                     connect_timeout: r.connect_timeout.map_or(5, secs),
                     read_timeout: r.read_timeout.map_or(default_read, secs),
                     send_timeout: r.send_timeout.map_or(60, secs),
+                    // A directory inside app_dir is one of the release's: nginx serves
+                    // it from the serving release, through the `current` link.
                     dir: r.dir.as_ref().map(|d| {
-                        if d.ends_with('/') {
-                            d.clone()
-                        } else {
-                            format!("{d}/")
-                        }
+                        let d = match d.strip_prefix(&format!("{app_dir}/")) {
+                            Some(rel) => format!("{}/{rel}", layout.current),
+                            None => d.clone(),
+                        };
+                        if d.ends_with('/') { d } else { format!("{d}/") }
                     }),
                     cache_sec: r.cache.map_or(7 * 86_400, secs),
                 }
@@ -245,12 +307,10 @@ impl Plan {
             build: d.build.clone(),
             prune: d.prune.clone(),
             migrate: d.migrate.clone(),
-            build_dirs: d.build_dirs.clone(),
-            backup_dir: d
-                .backup_dir
-                .clone()
-                .unwrap_or_else(|| format!("/var/backups/{}", s.name)),
-            keep_backups: d.keep_backups,
+            keep_releases: d.keep_releases,
+            nginx_test: d.nginx_test.clone(),
+            nginx_reload: d.nginx_reload.clone(),
+            nginx_pid_file: d.nginx_pid_file.clone(),
             health_retries: d.health_retries,
             health_interval_sec: secs(d.health_interval).max(1),
             ecosystem: format!("{}/ecosystem.config.js", app_files.trim_end_matches('/')),
@@ -275,6 +335,24 @@ impl Plan {
             private_users: h.capabilities.is_empty(),
         };
 
+        // Exactly what the script runs through `sudo -n`, so sudoers allows nothing else.
+        let mut sudo_commands = Vec::new();
+        if pm2 {
+            for verb in ["start", "stop"] {
+                sudo_commands.push(vec![SYSTEMCTL.into(), verb.into(), unit_file.clone()]);
+            }
+        } else {
+            for slot in &slots {
+                for unit in &slot.units {
+                    for verb in ["start", "stop", "enable", "disable"] {
+                        sudo_commands.push(vec![SYSTEMCTL.into(), verb.into(), unit.clone()]);
+                    }
+                }
+            }
+        }
+        sudo_commands.push(deploy.nginx_test.clone());
+        sudo_commands.push(deploy.nginx_reload.clone());
+
         Plan {
             name: s.name.clone(),
             ident,
@@ -282,7 +360,7 @@ impl Plan {
             source: spec.file_name().to_string(),
             user: s.user.clone(),
             group: s.group.clone().unwrap_or_else(|| s.user.clone()),
-            app_dir: s.app_dir.trim_end_matches('/').to_string(),
+            app_dir,
             entry: s.entry.clone(),
             node_path: s.node.path.clone(),
             node_args: s.node.args.clone(),
@@ -290,11 +368,12 @@ impl Plan {
             env_file: s.env_file.clone(),
             pm2,
             instances: sup.instances,
-            templated_unit,
             unit_name: unit_file.trim_end_matches(".service").to_string(),
             unit_file,
-            port: sup.port,
-            ports,
+            slots,
+            layout,
+            systemctl: SYSTEMCTL.to_string(),
+            sudo_commands,
             bind: sup.bind.clone(),
             health_host,
             memory_limit: sup.memory_limit.map(|m| m.to_string()),
@@ -323,7 +402,7 @@ impl Plan {
     }
 }
 
-fn site_plan(s: &Service, ident: &str, ports: &[u16], app_host: &str) -> SitePlan {
+fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
     let site = &s.site;
     let tls = &site.tls;
     let version = crate::spec::parse_version(&site.nginx_version);
@@ -416,7 +495,7 @@ fn site_plan(s: &Service, ident: &str, ports: &[u16], app_host: &str) -> SitePla
             .unwrap_or_else(|| format!("/var/log/nginx/{}.error.log", s.name)),
         json_log: logs.access_format == AccessLogFormat::Json,
         upstream: format!("svcgen_{ident}"),
-        upstream_servers: ports.iter().map(|p| format!("{app_host}:{p}")).collect(),
+        upstream_file: upstream_file.to_string(),
         keepalive: 16,
         connection_upgrade_var: format!("svcgen_{ident}_connection_upgrade"),
         log_format: format!("svcgen_{ident}_json"),

@@ -121,6 +121,31 @@ pub fn shell(value: &str) -> Result<String, Error> {
     Ok(format!("'{}'", value.replace('\'', r"'\''")))
 }
 
+/// A word of a command in a sudoers file: sudoers' own special characters are
+/// backslash-escaped; white space, quotes, wildcards and anything else a sudoers
+/// rule could read as syntax or a pattern are refused.
+pub fn sudoers(value: &str) -> Result<String, Error> {
+    let safe = !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._/@+-=:,".contains(&b));
+    if !safe {
+        return Err(refuse(
+            "a sudoers rule",
+            value,
+            "only letters, digits and `._/@+-=:,` are allowed in a command word",
+        ));
+    }
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if matches!(c, ',' | ':' | '=' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    Ok(out)
+}
+
 /// A JavaScript literal: JSON, which is valid JavaScript for every value.
 pub fn js(value: &Value) -> Result<String, Error> {
     let json = serde_json::to_string(value)
@@ -131,11 +156,18 @@ pub fn js(value: &Value) -> Result<String, Error> {
         .replace('\u{2029}', "\\u2029"))
 }
 
-/// A comment line: control characters would end the comment.
+/// A comment line: control characters would end the comment, and so would the
+/// line and paragraph separators U+2028/U+2029 in JavaScript.
 pub fn comment(value: &str) -> String {
     value
         .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                '?'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -175,6 +207,20 @@ mod tests {
             r#""GREETING=say \"hi\" $HOME 100%%""#
         );
         assert_eq!(systemd_word("--flag=a b").unwrap(), "\"--flag=a b\"");
+    }
+
+    #[test]
+    fn sudoers_quoting() {
+        assert_eq!(sudoers("/usr/sbin/nginx").unwrap(), "/usr/sbin/nginx");
+        assert_eq!(sudoers("-g=a:b,c").unwrap(), r"-g\=a\:b\,c");
+        assert!(sudoers("a b").is_err());
+        assert!(sudoers("*").is_err());
+        assert!(sudoers("").is_err());
+    }
+
+    #[test]
+    fn comments_never_end_early() {
+        assert_eq!(comment("a\u{2028}b\nc\u{2029}"), "a?b?c?");
     }
 
     #[test]

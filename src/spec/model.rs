@@ -39,6 +39,8 @@ pub const NODE_ARG_PATTERN: &str = r"^-[A-Za-z0-9._=:,/+@%-]*$";
 pub const ROUTE_PATH_PATTERN: &str = r"^/[A-Za-z0-9._~/-]*$";
 /// A git remote: a URL or scp-like address or a local path, no shell metacharacters.
 pub const GIT_REMOTE_PATTERN: &str = r"^[A-Za-z0-9._@:/+~%=-]+$";
+/// One word of a command run by the deploy script (and listed in sudoers).
+pub const COMMAND_WORD_PATTERN: &str = r"^[A-Za-z0-9._@+=:/-]+$";
 /// A git branch name.
 pub const GIT_BRANCH_PATTERN: &str = r"^[A-Za-z0-9_][A-Za-z0-9._/-]*$";
 /// An nginx version `MAJOR.MINOR.PATCH`.
@@ -75,10 +77,12 @@ pub struct Service {
     #[serde(default)]
     #[schemars(pattern(ACCOUNT_PATTERN))]
     pub group: Option<String>,
-    /// The application directory: a git checkout of the app, where the deploy script works.
+    /// The application's deploy root: releases are built in `releases/`, the two
+    /// slots `blue` and `green` link to the releases they run, `current` to the one
+    /// serving. Paths inside it (static route directories) name files of a release.
     #[schemars(pattern(ABS_PATH_PATTERN))]
     pub app_dir: String,
-    /// The entry script, relative to `app_dir` (for example `dist/server.js`).
+    /// The entry script, relative to a release (for example `dist/server.js`).
     #[schemars(pattern(REL_PATH_PATTERN))]
     pub entry: String,
     /// The Node.js interpreter.
@@ -118,6 +122,26 @@ pub struct Service {
     /// Where the rendered files are installed on the server.
     #[serde(default)]
     pub install: Install,
+}
+
+/// The two release slots: one serves while the other starts the next release.
+pub const SLOTS: [&str; 2] = ["blue", "green"];
+
+impl Service {
+    /// The ports of the blue and the green slot, in that order (as `u32`: the last
+    /// one may lie past 65535 in a description that validation then refuses).
+    pub fn slot_ports(&self) -> [Vec<u32>; 2] {
+        let sup = &self.supervisor;
+        let per_slot = match sup.kind {
+            SupervisorKind::Pm2 => 1,
+            SupervisorKind::Systemd => u32::from(sup.instances),
+        };
+        let first = u32::from(sup.port);
+        [
+            (first..first + per_slot).collect(),
+            (first + per_slot..first + 2 * per_slot).collect(),
+        ]
+    }
 }
 
 /// An environment value: text, a number or a boolean (written out as text).
@@ -178,12 +202,14 @@ pub enum SupervisorKind {
 pub struct Supervisor {
     /// `pm2` or `systemd`.
     pub kind: SupervisorKind,
-    /// How many app processes. Under `pm2` they share `port` (cluster mode); under
-    /// `systemd` instance N listens on `port + N`.
+    /// How many app processes. Under `pm2` they share one port (cluster mode); under
+    /// `systemd` each has its own. Each release slot has its own ports: under `pm2`
+    /// blue listens on `port` and green on `port + 1`; under `systemd` blue on
+    /// `port … port + instances - 1` and green on the `instances` ports after those.
     #[serde(default = "one")]
     #[schemars(range(min = 1, max = 64))]
     pub instances: u16,
-    /// The (first) loopback port the app listens on.
+    /// The first loopback port of the app (the blue slot's).
     #[serde(default = "default_port")]
     #[schemars(range(min = 1024, max = 65535))]
     pub port: u16,
@@ -603,23 +629,32 @@ pub struct Deploy {
     #[serde(default = "default_prune")]
     #[schemars(pattern(ONE_LINE_PATTERN))]
     pub prune: Option<String>,
-    /// Runs database migrations before the reload. A rollback does not undo them.
+    /// Runs database migrations with the new release's code, before it starts and
+    /// before it takes traffic. A rollback does not undo them.
     #[serde(default)]
     #[schemars(pattern(ONE_LINE_PATTERN))]
     pub migrate: Option<String>,
-    /// Build output backed up with `node_modules` and restored on rollback, relative to `app_dir`.
-    #[serde(default = "default_build_dirs")]
-    #[schemars(inner(pattern(REL_PATH_PATTERN)))]
-    pub build_dirs: Vec<String>,
-    /// Where backups of the previous release go (default `/var/backups/NAME`).
-    #[serde(default)]
+    /// How many built releases to keep under `app_dir/releases/` (the serving one and
+    /// the previous one are always kept, so a rollback never needs a rebuild).
+    #[serde(default = "default_keep_releases")]
+    #[schemars(range(min = 2, max = 100))]
+    pub keep_releases: u8,
+    /// The command that checks nginx's configuration before a switch (run through
+    /// `sudo -n` unless the script runs as root; the rendered sudoers file allows exactly it).
+    #[serde(default = "default_nginx_test")]
+    #[schemars(length(min = 1), inner(pattern(COMMAND_WORD_PATTERN)))]
+    pub nginx_test: Vec<String>,
+    /// The command that makes nginx reload its configuration gracefully.
+    #[serde(default = "default_nginx_reload")]
+    #[schemars(length(min = 1), inner(pattern(COMMAND_WORD_PATTERN)))]
+    pub nginx_reload: Vec<String>,
+    /// nginx's pid file: the script watches the master's workers to know when a
+    /// reload has taken effect before it stops the previous release.
+    #[serde(default = "default_nginx_pid_file")]
     #[schemars(pattern(ABS_PATH_PATTERN))]
-    pub backup_dir: Option<String>,
-    /// How many backups to keep.
-    #[serde(default = "default_keep_backups")]
-    #[schemars(range(min = 1, max = 100))]
-    pub keep_backups: u8,
-    /// Health checks after the reload before the release counts as failed.
+    pub nginx_pid_file: String,
+    /// Health checks of the new release (on its own ports, before it takes traffic)
+    /// before it counts as failed.
     #[serde(default = "default_health_retries")]
     #[schemars(range(min = 1, max = 1000))]
     pub health_retries: u16,
@@ -680,6 +715,11 @@ pub struct Install {
     #[serde(default = "default_nginx_dir")]
     #[schemars(pattern(ABS_PATH_PATTERN))]
     pub nginx_dir: String,
+    /// Directory of the sudoers file that lets the deploy script start and stop the
+    /// app and reload nginx (check it with `visudo -c`).
+    #[serde(default = "default_sudoers_dir")]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub sudoers_dir: String,
     /// Directory of `ecosystem.config.js` and `deploy.sh` (default: `app_dir`).
     #[serde(default)]
     #[schemars(pattern(ABS_PATH_PATTERN))]
@@ -691,6 +731,7 @@ impl Default for Install {
         Self {
             unit_dir: default_unit_dir(),
             nginx_dir: default_nginx_dir(),
+            sudoers_dir: default_sudoers_dir(),
             app_files_dir: None,
         }
     }
@@ -791,11 +832,21 @@ fn default_build() -> Option<String> {
 fn default_prune() -> Option<String> {
     Some("npm prune --omit=dev".into())
 }
-fn default_build_dirs() -> Vec<String> {
-    vec!["dist".into()]
-}
-fn default_keep_backups() -> u8 {
+fn default_keep_releases() -> u8 {
     5
+}
+fn default_nginx_test() -> Vec<String> {
+    vec!["/usr/sbin/nginx".into(), "-t".into(), "-q".into()]
+}
+fn default_nginx_reload() -> Vec<String> {
+    vec![
+        "/usr/bin/systemctl".into(),
+        "reload".into(),
+        "nginx.service".into(),
+    ]
+}
+fn default_nginx_pid_file() -> String {
+    "/run/nginx.pid".into()
 }
 fn default_health_retries() -> u16 {
     15
@@ -805,6 +856,9 @@ fn default_health_interval() -> Duration {
 }
 fn default_unit_dir() -> String {
     "/etc/systemd/system".into()
+}
+fn default_sudoers_dir() -> String {
+    "/etc/sudoers.d".into()
 }
 fn default_nginx_dir() -> String {
     "/etc/nginx/sites-available".into()

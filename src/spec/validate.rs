@@ -75,7 +75,6 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
         ("/logs/dir", &s.logs.dir),
         ("/logs/access_log", &s.logs.access_log),
         ("/logs/error_log", &s.logs.error_log),
-        ("/deploy/backup_dir", &s.deploy.backup_dir),
         ("/supervisor/pm2_home", &s.supervisor.pm2_home),
         (
             "/site/tls/trusted_certificate",
@@ -93,9 +92,6 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
     }
     for (i, p) in s.hardening.writable_paths.iter().enumerate() {
         paths.push((format!("/hardening/writable_paths/{i}"), p.as_str()));
-    }
-    for (i, p) in s.deploy.build_dirs.iter().enumerate() {
-        paths.push((format!("/deploy/build_dirs/{i}"), p.as_str()));
     }
     for (pointer, path) in &paths {
         if has_dot_segment(path) {
@@ -133,13 +129,14 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
 
     // Supervisor.
     let sup = &s.supervisor;
-    let last_port = u32::from(sup.port) + u32::from(sup.instances) - 1;
-    if sup.kind == SupervisorKind::Systemd && last_port > 65535 {
+    let [blue, green] = s.slot_ports();
+    let last_port = green.last().copied().unwrap_or(u32::from(sup.port));
+    if last_port > 65535 {
         c.err(
             "/supervisor/instances",
             format!(
-                "{} instances from port {} run past port 65535",
-                sup.instances, sup.port
+                "the blue and green slots need ports {} to {last_port}, past port 65535",
+                sup.port
             ),
             "too many for this port",
             "lower `supervisor.port` or `supervisor.instances`",
@@ -158,12 +155,7 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             }
         }
     }
-    let app_ports: Vec<u16> = match sup.kind {
-        SupervisorKind::Pm2 => vec![sup.port],
-        SupervisorKind::Systemd => (u32::from(sup.port)..=last_port.min(65535))
-            .map(|p| p as u16)
-            .collect(),
-    };
+    let app_ports: Vec<u32> = blue.into_iter().chain(green).collect();
     let listen = &s.site.listen;
     if listen.http == listen.https {
         c.err(
@@ -177,12 +169,12 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
         );
     }
     for (key, port) in [("http", listen.http), ("https", listen.https)] {
-        if app_ports.contains(&port) {
+        if app_ports.contains(&u32::from(port)) {
             c.err(
                 &format!("/site/listen/{key}"),
                 format!("nginx's {key} port {port} is also an app port"),
                 "port collision",
-                "the app listens on `supervisor.port` (and the ports after it for systemd instances); move one of them",
+                "the app's blue and green slots listen on `supervisor.port` and the ports after it; move one of them",
             );
         }
     }
@@ -345,7 +337,14 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
                         "add `dir: /srv/app/public/`, the directory nginx serves",
                     ),
                     Some(dir) => {
-                        if !is_within(dir, &s.app_dir) {
+                        if dir.trim_end_matches('/') == s.app_dir.trim_end_matches('/') {
+                            c.err(
+                                &at("dir"),
+                                format!("static directory `{dir}` is the deploy root itself"),
+                                "app_dir",
+                                "name a directory of the release, such as `APP_DIR/public`: it is served from the serving release (`APP_DIR/current/public`)",
+                            );
+                        } else if !is_within(dir, &s.app_dir) {
                             c.err(
                                 &at("dir"),
                                 format!(
@@ -403,16 +402,6 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
     }
 
     // Where things are written.
-    if let Some(b) = &s.deploy.backup_dir
-        && is_within(b, &s.app_dir)
-    {
-        c.err(
-            "/deploy/backup_dir",
-            "backups must live outside the application directory".into(),
-            "inside app_dir",
-            "a rollback restores into app_dir; keep backups elsewhere, such as `/var/backups/NAME`",
-        );
-    }
     if let Some(e) = &s.env_file
         && is_within(e, &s.app_dir)
     {
