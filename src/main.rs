@@ -183,6 +183,10 @@ enum Command {
         /// deploy script: also check them against each other (XA rules).
         #[arg(long)]
         together: bool,
+        /// nginx's conf prefix: where relative `include` paths start [default: the
+        /// nearest directory above the file holding nginx.conf, else its directory].
+        #[arg(long, value_name = "DIR")]
+        prefix: Option<PathBuf>,
     },
     /// Print a rule's documentation.
     #[command(
@@ -232,6 +236,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A reader that stops early (`svcgen render x.yaml | head -1`) ends svcgen
+    // quietly, as it ends cat, instead of a panic on the closed stdout.
+    // SAFETY: restoring the default action of one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Schema => {
@@ -282,6 +292,7 @@ fn main() -> ExitCode {
             templates,
             no_shellcheck,
             together,
+            prefix,
         } => lint_cmd(LintArgs {
             paths,
             format,
@@ -294,6 +305,7 @@ fn main() -> ExitCode {
             templates,
             no_shellcheck,
             together,
+            prefix,
         }),
         Command::Explain { code, all, format } => explain_cmd(code.as_deref(), all, format),
         Command::Completions { shell } => {
@@ -508,6 +520,7 @@ struct LintArgs {
     templates: Option<PathBuf>,
     no_shellcheck: bool,
     together: bool,
+    prefix: Option<PathBuf>,
 }
 
 fn parse_version_arg(v: &str) -> Option<(u32, u32, u32)> {
@@ -541,16 +554,20 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
         None => lint::config::LintConfig::default(),
     };
     let mut opts = lint::run::Options::default();
+    // Codes are case-insensitive everywhere (`--select ng003`, `explain ng006`).
     opts.selection.select = if args.select.is_empty() {
         config.select.clone()
     } else {
         args.select.clone()
-    };
+    }
+    .into_iter()
+    .map(|c| c.trim().to_ascii_uppercase())
+    .collect();
     opts.selection.ignore = config
         .ignore
         .iter()
         .chain(args.ignore.iter())
-        .cloned()
+        .map(|c| c.trim().to_ascii_uppercase())
         .collect();
     opts.selection.severity = config
         .severity
@@ -591,6 +608,12 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
     if let Some(max) = config.exposure_max {
         opts.settings.exposure_max = max;
     }
+    if let Some(p) = &args.prefix
+        && !p.is_dir()
+    {
+        return fail(format_args!("--prefix {} is not a directory", p.display()));
+    }
+    opts.nginx_prefix = args.prefix.clone();
     opts.file_type = args.file_type.map(|t| match t {
         TypeArg::Description => lint::run::FileType::Description,
         TypeArg::Nginx => lint::run::FileType::Nginx,

@@ -6,6 +6,54 @@ pub mod pm2;
 pub mod shell;
 pub mod systemd;
 
+/// Text from bytes as the tools that read config files take them: bytes, not
+/// UTF-8. Valid UTF-8 is kept; every byte of an invalid sequence (Latin-1 or
+/// EUC-KR in a comment) becomes one `?`, so byte offsets, and with them every
+/// span, stay exactly those of the file.
+pub fn decode(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let mut out = String::with_capacity(bytes.len());
+            let mut rest = &bytes[..];
+            loop {
+                match std::str::from_utf8(rest) {
+                    Ok(tail) => {
+                        out.push_str(tail);
+                        break;
+                    }
+                    Err(err) => {
+                        let (valid, after) = rest.split_at(err.valid_up_to());
+                        out.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                        let bad = err.error_len().unwrap_or(after.len());
+                        out.extend(std::iter::repeat_n('?', bad));
+                        rest = &after[bad..];
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
+/// Reads a file as [`decode`] does; a FIFO, device or directory is refused rather
+/// than read (reading a FIFO would wait forever).
+pub fn read_file(path: &std::path::Path) -> std::io::Result<String> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            if meta.is_dir() {
+                "is a directory"
+            } else {
+                "not a regular file"
+            },
+        ));
+    }
+    std::fs::read(path).map(decode)
+}
+
 /// An index into a `SourceSet`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct FileId(pub usize);
@@ -37,6 +85,11 @@ impl Source {
         }
     }
 
+    /// Byte offsets where each line starts (computed once, when the source is added).
+    pub fn line_starts(&self) -> &[usize] {
+        &self.line_starts
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
@@ -54,6 +107,22 @@ impl Source {
 }
 
 /// Every file read during one lint run.
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decoding_keeps_byte_offsets() {
+        let latin1 = b"# caf\xe9\nserver {}\n".to_vec();
+        let t = super::decode(latin1.clone());
+        assert_eq!(t.len(), latin1.len());
+        assert_eq!(t, "# caf?\nserver {}\n");
+        let euc_kr = b"# \xc7\xd1\xb1\xdb\nx;".to_vec();
+        let t = super::decode(euc_kr.clone());
+        assert_eq!(t.len(), euc_kr.len());
+        assert!(t.ends_with("\nx;"));
+        assert_eq!(super::decode("é".into()), "é");
+    }
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct SourceSet {
     files: Vec<Source>,

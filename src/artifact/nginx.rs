@@ -1,6 +1,6 @@
 //! nginx configuration: a tokenizer and parser that keep the file and byte span of
-//! every directive and argument, and resolve `include` (with globs) relative to the
-//! main file, or from the sections of `nginx -T` output.
+//! every directive and argument, and resolve `include` as nginx does: relative to
+//! the conf prefix, glob(3) patterns, or from the sections of `nginx -T` output.
 //!
 //! Never panics on any input; a syntax error is a `ParseError` with a span.
 
@@ -126,6 +126,7 @@ impl<'a> Lexer<'a> {
                         .unwrap_or("")
                         .to_string();
                     self.pos += 1;
+                    self.after_quote()?;
                     return Ok(Some((Tok::Word(value, true), self.span(start, self.pos))));
                 }
                 let mut value = s[body_start..self.pos].to_vec();
@@ -156,6 +157,7 @@ impl<'a> Lexer<'a> {
                     value.push(b);
                 }
                 let value = String::from_utf8_lossy(&value).into_owned();
+                self.after_quote()?;
                 Ok(Some((Tok::Word(value, true), self.span(start, self.pos))))
             }
             _ => {
@@ -210,6 +212,28 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// nginx wants white space, `;`, `{` or `}` right after a closing quote:
+    /// `"a"b` is an error ("unexpected "b""), not one token.
+    fn after_quote(&self) -> Result<(), ParseError> {
+        match self.src.get(self.pos) {
+            None => Ok(()),
+            // `)` too: it closes an `if (…)` condition, as in nginx's tokenizer.
+            Some(b) if b.is_ascii_whitespace() || matches!(b, b';' | b'{' | b'}' | b')') => Ok(()),
+            Some(_) => {
+                let c = self
+                    .text
+                    .get(self.pos..)
+                    .and_then(|t| t.chars().next())
+                    .unwrap_or('?');
+                Err(self.err(
+                    format!("unexpected `{c}` right after a quoted string (nginx wants a space, `;` or `{{`)"),
+                    self.pos,
+                    self.pos + c.len_utf8(),
+                ))
+            }
+        }
+    }
+
     /// After `*_by_lua_block {`: the raw body up to the matching `}`.
     fn raw_block(&mut self, open: usize) -> Result<(String, usize), ParseError> {
         let s = self.src;
@@ -251,6 +275,12 @@ impl<'a> Lexer<'a> {
         Err(self.err("unterminated Lua block: no matching `}`", open, s.len()))
     }
 }
+
+/// How deep blocks may nest. Real configurations stay under ten; the limit keeps
+/// every walker of the tree far from the end of its stack.
+pub const MAX_DEPTH: usize = 100;
+/// How many files one configuration may include, all together.
+pub const MAX_INCLUDED_FILES: usize = 10_000;
 
 /// Parses one file's text into directives (includes are not resolved here).
 pub fn parse_text(text: &str, file: FileId) -> Result<Vec<Directive>, ParseError> {
@@ -309,6 +339,12 @@ pub fn parse_text(text: &str, file: FileId) -> Result<Vec<Directive>, ParseError
                     d.raw_block = Some(body);
                     d.span.end = end;
                     stack.last_mut().expect("root block").1.push(d);
+                } else if stack.len() > MAX_DEPTH {
+                    return Err(lx.err(
+                        format!("blocks nested more than {MAX_DEPTH} deep"),
+                        d.name_span.start,
+                        span.end,
+                    ));
                 } else {
                     stack.push((Some(d), Vec::new()));
                 }
@@ -369,16 +405,29 @@ pub enum Level {
 pub struct Config {
     pub level: Level,
     pub directives: Vec<Directive>,
-    /// Includes that could not be read, or files that did not parse, as errors.
-    pub errors: Vec<ParseError>,
+    /// Includes that name no file (NG016): nginx refuses to start, but what the
+    /// linter read is still worth checking.
+    pub missing: Vec<ParseError>,
+    /// Missing includes marked `# svcgen: deploy-state -- …`: files a deploy writes
+    /// on the server (the serving slot's upstream servers), absent from a checkout.
+    pub deploy_state: Vec<ParseError>,
+    /// What nginx would refuse and the linter could not read: a syntax error in an
+    /// included file, an unreadable file, an include loop, a directive in a
+    /// context where it is not allowed. Any of these makes the run an error.
+    pub broken: Vec<ParseError>,
 }
 
 /// Where include files come from.
 pub enum IncludeSource<'a> {
-    /// The file system, relative paths against this directory.
-    Disk(PathBuf),
-    /// The sections of `nginx -T` output, by absolute path.
-    Dump(&'a [(String, FileId)]),
+    /// The file system; relative include paths are relative to `prefix`, the
+    /// directory of the main configuration file (nginx's conf prefix).
+    Disk { prefix: PathBuf },
+    /// The sections of `nginx -T` output, by absolute path; relative include paths
+    /// are relative to `prefix` (the directory of the dump's first file).
+    Dump {
+        files: &'a [(String, FileId)],
+        prefix: PathBuf,
+    },
     /// Nowhere: includes are left as they are.
     None,
 }
@@ -399,17 +448,20 @@ pub fn split_dump(text: &str) -> Option<Vec<(String, String)>> {
 }
 
 fn detect_level(directives: &[Directive]) -> Level {
-    let names: Vec<&str> = directives.iter().map(|d| d.name.as_str()).collect();
-    if names
-        .iter()
-        .any(|n| matches!(*n, "http" | "events" | "stream" | "worker_processes"))
-    {
-        Level::Main
-    } else if names.iter().any(|n| {
+    if directives.iter().any(|d| {
         matches!(
-            *n,
-            "server" | "upstream" | "map" | "log_format" | "geo" | "split_clients"
+            d.name.as_str(),
+            "http" | "events" | "stream" | "worker_processes"
         )
+    }) {
+        Level::Main
+    } else if directives.iter().any(|d| {
+        // A `server` without a block is an upstream member (an included fragment).
+        (d.name == "server" && d.block.is_some())
+            || matches!(
+                d.name.as_str(),
+                "upstream" | "map" | "log_format" | "geo" | "split_clients"
+            )
     }) {
         Level::Http
     } else {
@@ -426,9 +478,25 @@ pub fn load(
     let text = sources.text(file).to_string();
     let directives = parse_text(&text, file)?;
     let level = detect_level(&directives);
-    let mut errors = Vec::new();
-    let mut depth = 0;
-    let mut directives = splice(sources, directives, &includes, &mut errors, &mut depth);
+    let mut walk = Splice {
+        includes: &includes,
+        missing: Vec::new(),
+        deploy_state: Vec::new(),
+        broken: Vec::new(),
+        stack: vec![sources.name(file).to_string()],
+        files: 0,
+        depth: 1,
+    };
+    let mut directives = walk.splice(sources, directives);
+    let Splice {
+        missing,
+        deploy_state,
+        mut broken,
+        ..
+    } = walk;
+    // The same broken file included twice is one error.
+    broken.dedup_by(|a, b| a.span == b.span && a.message == b.message);
+    check_contexts(&directives, level, &mut broken);
     if level == Level::Http {
         // A conf.d file lives inside `http {}`: give it that block, so its top-level
         // directives are inherited like the http block's.
@@ -454,43 +522,122 @@ pub fn load(
     Ok(Config {
         level,
         directives,
-        errors,
+        missing,
+        deploy_state,
+        broken,
     })
 }
 
-fn glob_match(pattern: &str, name: &str) -> bool {
-    fn rec(p: &[u8], n: &[u8]) -> bool {
-        match (p.first(), n.first()) {
-            (None, None) => true,
-            (Some(b'*'), _) => rec(&p[1..], n) || (!n.is_empty() && rec(p, &n[1..])),
-            (Some(b'?'), Some(_)) => rec(&p[1..], &n[1..]),
-            (Some(a), Some(b)) if a == b => rec(&p[1..], &n[1..]),
-            _ => false,
-        }
-    }
-    rec(pattern.as_bytes(), name.as_bytes())
+/// Where nginx allows each block directive of its core and common modules.
+fn allowed_in(name: &str) -> Option<&'static [&'static str]> {
+    Some(match name {
+        "http" | "events" | "stream" | "mail" => &["main"],
+        "server" => &["http", "stream", "mail"],
+        "location" => &["server", "location"],
+        "upstream" => &["http", "stream"],
+        "if" => &["server", "location"],
+        "limit_except" => &["location"],
+        "map" | "geo" | "split_clients" => &["http", "stream"],
+        "types" => &["http", "server", "location"],
+        _ => return None,
+    })
 }
 
-fn expand_include(pattern: &Path) -> Vec<PathBuf> {
-    let name = pattern
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if !name.contains(['*', '?']) {
-        return vec![pattern.to_path_buf()];
+/// Block directives where nginx's own context rules put them, as `nginx -t` checks:
+/// `location` only in `server` or `location`, `server` only in `http`, `stream` or
+/// `mail`, and so on; a known block directive without its block is an error too.
+fn check_contexts(ds: &[Directive], level: Level, broken: &mut Vec<ParseError>) {
+    let top = match level {
+        Level::Main => "main",
+        Level::Http => "http",
+        // A fragment's parent cannot be seen (a server or a location): not checked.
+        Level::Server => "fragment",
+    };
+    // Iterative, so a deep tree cannot exhaust the stack.
+    let mut todo: Vec<(&Directive, &'static str)> = ds.iter().rev().map(|d| (d, top)).collect();
+    while let Some((d, ctx)) = todo.pop() {
+        let Some(allowed) = allowed_in(&d.name) else {
+            continue;
+        };
+        // `server` without a block is an upstream member, not a virtual server.
+        if d.name == "server" && d.block.is_none() && ctx != "http" {
+            continue;
+        }
+        if ctx != "fragment" && !allowed.contains(&ctx) {
+            let place = |c: &str| {
+                if c == "main" {
+                    "the main context".to_string()
+                } else {
+                    format!("`{c}`")
+                }
+            };
+            broken.push(ParseError {
+                message: format!(
+                    "`{}` is not allowed here (in {}); nginx allows it in {}",
+                    d.name,
+                    place(ctx),
+                    allowed
+                        .iter()
+                        .map(|a| place(a))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                span: d.name_span,
+            });
+            continue;
+        }
+        let Some(children) = &d.block else {
+            if d.raw_block.is_none() {
+                broken.push(ParseError {
+                    message: format!("`{}` needs a block: `{} … {{ … }}`", d.name, d.name),
+                    span: d.name_span,
+                });
+            }
+            continue;
+        };
+        let inner: &'static str = match d.name.as_str() {
+            "http" => "http",
+            "server" if ctx == "http" || ctx == "fragment" => "server",
+            "location" => "location",
+            "if" => "if",
+            "stream" => "stream",
+            "mail" => "mail",
+            "events" => "events",
+            // Blocks that hold no blocks of these modules (upstream, map, types …),
+            // and stream or mail servers: nothing more to check inside.
+            _ => continue,
+        };
+        todo.extend(children.iter().rev().map(|c| (c, inner)));
     }
-    let dir = pattern.parent().unwrap_or(Path::new("."));
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter(|e| glob_match(&name, &e.file_name().to_string_lossy()))
-                .map(|e| e.path())
-                .filter(|p| p.is_file())
-                .collect()
-        })
-        .unwrap_or_default();
+}
+
+fn is_glob(pattern: &str) -> bool {
+    pattern.contains(['*', '?', '['])
+}
+
+/// glob(3) as nginx calls it: `*`, `?` and `[…]` never match a leading `.` or a
+/// `/`, results sorted; a pattern that matches nothing is not an error.
+const GLOB: glob::MatchOptions = glob::MatchOptions {
+    case_sensitive: true,
+    require_literal_separator: true,
+    require_literal_leading_dot: true,
+};
+
+fn expand_include(pattern: &Path) -> Result<Vec<PathBuf>, String> {
+    let text = pattern.to_string_lossy();
+    if !is_glob(&text) {
+        return Ok(vec![pattern.to_path_buf()]);
+    }
+    let paths = glob::glob_with(&text, GLOB).map_err(|e| format!("bad glob: {e}"))?;
+    let mut out = Vec::new();
+    for p in paths {
+        match p {
+            Ok(p) => out.push(p),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
     out.sort();
-    out
+    Ok(out)
 }
 
 fn has_include(ds: &[Directive]) -> bool {
@@ -498,97 +645,167 @@ fn has_include(ds: &[Directive]) -> bool {
         .any(|d| d.name == "include" || has_include(d.children()))
 }
 
-fn splice(
-    sources: &mut SourceSet,
-    directives: Vec<Directive>,
-    includes: &IncludeSource<'_>,
-    errors: &mut Vec<ParseError>,
-    depth: &mut usize,
-) -> Vec<Directive> {
-    if matches!(includes, IncludeSource::None) || !has_include(&directives) {
-        return directives;
-    }
-    let mut out = Vec::with_capacity(directives.len());
-    for mut d in directives {
-        if let Some(children) = d.block.take() {
-            d.block = Some(splice(sources, children, includes, errors, depth));
-        }
-        if d.name != "include" || matches!(includes, IncludeSource::None) {
-            out.push(d);
-            continue;
-        }
-        let Some(pattern) = d.args.first().map(|a| a.value.clone()) else {
-            out.push(d);
-            continue;
-        };
-        if *depth > 16 {
-            errors.push(ParseError {
-                message: format!(
-                    "include `{pattern}`: includes nested more than 16 deep (a loop?)"
-                ),
-                span: d.span,
-            });
-            continue;
-        }
-        let files: Vec<FileId> = match includes {
-            IncludeSource::Disk(base) => {
-                let p = Path::new(&pattern);
-                let p = if p.is_absolute() {
-                    p.to_path_buf()
+/// The include walk: every included file parsed and spliced in, with a stack of the
+/// files being included (a file that includes itself again is a loop).
+struct Splice<'s, 'a> {
+    includes: &'s IncludeSource<'a>,
+    missing: Vec<ParseError>,
+    deploy_state: Vec<ParseError>,
+    broken: Vec<ParseError>,
+    stack: Vec<String>,
+    files: usize,
+    depth: usize,
+}
+
+impl Splice<'_, '_> {
+    /// The files an include names, read into `sources`.
+    fn resolve(&mut self, sources: &mut SourceSet, d: &Directive) -> Vec<FileId> {
+        let arg = &d.args[0];
+        let pattern = arg.value.as_str();
+        match self.includes {
+            IncludeSource::Disk { prefix } => {
+                let path = if prefix.as_os_str() == "." {
+                    PathBuf::from(pattern)
                 } else {
-                    base.join(p)
+                    prefix.join(pattern)
+                };
+                let expanded = match expand_include(&path) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        self.broken.push(ParseError {
+                            message: format!("include `{pattern}`: {e}"),
+                            span: arg.span,
+                        });
+                        return Vec::new();
+                    }
                 };
                 let mut ids = Vec::new();
-                let expanded = expand_include(&p);
-                for path in &expanded {
-                    match std::fs::read_to_string(path) {
-                        Ok(text) => ids.push(sources.add(path.display().to_string(), text)),
-                        Err(e) => errors.push(ParseError {
-                            message: format!("include `{}` cannot be read: {e}", path.display()),
-                            span: d.args[0].span,
+                for p in expanded {
+                    match crate::artifact::read_file(&p) {
+                        Ok(text) => ids.push(sources.add(p.display().to_string(), text)),
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !is_glob(pattern) => {
+                            let e = ParseError {
+                                message: format!(
+                                    "include `{pattern}` not found (looked for {})",
+                                    p.display()
+                                ),
+                                span: arg.span,
+                            };
+                            let marked = d
+                                .comments
+                                .iter()
+                                .any(|(c, _)| c.trim_start().starts_with("svcgen: deploy-state"));
+                            if marked {
+                                self.deploy_state.push(e);
+                            } else {
+                                self.missing.push(e);
+                            }
+                        }
+                        Err(e) => self.broken.push(ParseError {
+                            message: format!(
+                                "include `{pattern}`: {} cannot be read: {e}",
+                                p.display()
+                            ),
+                            span: arg.span,
                         }),
                     }
                 }
-                if expanded.is_empty() && !pattern.contains(['*', '?']) {
-                    errors.push(ParseError {
-                        message: format!("include `{pattern}` not found"),
-                        span: d.args[0].span,
+                ids
+            }
+            IncludeSource::Dump { files, prefix } => {
+                let full = prefix.join(pattern).to_string_lossy().into_owned();
+                let ids: Vec<FileId> = if is_glob(&full) {
+                    match glob::Pattern::new(&full) {
+                        Ok(p) => files
+                            .iter()
+                            .filter(|(path, _)| p.matches_with(path, GLOB))
+                            .map(|(_, id)| *id)
+                            .collect(),
+                        Err(e) => {
+                            self.broken.push(ParseError {
+                                message: format!("include `{pattern}`: bad glob: {e}"),
+                                span: arg.span,
+                            });
+                            return Vec::new();
+                        }
+                    }
+                } else {
+                    files
+                        .iter()
+                        .filter(|(path, _)| *path == full)
+                        .map(|(_, id)| *id)
+                        .collect()
+                };
+                if ids.is_empty() && !is_glob(&full) {
+                    self.missing.push(ParseError {
+                        message: format!(
+                            "include `{pattern}` ({full}) is not in the `nginx -T` output"
+                        ),
+                        span: arg.span,
                     });
                 }
                 ids
             }
-            IncludeSource::Dump(files) => {
-                let ids: Vec<FileId> = files
-                    .iter()
-                    .filter(|(path, _)| {
-                        glob_match(&pattern, path)
-                            || path.ends_with(&format!("/{}", pattern.trim_start_matches("./")))
-                    })
-                    .map(|(_, id)| *id)
-                    .collect();
-                if ids.is_empty() && !pattern.contains(['*', '?']) {
-                    errors.push(ParseError {
-                        message: format!("include `{pattern}` is not in the `nginx -T` output"),
-                        span: d.args[0].span,
-                    });
-                }
-                ids
-            }
-            IncludeSource::None => unreachable!("handled above"),
-        };
-        for id in files {
-            let text = sources.text(id).to_string();
-            match parse_text(&text, id) {
-                Ok(children) => {
-                    *depth += 1;
-                    out.extend(splice(sources, children, includes, errors, depth));
-                    *depth -= 1;
-                }
-                Err(e) => errors.push(e),
-            }
+            IncludeSource::None => Vec::new(),
         }
     }
-    out
+
+    fn splice(&mut self, sources: &mut SourceSet, directives: Vec<Directive>) -> Vec<Directive> {
+        if matches!(self.includes, IncludeSource::None) || !has_include(&directives) {
+            return directives;
+        }
+        let mut out = Vec::with_capacity(directives.len());
+        for mut d in directives {
+            if let Some(children) = d.block.take() {
+                self.depth += 1;
+                d.block = Some(self.splice(sources, children));
+                self.depth -= 1;
+            }
+            if d.name != "include" || d.args.is_empty() {
+                out.push(d);
+                continue;
+            }
+            if self.depth > MAX_DEPTH {
+                self.broken.push(ParseError {
+                    message: format!("includes and blocks nested more than {MAX_DEPTH} deep"),
+                    span: d.args[0].span,
+                });
+                continue;
+            }
+            for id in self.resolve(sources, &d) {
+                let name = sources.name(id).to_string();
+                if let Some(at) = self.stack.iter().position(|n| *n == name) {
+                    let mut chain = self.stack[at..].to_vec();
+                    chain.push(name);
+                    self.broken.push(ParseError {
+                        message: format!("include loop: {}", chain.join(" includes ")),
+                        span: d.args[0].span,
+                    });
+                    continue;
+                }
+                self.files += 1;
+                if self.files > MAX_INCLUDED_FILES {
+                    self.broken.push(ParseError {
+                        message: format!("more than {MAX_INCLUDED_FILES} included files"),
+                        span: d.args[0].span,
+                    });
+                    return out;
+                }
+                let text = sources.text(id).to_string();
+                match parse_text(&text, id) {
+                    Ok(children) => {
+                        self.stack.push(name);
+                        self.depth += 1;
+                        out.extend(self.splice(sources, children));
+                        self.depth -= 1;
+                        self.stack.pop();
+                    }
+                    Err(e) => self.broken.push(e),
+                }
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -646,9 +863,64 @@ mod tests {
         let s = split_dump(t).unwrap();
         assert_eq!(s.len(), 2);
         assert_eq!(s[1].0, "/etc/nginx/conf.d/a.conf");
-        assert!(glob_match(
-            "/etc/nginx/conf.d/*.conf",
-            "/etc/nginx/conf.d/a.conf"
-        ));
+        let p = glob::Pattern::new("/etc/nginx/conf.d/*.conf").unwrap();
+        assert!(p.matches_with("/etc/nginx/conf.d/a.conf", GLOB));
+        // glob(3): `*` matches no leading dot and no `/`; classes work.
+        assert!(!p.matches_with("/etc/nginx/conf.d/.default.conf", GLOB));
+        assert!(!p.matches_with("/etc/nginx/conf.d/x/a.conf", GLOB));
+        let class = glob::Pattern::new("/e/[a-z]*.conf").unwrap();
+        assert!(class.matches_with("/e/site.conf", GLOB));
+        assert!(!class.matches_with("/e/9.conf", GLOB));
+    }
+
+    #[test]
+    fn many_stars_do_not_backtrack_forever() {
+        let p = glob::Pattern::new(&format!("/d/{}b", "*a".repeat(15))).unwrap();
+        let name = format!("/d/{}", "a".repeat(60));
+        let start = std::time::Instant::now();
+        assert!(!p.matches_with(&name, GLOB));
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[test]
+    fn a_quoted_string_must_end_a_token() {
+        let e = parse("add_header X \"a\"b;").unwrap_err();
+        assert!(e.message.contains("unexpected `b`"), "{}", e.message);
+        assert_eq!((e.span.start, e.span.end), (16, 17));
+        assert!(parse("add_header X \"a\";").is_ok());
+        assert!(parse("if ($a = \"b\") { return 404; }").is_ok());
+    }
+
+    #[test]
+    fn nesting_is_limited() {
+        let deep = "location / { ".repeat(50_000);
+        let e = parse(&deep).unwrap_err();
+        assert!(e.message.contains("nested more than"), "{}", e.message);
+    }
+
+    fn contexts(text: &str) -> Vec<String> {
+        let mut sources = SourceSet::default();
+        let id = sources.add("t.conf".into(), text.into());
+        let c = load(&mut sources, id, IncludeSource::None).unwrap();
+        c.broken.into_iter().map(|e| e.message).collect()
+    }
+
+    #[test]
+    fn blocks_only_where_nginx_allows_them() {
+        let e = contexts("http { location / { return 200; } }");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].contains("`location` is not allowed here (in `http`)"),
+            "{e:?}"
+        );
+        let e = contexts("server { listen 80; }\nlocation /x { }\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(contexts("events {}\nhttp { upstream u { server 127.0.0.1:1; } server { location / { if ($a) { return 404; } location /b { } } } }").is_empty());
+        assert!(!contexts("http { server { if ($a) { location /b { } } } }").is_empty());
+        assert!(!contexts("http { server { location /a; } }").is_empty());
+        // A fragment's parent is unknown: its locations are fine.
+        assert!(contexts("location / { proxy_pass http://u; }\n").is_empty());
+        // An upstream member fragment (what deploy.sh writes) is not a virtual server.
+        assert!(contexts("server 127.0.0.1:3000 max_fails=0;\n").is_empty());
     }
 }

@@ -334,6 +334,52 @@ impl P<'_> {
     }
 }
 
+/// The first `module.exports` or `export default` in code: not in a comment, a
+/// string or a template literal, and not part of a longer name.
+fn find_export(text: &str) -> Option<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 2;
+            }
+            q @ (b'"' | b'\'' | b'`') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            _ => {
+                for m in ["module.exports", "export default"] {
+                    if b[i..].starts_with(m.as_bytes())
+                        && (i == 0 || !ident(b[i - 1]) && b[i - 1] != b'.')
+                        && !b.get(i + m.len()).is_some_and(|&c| ident(c))
+                    {
+                        return Some((i, m.len()));
+                    }
+                }
+                i += 1;
+            }
+        }
+    }
+    None
+}
+
 /// Parses an ecosystem file: `.json`/`.json5` as a literal, JavaScript by its
 /// exported object literal.
 pub fn parse(text: &str, file: FileId, is_json: bool) -> Result<Node, ParseError> {
@@ -345,9 +391,7 @@ pub fn parse(text: &str, file: FileId, is_json: bool) -> Result<Node, ParseError
         depth: 0,
     };
     if !is_json {
-        let found = ["module.exports", "export default"]
-            .iter()
-            .find_map(|m| text.find(m).map(|i| (i, m.len())));
+        let found = find_export(text);
         let Some((at, len)) = found else {
             return Err(ParseError {
                 message: "no `module.exports = { … }` or `export default { … }`: svcgen reads the exported object literal".into(),

@@ -30,13 +30,13 @@ fn apps(eco: &Node) -> Vec<&Node> {
 /// The loopback ports the app listens on, and where that was read.
 fn app_ports(ctx: &Ctx<'_>) -> Option<(Vec<u16>, Span, &'static str)> {
     if let Some(svc) = ctx.service {
-        let sup = &svc.supervisor;
-        let ports = match sup.kind {
-            crate::spec::model::SupervisorKind::Pm2 => vec![sup.port],
-            crate::spec::model::SupervisorKind::Systemd => (0..sup.instances)
-                .map(|i| sup.port.saturating_add(i))
-                .collect(),
-        };
+        // Both release slots' ports (blue, then green).
+        let ports = svc
+            .slot_ports()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| u16::try_from(p).ok())
+            .collect();
         return Some((ports, Span::default(), "the description"));
     }
     if let Some(eco) = ctx.ecosystem
@@ -56,7 +56,7 @@ fn app_ports(ctx: &Ctx<'_>) -> Option<(Vec<u16>, Span, &'static str)> {
         let ports = if cluster {
             vec![p as u16]
         } else {
-            (0..n).map(|i| p as u16 + i).collect()
+            (0..n).filter_map(|i| (p as u16).checked_add(i)).collect()
         };
         return Some((
             ports,

@@ -52,6 +52,41 @@ pub struct Options {
     pub shellcheck: bool,
     /// The hand-written files given belong to one service: run the cross-file rules.
     pub together: bool,
+    /// nginx's conf prefix: the directory relative include paths start from. When
+    /// unset: the nearest directory above the linted file that holds `nginx.conf`
+    /// (as in `/etc/nginx/`), else the linted file's own directory.
+    pub nginx_prefix: Option<PathBuf>,
+}
+
+/// The conf prefix for a linted nginx file when none was given: the nearest
+/// directory at or above the file's that holds `nginx.conf` (as `/etc/nginx/` does
+/// for `/etc/nginx/sites-available/x.conf`), else the file's own directory.
+fn nginx_prefix(path: &Path) -> PathBuf {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    for at in dir.ancestors() {
+        let at = if at.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            at
+        };
+        if at.join("nginx.conf").is_file() {
+            return at.to_path_buf();
+        }
+    }
+    if dir.is_relative()
+        && let Ok(abs) = std::fs::canonicalize(&dir)
+    {
+        for at in abs.ancestors() {
+            if at.join("nginx.conf").is_file() {
+                return at.to_path_buf();
+            }
+        }
+    }
+    dir
 }
 
 pub static MISSING_INCLUDE: Rule = Rule {
@@ -59,7 +94,7 @@ pub static MISSING_INCLUDE: Rule = Rule {
     name: "include-not-found",
     severity: Severity::Warning,
     summary: "an `include` that matches no readable file",
-    what: "Reports an `include` whose path (relative to the main file's directory, or absolute) names no file, or a file that cannot be read.",
+    what: "Reports an `include` whose path (absolute, or relative to nginx's conf prefix: `--prefix`, else the nearest directory above the file holding `nginx.conf`, else the file's directory) names no file. A file that exists but cannot be read, or does not parse, is an error (NG000), not this warning.",
     why: "nginx refuses to start on a missing include (without a glob); what is not read is not linted either.",
     example: "include /etc/nginx/snippets/ssl-params.conf;",
     fix: "Fix the path, or lint the configuration with `nginx -T` output (`nginx -T | svcgen lint --type nginx -`).",
@@ -253,9 +288,20 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
     for path in files {
         let name = path.display().to_string();
         let read = if name == "-" {
-            std::io::read_to_string(std::io::stdin())
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).and_then(|_| {
+                if bytes.iter().all(u8::is_ascii_whitespace) {
+                    // A failed `nginx -T` in a pipe prints nothing: never "no findings".
+                    Err(std::io::Error::new(
+                        std::io::ErrorKind::UnexpectedEof,
+                        "standard input is empty (did the command before the pipe fail?)",
+                    ))
+                } else {
+                    Ok(crate::artifact::decode(bytes))
+                }
+            })
         } else {
-            std::fs::read_to_string(&path)
+            crate::artifact::read_file(&path)
         };
         let text = match read {
             Ok(t) => t,
@@ -332,21 +378,35 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
                 .iter()
                 .map(|(p, t)| (p.clone(), report.sources.add(p.clone(), t.clone())))
                 .collect();
-            let Some(&(_, main)) = ids.first() else {
+            let Some((main_path, main)) = ids.first().cloned() else {
                 continue;
             };
+            // nginx -T prints the main file first; its directory is the conf prefix.
+            let prefix = opts.nginx_prefix.clone().unwrap_or_else(|| {
+                Path::new(&main_path)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| PathBuf::from("/etc/nginx"))
+            });
             (
                 main,
-                ngx::load(&mut report.sources, main, IncludeSource::Dump(&ids)),
+                ngx::load(
+                    &mut report.sources,
+                    main,
+                    IncludeSource::Dump {
+                        files: &ids,
+                        prefix,
+                    },
+                ),
             )
         } else {
-            let base = path
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| PathBuf::from("."));
+            let prefix = opts
+                .nginx_prefix
+                .clone()
+                .unwrap_or_else(|| nginx_prefix(&path));
             (
                 id,
-                ngx::load(&mut report.sources, id, IncludeSource::Disk(base)),
+                ngx::load(&mut report.sources, id, IncludeSource::Disk { prefix }),
             )
         };
         match parsed {
@@ -388,7 +448,23 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
             continue;
         }
         let mut findings = run_nginx(u, opts);
-        for e in &u.config.errors {
+        for e in &u.config.broken {
+            report.errors.push(engine_finding(
+                &SYNTAX,
+                e.span,
+                format!("nginx: {}", e.message),
+                None,
+            ));
+        }
+        for e in &u.config.deploy_state {
+            let src = report.sources.get(e.span.file);
+            let (line, col) = src.line_col(e.span.start);
+            report.notes.push(format!(
+                "{}:{line}:{col}: {} — a file deploy.sh writes on the server (`svcgen: deploy-state`), not linted here",
+                src.name, e.message
+            ));
+        }
+        for e in &u.config.missing {
             findings.push(engine_finding(
                 &MISSING_INCLUDE,
                 e.span,

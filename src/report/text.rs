@@ -3,11 +3,57 @@
 
 use std::sync::Arc;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use thiserror::Error;
 
 use super::{all, docs_pointer, locate};
 use crate::lint::{Report, Severity};
+
+/// A source whose line starts were indexed once: a snippet is cut from the index
+/// instead of scanning the text from its start for every finding, so the report
+/// costs the same per finding however many there are.
+#[derive(Debug, Clone)]
+struct Indexed {
+    name: String,
+    text: Arc<str>,
+    line_starts: Arc<[usize]>,
+}
+
+impl SourceCode for Indexed {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let len = self.text.len();
+        let start = span.offset().min(len);
+        let end = (start + span.len()).min(len);
+        let line_of = |o: usize| match self.line_starts.binary_search(&o) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let first = line_of(start).saturating_sub(before);
+        let last =
+            (line_of(end.saturating_sub(1).max(start)) + after).min(self.line_starts.len() - 1);
+        let from = self.line_starts[first];
+        let to = self.line_starts.get(last + 1).copied().unwrap_or(len);
+        let window: &'a [u8] = &self.text.as_bytes()[from..to];
+        let rel = SourceSpan::new((start - from).into(), end - start);
+        let c = window.read_span(&rel, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            c.data(),
+            SourceSpan::new((from + c.span().offset()).into(), c.span().len()),
+            first + c.line(),
+            c.column(),
+            c.line_count(),
+        )))
+    }
+}
 
 #[derive(Debug, Error)]
 #[error("{message}")]
@@ -15,7 +61,7 @@ struct Shown {
     message: String,
     code: String,
     severity: miette::Severity,
-    src: NamedSource<Arc<str>>,
+    src: Indexed,
     span: SourceSpan,
     label: String,
     help: Option<String>,
@@ -51,15 +97,22 @@ pub fn render(report: &Report, colour: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
-    let mut sources: Vec<Option<Arc<str>>> = Vec::new();
+    let mut sources: Vec<Option<Indexed>> = Vec::new();
     for f in all(report) {
         let l = locate(report, f);
         let idx = f.span.file.0;
         if sources.len() <= idx {
             sources.resize(idx + 1, None);
         }
-        let text = sources[idx]
-            .get_or_insert_with(|| Arc::from(report.sources.text(f.span.file)))
+        let src = sources[idx]
+            .get_or_insert_with(|| {
+                let s = report.sources.get(f.span.file);
+                Indexed {
+                    name: l.file.to_string(),
+                    text: Arc::from(s.text.as_str()),
+                    line_starts: Arc::from(s.line_starts()),
+                }
+            })
             .clone();
         let mut help = f.help.clone().unwrap_or_default();
         if let Some(o) = &f.origin {
@@ -80,7 +133,7 @@ pub fn render(report: &Report, colour: bool) -> String {
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             },
-            src: NamedSource::new(l.file, text),
+            src,
             span: SourceSpan::new(f.span.start.into(), f.span.end.saturating_sub(f.span.start)),
             label: f
                 .label

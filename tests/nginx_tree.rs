@@ -1,0 +1,284 @@
+//! svcgen reads an nginx tree the way nginx reads it, checked against the real
+//! nginx on a copy of `fixtures/nginx-tree` (Debian's /etc/nginx layout):
+//! prefix-relative includes, glob(3) includes (no dotfiles, classes, directory
+//! wildcards), `nginx -T` output, Latin-1 bytes, and every way a tree can be broken
+//! (a syntax error in an included file, a misplaced block, an include loop, a FIFO,
+//! empty input) is an error (exit 2) — never "no findings".
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use serde_json::Value;
+
+/// A copy of the tree with a test certificate, so the real nginx can load it.
+fn tree() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path().join("nginx");
+    let out = run(Command::new("cp")
+        .arg("-a")
+        .arg(root().join("fixtures/nginx-tree"))
+        .arg(&t));
+    assert!(out.status.success(), "cp: {}", text(&out.stderr));
+    let out = run(Command::new(require("openssl"))
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .args(["-nodes", "-days", "2", "-subj", "/CN=tree.test"])
+        .arg("-keyout")
+        .arg(t.join("key.pem"))
+        .arg("-out")
+        .arg(t.join("cert.pem")));
+    assert!(out.status.success(), "openssl: {}", text(&out.stderr));
+    (tmp, t)
+}
+
+fn nginx(t: &Path, flag: &str) -> (bool, String, String) {
+    let out = run(Command::new(require("nginx"))
+        .arg(flag)
+        .arg("-p")
+        .arg(t)
+        .arg("-c")
+        .arg(t.join("nginx.conf")));
+    (out.status.success(), text(&out.stdout), text(&out.stderr))
+}
+
+/// One diagnostic: code, file, line, column, message.
+type Found = (String, String, u64, u64, String);
+
+/// `svcgen lint --format json ARGS` in `dir`: (exit code, [(code, file, line, column, message)]).
+fn lint_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> (i32, Vec<Found>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_svcgen"))
+        .arg("lint")
+        .args(["--format", "json"])
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut input = child.stdin.take().unwrap();
+        if let Some(s) = stdin {
+            input.write_all(s.as_bytes()).unwrap();
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("svcgen lint {args:?} did not finish in 30s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", text(&out.stdout), text(&out.stderr)));
+    let found = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["file"].as_str().unwrap().to_string(),
+                d["start"]["line"].as_u64().unwrap(),
+                d["start"]["column"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (out.status.code().unwrap_or(-1), found)
+}
+
+fn short(found: &[Found]) -> Vec<String> {
+    found
+        .iter()
+        .map(|(c, f, l, col, _)| format!("{c} {f}:{l}:{col}"))
+        .collect()
+}
+
+#[test]
+fn the_tree_lints_as_nginx_reads_it() {
+    let (_tmp, t) = tree();
+    let (ok, _, err) = nginx(&t, "-t");
+    assert!(ok, "nginx -t refuses the tree: {err}");
+
+    // The whole tree: the dotfiles (which do not parse) are never read, the class and
+    // the directory wildcard are expanded, the snippets reach both sites, and the
+    // Latin-1 comment moves no position.
+    let (code, found) = lint_in(&t, &["nginx.conf"], None);
+    assert_eq!(
+        short(&found),
+        ["NG013 sites-enabled/cafe.conf:12:31"],
+        "{found:?}"
+    );
+    assert_eq!(code, 1);
+
+    // One site on its own: its includes are relative to the prefix (the directory
+    // above it holding nginx.conf), not to sites-available/. Only what nginx.conf
+    // sets at http level (server_tokens) is out of its sight.
+    let (code, found) = lint_in(&t.join("sites-available"), &["cafe.conf"], None);
+    assert_eq!(
+        short(&found),
+        ["NG007 cafe.conf:2:1", "NG013 cafe.conf:12:31"],
+        "{found:?}"
+    );
+    assert_eq!(code, 1);
+    let site = t.join("vhosts/shop/site.conf");
+    let (_, found) = lint_in(
+        Path::new("/"),
+        &[
+            site.to_str().unwrap(),
+            "--prefix",
+            t.to_str().unwrap(),
+            "--select",
+            "ng0",
+        ],
+        None,
+    );
+    assert_eq!(
+        short(&found),
+        [format!("NG007 {}:1:1", site.display())],
+        "{found:?}"
+    );
+
+    // `nginx -T` of the same tree: the same findings at the same places.
+    let (ok, dump, err) = nginx(&t, "-T");
+    assert!(ok, "nginx -T: {err}");
+    assert!(dump.contains("# configuration file"), "{dump}");
+    let (code, found) = lint_in(&t, &["--type", "nginx", "-"], Some(&dump));
+    assert_eq!(
+        short(&found),
+        [format!(
+            "NG013 {}:12:31",
+            t.join("sites-enabled/cafe.conf").display()
+        )],
+        "{found:?}"
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_broken_tree_is_an_error_where_nginx_refuses_it() {
+    // A syntax error in an included file: nginx -t refuses; svcgen exits 2 at the
+    // included file's own line and column.
+    let (_tmp, t) = tree();
+    std::fs::write(
+        t.join("snippets/tls.conf"),
+        "ssl_protocols TLSv1.2 TLSv1.3;\nssl_session_timeout 1d\n",
+    )
+    .unwrap();
+    let (ok, _, err) = nginx(&t, "-t");
+    assert!(!ok, "nginx -t should refuse: {err}");
+    let (code, found) = lint_in(&t, &["nginx.conf"], None);
+    assert_eq!(code, 2, "{found:?}");
+    let e = found
+        .iter()
+        .find(|f| f.0 == "NG000")
+        .expect("an NG000 error");
+    assert_eq!(
+        (e.1.as_str(), e.2, e.3),
+        ("snippets/tls.conf", 2, 1),
+        "{found:?}"
+    );
+    assert!(e.4.contains("no terminating `;`"), "{}", e.4);
+
+    // A location directly in http {}: "not allowed here" for nginx and svcgen alike.
+    let (_tmp, t) = tree();
+    let conf = read(&t.join("nginx.conf")).replace(
+        "    include sites-enabled/*;",
+        "    include sites-enabled/*;\n    location /x { return 404; }",
+    );
+    std::fs::write(t.join("nginx.conf"), conf).unwrap();
+    let (ok, _, err) = nginx(&t, "-t");
+    assert!(!ok && err.contains("not allowed here"), "nginx -t: {err}");
+    let (code, found) = lint_in(&t, &["nginx.conf"], None);
+    assert_eq!(code, 2, "{found:?}");
+    assert!(
+        found.iter().any(|f| f.0 == "NG000"
+            && f.4.contains("`location` is not allowed here (in `http`)")
+            && (f.2, f.3) == (21, 5)),
+        "{found:?}"
+    );
+
+    // An include loop, and a FIFO a glob matches: errors, promptly.
+    let (_tmp, t) = tree();
+    std::fs::write(
+        t.join("snippets/headers.conf"),
+        "include snippets/headers.conf;\n",
+    )
+    .unwrap();
+    let (code, found) = lint_in(&t, &["nginx.conf"], None);
+    assert_eq!(code, 2, "{found:?}");
+    assert!(
+        found.iter().any(|f| f.4.contains("include loop")),
+        "{found:?}"
+    );
+    let (_tmp, t) = tree();
+    let out = run(Command::new("mkfifo").arg(t.join("conf.d/pipe.conf")));
+    assert!(out.status.success());
+    let (code, found) = lint_in(&t, &["nginx.conf"], None);
+    assert_eq!(code, 2, "{found:?}");
+    assert!(
+        found.iter().any(|f| f.4.contains("not a regular file")),
+        "{found:?}"
+    );
+
+    // Empty standard input (a failed `nginx -T` in a pipe) is an error.
+    let (code, found) = lint_in(&t, &["--type", "nginx", "-"], Some(""));
+    assert_eq!(code, 2, "{found:?}");
+    assert!(found[0].4.contains("standard input is empty"), "{found:?}");
+
+    // A missing include stays NG016, a warning, and names where it looked.
+    let (_tmp, t) = tree();
+    std::fs::remove_file(t.join("snippets/headers.conf")).unwrap();
+    let (code, found) = lint_in(&t, &["nginx.conf"], None);
+    assert_eq!(code, 1, "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "NG016" && f.4.contains("looked for snippets/headers.conf")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn the_rendered_sites_deploy_state_include_is_a_note_not_a_warning() {
+    // A checkout of rendered files has no live/upstream.conf: deploy.sh writes it on
+    // the server. The site marks that include, so linting the checkout stays clean
+    // and says what it did not read.
+    let dir = tempfile::tempdir().unwrap();
+    let out = svcgen(&[
+        "render",
+        "fixtures/api-gateway.yaml",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let site = dir.path().join("api-gateway.conf");
+    let out = svcgen(&["lint", site.to_str().unwrap()]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("include `/srv/api-gateway/live/upstream.conf` not found")
+            && err.contains("a file deploy.sh writes on the server"),
+        "{err}"
+    );
+    // The same include without the marker is NG016.
+    let unmarked = read(&site).replace("# svcgen: deploy-state", "# deploy state");
+    std::fs::write(&site, unmarked).unwrap();
+    let out = svcgen(&["lint", site.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("NG016"));
+}
