@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::*;
 use serde_json::Value;
@@ -41,6 +41,52 @@ fn rules() -> Vec<Value> {
         .clone()
 }
 
+/// Every diagnostic of a fixture, one a line: code, span, message.
+fn snapshot(v: &Value) -> String {
+    let mut out = String::new();
+    for d in v["diagnostics"].as_array().unwrap() {
+        let file = d["file"].as_str().unwrap();
+        let file = file.rsplit('/').next().unwrap_or(file);
+        out.push_str(&format!(
+            "{} {}:{}:{}-{}:{} {}\n",
+            d["code"].as_str().unwrap(),
+            file,
+            d["start"]["line"],
+            d["start"]["column"],
+            d["end"]["line"],
+            d["end"]["column"],
+            d["message"].as_str().unwrap()
+        ));
+    }
+    out
+}
+
+/// A fixture's findings — codes, spans and messages — must equal its `.expected`
+/// file (read by hand; `SVCGEN_UPDATE_SNAPSHOTS=1` writes them anew).
+fn check_snapshot(fixture: &Path, v: &Value) {
+    let mut name = fixture.file_name().unwrap().to_os_string();
+    name.push(".expected");
+    let path = fixture.with_file_name(name);
+    let got = snapshot(v);
+    if std::env::var_os("SVCGEN_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::write(&path, &got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "{} has no snapshot: run `SVCGEN_UPDATE_SNAPSHOTS=1 cargo test --test lint_rules` and read it",
+            fixture.display()
+        )
+    });
+    assert_eq!(
+        got,
+        want,
+        "{}: findings differ from {}",
+        fixture.display(),
+        path.display()
+    );
+}
+
 #[test]
 fn every_rule_is_documented_and_has_fixtures_both_ways() {
     let rules = rules();
@@ -59,6 +105,7 @@ fn every_rule_is_documented_and_has_fixtures_both_ways() {
         let files: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap_or_else(|_| panic!("{code}: no fixtures in {}", dir.display()))
             .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_none_or(|x| x != "expected"))
             .collect();
         let bad: Vec<&PathBuf> = files
             .iter()
@@ -96,6 +143,7 @@ fn every_rule_is_documented_and_has_fixtures_both_ways() {
             }
             args.push(&rel);
             let (_, v) = lint_json(&args);
+            check_snapshot(f, &v);
             let found = codes(&v).contains(&code.to_string());
             let must = bad.contains(&f);
             assert_eq!(

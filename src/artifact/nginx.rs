@@ -400,6 +400,9 @@ pub enum Level {
     Server,
 }
 
+/// The name of the synthetic block around a fragment's top level.
+pub const FRAGMENT: &str = "fragment";
+
 /// A parsed configuration with includes spliced in.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -497,16 +500,23 @@ pub fn load(
     // The same broken file included twice is one error.
     broken.dedup_by(|a, b| a.span == b.span && a.message == b.message);
     check_contexts(&directives, level, &mut broken);
-    if level == Level::Http {
+    if level != Level::Main {
         // A conf.d file lives inside `http {}`: give it that block, so its top-level
-        // directives are inherited like the http block's.
+        // directives are inherited like the http block's. A fragment (the inside of
+        // a server or location) gets a `fragment` block of its own: its top level is
+        // the parent level of its locations.
         let whole = Span {
             file,
             start: 0,
             end: text.len(),
         };
         directives = vec![Directive {
-            name: "http".into(),
+            name: if level == Level::Http {
+                "http"
+            } else {
+                FRAGMENT
+            }
+            .into(),
             args: Vec::new(),
             block: Some(directives),
             raw_block: None,

@@ -8,7 +8,7 @@
 //!   severity: {NG004: error}  # per-code (or prefix) severity
 //!   fail_on: warning          # lowest severity that fails the run
 //!   nginx_version: 1.22.1     # target nginx
-//!   hsts_min_age: 63072000    # seconds
+//!   hsts_min_age: 63072000    # seconds (default 31536000, one year)
 //!   exposure_max: 2.0         # SD012: highest systemd exposure score
 //! ```
 

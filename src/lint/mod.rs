@@ -142,7 +142,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             nginx_version: (1, 22, 1),
-            hsts_min_age: 63_072_000,
+            hsts_min_age: 31_536_000,
             exposure_max: 2.0,
         }
     }

@@ -166,8 +166,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Calls `f` with the ancestor chain of every `location` and `if` block, outermost
-    /// first (`[http?, server?, location…, this]`). A bare fragment's top-level
-    /// locations have no server in their chain.
+    /// first (`[http?, server?, location…, this]`). A bare fragment's chains start
+    /// at its synthetic `fragment` block (what the file sets at its top level).
     pub fn each_location(&self, mut f: impl FnMut(&[&'a Directive])) {
         fn rec<'a>(
             chain: &mut Vec<&'a Directive>,
@@ -185,8 +185,11 @@ impl<'a> Ctx<'a> {
         }
         match self.config.level {
             Level::Server => {
-                let mut chain = Vec::new();
-                rec(&mut chain, &self.config.directives, &mut f);
+                // The fragment's own top level is the first link of every chain.
+                for top in &self.config.directives {
+                    let mut chain = vec![top];
+                    rec(&mut chain, top.children(), &mut f);
+                }
             }
             _ => {
                 for s in self.servers() {
@@ -250,6 +253,71 @@ pub fn header_map<'a>(headers: &[&'a Directive]) -> HashMap<String, &'a Directiv
         .iter()
         .filter_map(|d| d.arg(0).map(|n| (n.to_ascii_lowercase(), *d)))
         .collect()
+}
+
+/// One response header in force at a level, and where it was set.
+pub struct SetHeader<'a> {
+    /// The value, when it is written (`security_headers on;` sets its own).
+    pub value: Option<String>,
+    pub directive: &'a Directive,
+    /// The value's span (the directive's when there is no value argument).
+    pub value_span: crate::artifact::Span,
+}
+
+/// The response headers in force at the end of `chain`, by lower-case name: nginx's
+/// `add_header`, headers-more's `more_set_headers "Name: value"`, and the set that
+/// `security_headers on;` (the security-headers module) sends.
+pub fn headers_in_force<'a>(
+    ctx: &Ctx<'a>,
+    chain: &[&'a Directive],
+) -> HashMap<String, SetHeader<'a>> {
+    let mut out = HashMap::new();
+    if let Some((_, hs)) = ctx.effective_list(chain, "add_header") {
+        for d in hs {
+            if let Some(n) = d.arg(0) {
+                out.insert(
+                    n.to_ascii_lowercase(),
+                    SetHeader {
+                        value: d.arg(1).map(str::to_string),
+                        directive: d,
+                        value_span: d.args.get(1).map_or(d.span, |a| a.span),
+                    },
+                );
+            }
+        }
+    }
+    if let Some((_, hs)) = ctx.effective_list(chain, "more_set_headers") {
+        for d in hs {
+            for a in d.args.iter().filter(|a| !a.value.starts_with('-')) {
+                if let Some((n, v)) = a.value.split_once(':') {
+                    out.entry(n.trim().to_ascii_lowercase())
+                        .or_insert(SetHeader {
+                            value: Some(v.trim().to_string()),
+                            directive: d,
+                            value_span: a.span,
+                        });
+                }
+            }
+        }
+    }
+    if let Some(d) = ctx
+        .effective(chain, "security_headers")
+        .filter(|d| d.arg(0) == Some("on"))
+    {
+        for n in [
+            "strict-transport-security",
+            "x-content-type-options",
+            "x-frame-options",
+            "referrer-policy",
+        ] {
+            out.entry(n.to_string()).or_insert(SetHeader {
+                value: (n == "x-content-type-options").then(|| "nosniff".to_string()),
+                directive: d,
+                value_span: d.span,
+            });
+        }
+    }
+    out
 }
 
 /// True when every location of the server only redirects (a pure redirect server).

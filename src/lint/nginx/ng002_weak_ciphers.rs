@@ -2,6 +2,7 @@
 //! Mozilla cipher set.
 
 use super::{Ctx, first};
+use crate::artifact::nginx::Directive;
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -21,18 +22,6 @@ pub static RULE: Rule = Rule {
     description_key: Some("site.tls.profile"),
     check: Check::Nginx(check),
 };
-
-const MOZILLA: &[&str] = &[
-    "ECDHE-ECDSA-AES128-GCM-SHA256",
-    "ECDHE-RSA-AES128-GCM-SHA256",
-    "ECDHE-ECDSA-AES256-GCM-SHA384",
-    "ECDHE-RSA-AES256-GCM-SHA384",
-    "ECDHE-ECDSA-CHACHA20-POLY1305",
-    "ECDHE-RSA-CHACHA20-POLY1305",
-    "DHE-RSA-AES128-GCM-SHA256",
-    "DHE-RSA-AES256-GCM-SHA384",
-    "DHE-RSA-CHACHA20-POLY1305",
-];
 
 /// Why a positive cipher-list entry is weak, if it is.
 fn weakness(token: &str) -> Option<&'static str> {
@@ -68,49 +57,56 @@ fn weakness(token: &str) -> Option<&'static str> {
     None
 }
 
+/// True when the block's own `ssl_protocols` allows TLS 1.3 only: `ssl_ciphers`
+/// (TLS 1.2 and below) then configures nothing.
+fn tls13_only(block: &[Directive]) -> bool {
+    first(block, "ssl_protocols")
+        .is_some_and(|p| !p.args.is_empty() && p.args.iter().all(|a| a.value == "TLSv1.3"))
+}
+
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.every(|d| {
-        if d.name != "ssl_ciphers" {
+        let block = d.children();
+        if tls13_only(block) {
             return;
         }
-        let Some(arg) = d.args.first() else { return };
-        let tokens: Vec<&str> = arg
-            .value
-            .split([':', ' ', ','])
-            .filter(|t| !t.is_empty())
-            .collect();
-        for t in &tokens {
-            if t.starts_with(['!', '-', '+', '@']) {
-                continue;
-            }
-            if let Some(why) = weakness(t) {
-                sink.report(
-                    arg.span,
-                    format!("`{t}` in ssl_ciphers is {why}"),
-                    "use Mozilla's intermediate cipher list (six ECDHE AEAD ciphers)",
-                );
+        for c in block.iter().filter(|c| c.name == "ssl_ciphers") {
+            let Some(arg) = c.args.first() else { continue };
+            let tokens: Vec<&str> = arg
+                .value
+                .split([':', ' ', ','])
+                .filter(|t| !t.is_empty())
+                .collect();
+            for t in &tokens {
+                if t.starts_with(['!', '-', '+', '@']) {
+                    continue;
+                }
+                if let Some(why) = weakness(t) {
+                    sink.report(
+                        arg.span,
+                        format!("`{t}` in ssl_ciphers is {why}"),
+                        "use Mozilla's intermediate cipher list (six ECDHE AEAD ciphers)",
+                    );
+                }
             }
         }
     });
-    // Server preference with an all-strong list: only where both are in one block.
+    // Server preference: Mozilla's intermediate profile leaves the choice to the
+    // client (a phone without AES hardware picks ChaCha20), unless OpenSSL is told
+    // to prioritise ChaCha20 for such clients.
     ctx.every(|d| {
         let block = d.children();
-        let (Some(ciphers), Some(prefer)) = (
-            first(block, "ssl_ciphers"),
-            first(block, "ssl_prefer_server_ciphers"),
-        ) else {
+        let Some(prefer) = first(block, "ssl_prefer_server_ciphers") else {
             return;
         };
-        let all_strong = ciphers.arg(0).is_some_and(|c| {
-            c.split(':')
-                .filter(|t| !t.is_empty() && !t.starts_with('!'))
-                .all(|t| MOZILLA.contains(&t))
+        let chacha = block.iter().any(|c| {
+            c.name == "ssl_conf_command" && c.args.iter().any(|a| a.value.contains("PrioritizeChaCha"))
         });
-        if all_strong && prefer.arg(0) == Some("on") {
+        if prefer.arg(0) == Some("on") && !chacha && !tls13_only(block) {
             sink.report(
                 prefer.span,
-                "`ssl_prefer_server_ciphers on` with a Mozilla cipher list: let the client choose",
-                "Mozilla 6.0 sets `ssl_prefer_server_ciphers off;` when every cipher is strong",
+                "`ssl_prefer_server_ciphers on`: the server's order wins, so clients without AES hardware cannot pick ChaCha20",
+                "Mozilla 6.0 sets `ssl_prefer_server_ciphers off;` (or keep it on with `ssl_conf_command Options PrioritizeChaCha;`)",
             );
         }
     });

@@ -1,6 +1,6 @@
 //! NG003: HSTS missing on a TLS server, or with too short a max-age.
 
-use super::{Ctx, header_map, is_tls, server_chain};
+use super::{Ctx, headers_in_force, is_tls, server_chain};
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "hsts",
     severity: Severity::Error,
     summary: "TLS server without Strict-Transport-Security, or with a short max-age",
-    what: "For every TLS server, looks at the `add_header` set in force at server level (its own, or the http block's when it has none) for `Strict-Transport-Security`, and checks its `max-age` against the minimum (Mozilla's 63072000 seconds by default; `hsts_min_age` in the lint configuration).",
+    what: "For every TLS server, looks at the `add_header` set in force at server level (its own, or the http block's when it has none) for `Strict-Transport-Security`, — or headers-more's `more_set_headers`, or `security_headers on;` — and checks its `max-age` against the minimum (one year, 31536000 seconds, by default: what browsers' preload lists require; `hsts_min_age: 63072000` in the lint configuration asks for Mozilla's two years, which svcgen renders).",
     why: "Without HSTS a user who types the bare domain, or follows an http:// link, can be downgraded to plain HTTP and have cookies stolen (SSL stripping). A short max-age lets the protection lapse between visits.",
     example: "server {\n    listen 443 ssl;\n    add_header X-Frame-Options DENY always;\n}",
     fix: "`add_header Strict-Transport-Security \"max-age=63072000; includeSubDomains\" always;` at server level (and in every location that has its own add_header).",
@@ -35,28 +35,26 @@ fn max_age(value: &str) -> Option<u64> {
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for s in ctx.servers().iter().filter(|s| is_tls(s.server)) {
         let chain = server_chain(s);
-        let headers = ctx
-            .effective_list(&chain, "add_header")
-            .map(|(_, h)| header_map(&h))
-            .unwrap_or_default();
+        let headers = headers_in_force(ctx, &chain);
         match headers.get("strict-transport-security") {
             None => sink.report(
                 s.server.name_span,
                 "TLS server without a Strict-Transport-Security header",
                 "add `add_header Strict-Transport-Security \"max-age=63072000; includeSubDomains\" always;`",
             ),
-            Some(d) => {
-                let age = d.arg(1).and_then(max_age);
+            // `security_headers on;` sends its own.
+            Some(h) if h.value.is_none() => {}
+            Some(h) => {
+                let age = h.value.as_deref().and_then(max_age);
                 let min = ctx.settings.hsts_min_age;
                 if age.is_none_or(|a| a < min) {
-                    let span = d.args.get(1).map_or(d.span, |a| a.span);
                     sink.report(
-                        span,
+                        h.value_span,
                         format!(
                             "HSTS max-age {} is below the minimum of {min} seconds",
                             age.map_or("(missing)".to_string(), |a| a.to_string())
                         ),
-                        "use `max-age=63072000` (two years), as Mozilla recommends",
+                        "use `max-age=63072000` (two years), as Mozilla recommends; browsers' preload lists need at least one year",
                     );
                 }
             }

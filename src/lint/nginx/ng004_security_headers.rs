@@ -1,6 +1,6 @@
 //! NG004: missing security headers on a server that serves content.
 
-use super::{Ctx, header_map, only_redirects, server_chain};
+use super::{Ctx, headers_in_force, only_redirects, server_chain};
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -27,18 +27,15 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             continue;
         }
         let chain = server_chain(&s);
-        let headers = ctx
-            .effective_list(&chain, "add_header")
-            .map(|(_, h)| header_map(&h))
-            .unwrap_or_default();
+        let headers = headers_in_force(ctx, &chain);
         let csp = headers
             .get("content-security-policy")
-            .and_then(|d| d.arg(1))
+            .and_then(|h| h.value.as_deref())
             .unwrap_or("");
         let mut missing = Vec::new();
         if headers
             .get("x-content-type-options")
-            .and_then(|d| d.arg(1))
+            .and_then(|h| h.value.as_deref())
             .is_none_or(|v| !v.eq_ignore_ascii_case("nosniff"))
         {
             missing.push("X-Content-Type-Options: nosniff");

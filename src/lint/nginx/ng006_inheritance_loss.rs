@@ -10,8 +10,8 @@ pub static RULE: Rule = Rule {
     code: "NG006",
     name: "header-inheritance-loss",
     severity: Severity::Error,
-    summary: "a block's own add_header/proxy_set_header drops the headers set above it",
-    what: "For every server, location and `if` block that has its own `add_header`, names the headers set at the nearest enclosing level that has any and that the block does not repeat; the same for `proxy_set_header`. `add_header_inherit merge;` (nginx ≥ 1.29.3) in force is understood.",
+    summary: "a block's own add_header/add_trailer/proxy_set_header drops those set above it",
+    what: "For every server, location and `if` block that has its own `add_header`, names the headers set at the nearest enclosing level that has any and that the block does not repeat; the same for `add_trailer` and `proxy_set_header`. `add_header_inherit merge;` / `add_trailer_inherit merge;` in force (written at this level or any above: nginx ≥ 1.29.3) are understood; `off` and `on` keep nginx's replacement. In a fragment (a file of locations), the file's top level is the enclosing level; what the levels above the file set cannot be seen.",
     why: "nginx inherits array directives only when the current level defines none of its own. One `add_header Cache-Control …` in a location silently removes HSTS, CSP and every other header set at server level from that location's responses; one `proxy_set_header` drops `Host`, `X-Forwarded-For` and the keepalive `Connection \"\"`.",
     example: "server {\n    add_header Strict-Transport-Security \"max-age=63072000\" always;\n    location /assets/ {\n        add_header Cache-Control \"public\";\n    }\n}",
     fix: "Repeat the whole set in the block (svcgen's templates do), move the block's header up, or on nginx ≥ 1.29.3 use `add_header_inherit merge;`.",
@@ -23,6 +23,9 @@ pub static RULE: Rule = Rule {
     description_key: Some("site.headers"),
     check: Check::Nginx(check),
 };
+
+/// The array directives nginx replaces instead of merging, that this rule follows.
+const DIRECTIVES: [&str; 3] = ["add_header", "add_trailer", "proxy_set_header"];
 
 fn names(ds: &[&Directive]) -> Vec<String> {
     ds.iter()
@@ -39,12 +42,12 @@ fn inspect(ctx: &Ctx<'_>, chain: &[&Directive], directive: &str, sink: &mut Sink
     if here.is_empty() || chain.len() < 2 {
         return;
     }
-    if directive == "add_header"
-        && ctx.settings.nginx_version >= (1, 29, 3)
-        && ctx
-            .effective(chain, "add_header_inherit")
-            .and_then(|d| d.arg(0))
-            == Some("merge")
+    // `add_header_inherit merge;` exists only from nginx 1.29.3: a configuration that
+    // writes it targets that version, whatever --nginx-version says (below it,
+    // nginx -t refuses the unknown directive).
+    let inherit = format!("{directive}_inherit");
+    if directive != "proxy_set_header"
+        && ctx.effective(chain, &inherit).and_then(|d| d.arg(0)) == Some("merge")
     {
         return;
     }
@@ -64,11 +67,18 @@ fn inspect(ctx: &Ctx<'_>, chain: &[&Directive], directive: &str, sink: &mut Sink
     if dropped.is_empty() {
         return;
     }
-    let from = chain[level].name.as_str();
+    let from = if chain[level].name == crate::artifact::nginx::FRAGMENT {
+        "top level of this file"
+    } else {
+        chain[level].name.as_str()
+    };
     let this = chain[chain.len() - 1];
-    let what = match this.args.last() {
-        Some(a) if this.name != "server" => format!("{} {}", this.name, a.value),
-        _ => this.name.clone(),
+    // The block as written: `location ~* \.php$`, `if ($request_method = OPTIONS)`.
+    let what = if this.name == "server" || this.args.is_empty() {
+        this.name.clone()
+    } else {
+        let args: Vec<&str> = this.args.iter().map(|a| a.value.as_str()).collect();
+        format!("{} {}", this.name, args.join(" "))
     };
     sink.report(
         here[0].span,
@@ -83,13 +93,13 @@ fn inspect(ctx: &Ctx<'_>, chain: &[&Directive], directive: &str, sink: &mut Sink
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for s in ctx.servers() {
         if let Some(http) = s.http {
-            for directive in ["add_header", "proxy_set_header"] {
+            for directive in DIRECTIVES {
                 inspect(ctx, &[http, s.server], directive, sink);
             }
         }
     }
     ctx.each_location(|chain| {
-        for directive in ["add_header", "proxy_set_header"] {
+        for directive in DIRECTIVES {
             inspect(ctx, chain, directive, sink);
         }
     });

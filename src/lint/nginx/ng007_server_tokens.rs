@@ -22,7 +22,21 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    for s in ctx.servers() {
+    // An explicit `server_tokens on|build` anywhere discloses the version where it
+    // applies, with or without a server block in the file.
+    let servers = ctx.servers();
+    if servers.is_empty() {
+        ctx.every(|d| {
+            if d.name == "server_tokens" && d.arg(0) != Some("off") {
+                sink.report(
+                    d.span,
+                    "`server_tokens` is not `off`: nginx discloses its version",
+                    "set `server_tokens off;`",
+                );
+            }
+        });
+    }
+    for s in servers {
         match ctx.effective(&server_chain(&s), "server_tokens") {
             Some(d) if d.arg(0) == Some("off") => {}
             Some(d) => sink.report(

@@ -1,6 +1,6 @@
 //! NG015: OCSP stapling that cannot work.
 
-use super::{Ctx, server_chain};
+use super::{Ctx, is_tls, server_chain};
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -22,7 +22,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    for s in ctx.servers() {
+    // Stapling only happens in a TLS handshake: a plain-HTTP server (a redirect on
+    // port 80) is not affected by an http-level `ssl_stapling on`.
+    for s in ctx.servers().into_iter().filter(|s| is_tls(s.server)) {
         let chain = server_chain(&s);
         let Some(stapling) = ctx
             .effective(&chain, "ssl_stapling")
