@@ -27,8 +27,29 @@ fn apps(eco: &Node) -> Vec<&Node> {
     }
 }
 
+/// The app's `PORT` and the env block it was read from: `env`, else the first
+/// `env_*` block that sets it (`env_production`, selected with `--env production`,
+/// is where many ecosystem files put it).
+fn env_port(app: &Node) -> Option<(String, &Node)> {
+    if let Some(p) = app.get("env").and_then(|e| e.get("PORT")) {
+        return Some(("env".into(), p));
+    }
+    let crate::artifact::pm2::Value::Object(entries) = &app.value else {
+        return None;
+    };
+    let mut blocks: Vec<&(String, Span, Node)> = entries
+        .iter()
+        .filter(|(k, _, _)| k.starts_with("env_"))
+        .collect();
+    // env_production first: it is what a production server runs.
+    blocks.sort_by_key(|(k, _, _)| (k != "env_production", k.clone()));
+    blocks
+        .into_iter()
+        .find_map(|(k, _, v)| v.get("PORT").map(|p| (k.clone(), p)))
+}
+
 /// The loopback ports the app listens on, and where that was read.
-fn app_ports(ctx: &Ctx<'_>) -> Option<(Vec<u16>, Span, &'static str)> {
+fn app_ports(ctx: &Ctx<'_>) -> Option<(Vec<u16>, Span, String)> {
     if let Some(svc) = ctx.service {
         // Both release slots' ports (blue, then green).
         let ports = svc
@@ -37,11 +58,11 @@ fn app_ports(ctx: &Ctx<'_>) -> Option<(Vec<u16>, Span, &'static str)> {
             .flatten()
             .filter_map(|p| u16::try_from(p).ok())
             .collect();
-        return Some((ports, Span::default(), "the description"));
+        return Some((ports, Span::default(), "the description".into()));
     }
     if let Some(eco) = ctx.ecosystem
         && let Some(app) = apps(eco).into_iter().next()
-        && let Some(port) = app.get("env").and_then(|e| e.get("PORT"))
+        && let Some((block, port)) = env_port(app)
         && let Some(p) = port.as_f64()
     {
         let cluster = match app.get("exec_mode").and_then(Node::as_str) {
@@ -61,18 +82,21 @@ fn app_ports(ctx: &Ctx<'_>) -> Option<(Vec<u16>, Span, &'static str)> {
         return Some((
             ports,
             port.span,
-            if cluster {
-                "PM2 cluster (one shared port)"
-            } else {
-                "PM2 fork instances"
-            },
+            format!(
+                "{}, PORT from `{block}`",
+                if cluster {
+                    "PM2 cluster (one shared port)"
+                } else {
+                    "PM2 fork instances"
+                }
+            ),
         ));
     }
     let unit = ctx.unit?;
     for e in unit.all("Service", "Environment") {
         for w in exec_words(&e.value) {
             if let Some(p) = w.strip_prefix("PORT=").and_then(|p| p.parse::<u16>().ok()) {
-                return Some((vec![p], e.value_span, "the unit's PORT"));
+                return Some((vec![p], e.value_span, "the unit's PORT".into()));
             }
         }
     }
@@ -106,7 +130,7 @@ pub static PORTS: Rule = Rule {
     name: "upstream-ports-match-supervisor",
     severity: Severity::Error,
     summary: "nginx's upstream ports do not match the ports the app listens on",
-    what: "With files given together, compares the nginx upstream servers with the supervisor: a PM2 cluster listens on one shared port, fork-mode instances on one port each (from the ecosystem file's `PORT`, or the unit's `Environment=PORT=`).",
+    what: "With files given together, compares the nginx upstream servers with the supervisor: a PM2 cluster listens on one shared port, fork-mode instances on one port each (from the ecosystem file's `PORT` in `env`, else in an `env_*` block such as `env_production` — the finding names which — or the unit's `Environment=PORT=`).",
     why: "An upstream server on a port nothing listens on turns a share of requests into 502s; a cluster listed as several ports (3000, 3001…) sends traffic nowhere.",
     example: "upstream app { server 127.0.0.1:3000; server 127.0.0.1:3001; }\n// ecosystem: exec_mode: 'cluster', instances: 2, env: { PORT: 3000 }",
     fix: "upstream app { server 127.0.0.1:3000; keepalive 16; }",

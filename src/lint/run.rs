@@ -456,6 +456,12 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
                 None,
             ));
         }
+        if u.config.level == ngx::Level::Server {
+            report.notes.push(format!(
+                "{} is a fragment (the inside of a server or location): what the files that include it set is not visible here; its locations are compared with its own top level",
+                report.sources.name(u.file)
+            ));
+        }
         for e in &u.config.deploy_state {
             let src = report.sources.get(e.span.file);
             let (line, col) = src.line_col(e.span.start);

@@ -144,6 +144,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The servers that serve content (see [`serves_nothing`]).
+    pub fn serving_servers(&self) -> Vec<Server<'a>> {
+        self.servers()
+            .into_iter()
+            .filter(|s| !serves_nothing(s.server))
+            .collect()
+    }
+
     pub fn servers(&self) -> Vec<Server<'a>> {
         let mut out = Vec::new();
         for (http, block) in self.http_blocks() {
@@ -318,6 +326,15 @@ pub fn headers_in_force<'a>(
         }
     }
     out
+}
+
+/// True for a server that never serves content: a catch-all that rejects the TLS
+/// handshake (`ssl_reject_handshake on;`) or closes every connection at server
+/// level (`return 444;`). Headers, server tokens and protocols do not apply to it.
+pub fn serves_nothing(server: &Directive) -> bool {
+    let block = server.children();
+    first(block, "ssl_reject_handshake").is_some_and(|d| d.arg(0) == Some("on"))
+        || first(block, "return").is_some_and(|r| r.arg(0) == Some("444"))
 }
 
 /// True when every location of the server only redirects (a pure redirect server).

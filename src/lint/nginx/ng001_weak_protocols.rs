@@ -39,7 +39,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if ctx.settings.nginx_version >= (1, 23, 4) {
         return;
     }
-    for s in ctx.servers().iter().filter(|s| is_tls(s.server)) {
+    for s in ctx.serving_servers().iter().filter(|s| is_tls(s.server)) {
         if ctx.effective(&server_chain(s), "ssl_protocols").is_none() {
             sink.report(
                 s.server.name_span,

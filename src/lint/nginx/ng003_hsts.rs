@@ -33,7 +33,7 @@ fn max_age(value: &str) -> Option<u64> {
 }
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    for s in ctx.servers().iter().filter(|s| is_tls(s.server)) {
+    for s in ctx.serving_servers().iter().filter(|s| is_tls(s.server)) {
         let chain = server_chain(s);
         let headers = headers_in_force(ctx, &chain);
         match headers.get("strict-transport-security") {

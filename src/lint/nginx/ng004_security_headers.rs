@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    for s in ctx.servers() {
+    for s in ctx.serving_servers() {
         if only_redirects(s.server) {
             continue;
         }
