@@ -179,6 +179,9 @@ enum Command {
         /// Do not run shellcheck on deploy scripts.
         #[arg(long)]
         no_shellcheck: bool,
+        /// The shellcheck to run [default: shellcheck on PATH; when absent, a note].
+        #[arg(long, value_name = "PATH", conflicts_with = "no_shellcheck")]
+        shellcheck: Option<PathBuf>,
         /// The files given are one service's nginx site, unit, ecosystem file and
         /// deploy script: also check them against each other (XA rules).
         #[arg(long)]
@@ -291,6 +294,7 @@ fn main() -> ExitCode {
             config,
             templates,
             no_shellcheck,
+            shellcheck,
             together,
             prefix,
         } => lint_cmd(LintArgs {
@@ -304,6 +308,7 @@ fn main() -> ExitCode {
             config,
             templates,
             no_shellcheck,
+            shellcheck,
             together,
             prefix,
         }),
@@ -519,6 +524,7 @@ struct LintArgs {
     config: Option<PathBuf>,
     templates: Option<PathBuf>,
     no_shellcheck: bool,
+    shellcheck: Option<PathBuf>,
     together: bool,
     prefix: Option<PathBuf>,
 }
@@ -614,6 +620,7 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
         return fail(format_args!("--prefix {} is not a directory", p.display()));
     }
     opts.nginx_prefix = args.prefix.clone();
+    opts.shellcheck_path = args.shellcheck.clone();
     opts.file_type = args.file_type.map(|t| match t {
         TypeArg::Description => lint::run::FileType::Description,
         TypeArg::Nginx => lint::run::FileType::Nginx,

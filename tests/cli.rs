@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::process::Command;
+
 use common::*;
 
 /// `# expect: L:C [L:C…] -- why` on a fixture's first line.
@@ -326,4 +328,66 @@ fn the_header_does_not_depend_on_the_working_directory() {
     for f in ["hello-blue@.service", "hello.conf", "deploy.sh"] {
         assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f}");
     }
+}
+
+#[test]
+fn environment_values_stay_as_written() {
+    // YAML 1.1 would read these as true, 31, 23, 1000, 493…; the app gets the text.
+    let dir = tempfile::tempdir().unwrap();
+    let desc = dir.path().join("env.yaml");
+    let base: String = read(&root().join("fixtures/api-gateway.yaml"))
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let base = base.replace(
+        "environment:\n",
+        "environment:\n  FLAG: yes\n  MASK: 0x1F\n  MODE: 0o27\n  BIG: 1_000\n  OCT: 0755\n  HUGE: 18446744073709551616\n  SCI: 1e3\n",
+    );
+    assert!(
+        base.contains("TRUST_PROXY"),
+        "the fixture has an environment block"
+    );
+    std::fs::write(&desc, base).unwrap();
+    let out = svcgen(&[
+        "render",
+        desc.to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let eco = read(&dir.path().join("ecosystem.config.js"));
+    for (k, v) in [
+        ("FLAG", "yes"),
+        ("MASK", "0x1F"),
+        ("MODE", "0o27"),
+        ("BIG", "1_000"),
+        ("OCT", "0755"),
+        ("HUGE", "18446744073709551616"),
+        ("SCI", "1e3"),
+    ] {
+        assert!(
+            eco.contains(&format!("\"{k}\": \"{v}\"")),
+            "{k}={v} in\n{eco}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly() {
+    let out = Command::new("bash")
+        .args([
+            "-c",
+            &format!(
+                "{} render fixtures/api-gateway.yaml | head -1; exit ${{PIPESTATUS[0]}}",
+                env!("CARGO_BIN_EXE_svcgen")
+            ),
+        ])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let err = text(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    // Ended by SIGPIPE like cat (128 + 13), never a panic (101).
+    assert_ne!(out.status.code(), Some(101), "{err}");
 }

@@ -78,6 +78,7 @@ pub fn all() -> &'static [&'static Rule] {
         &pm::pm007_stop_signal::RULE,
         &pm::pm008_dynamic_value::RULE,
         &super::run::PM_SYNTAX,
+        &super::run::SHELLCHECK_FAILED,
         &sh::sh001_strict_mode::RULE,
         &sh::sh002_dev_dependencies::RULE,
         &sh::sh003_health_check::RULE,

@@ -50,6 +50,8 @@ pub struct Options {
     pub templates: Option<PathBuf>,
     /// Run shellcheck on deploy scripts when it is installed.
     pub shellcheck: bool,
+    /// The shellcheck to run (default: `shellcheck` on PATH, a note when absent).
+    pub shellcheck_path: Option<PathBuf>,
     /// The hand-written files given belong to one service: run the cross-file rules.
     pub together: bool,
     /// nginx's conf prefix: the directory relative include paths start from. When
@@ -112,6 +114,20 @@ pub static SD_SYNTAX: Rule = Rule {
     why: "A file that cannot be parsed cannot be checked; it must never look clean.",
     example: "[Service\nExecStart /usr/bin/node app.js",
     fix: "[Service]\nExecStart=/usr/bin/node app.js",
+    references: &[],
+    description_key: None,
+    check: Check::Engine,
+};
+
+pub static SHELLCHECK_FAILED: Rule = Rule {
+    code: "SH000",
+    name: "shellcheck-failed",
+    severity: Severity::Error,
+    summary: "shellcheck ran on a deploy script and failed",
+    what: "shellcheck crashed, was killed, ran longer than 60 s, printed no JSON report, or the shellcheck given with `--shellcheck PATH` is not there. The script's shellcheck findings are unknown, so svcgen exits 2. (shellcheck that is simply not installed is a note; `--no-shellcheck` turns it off.)",
+    why: "A check that was asked for and did not run must never look clean.",
+    example: "svcgen lint deploy.sh --shellcheck /usr/local/bin/shellcheck-broken",
+    fix: "Run shellcheck on the script by hand to see why it fails, or pass `--no-shellcheck`.",
     references: &[],
     description_key: None,
     check: Check::Engine,
@@ -957,13 +973,42 @@ fn lint_script(
     // shellcheck runs on it only when the templates are the user's.
     let rendered_by_us = spec.is_some() && opts.templates.is_none();
     if opts.shellcheck && opts.selection.enabled("SC") && !rendered_by_us {
-        match super::shell::shellcheck::run(&report.sources, id) {
-            Some(found) => findings.extend(found),
-            None => {
+        let program = opts
+            .shellcheck_path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("shellcheck"));
+        match super::shell::shellcheck::run(&report.sources, id, &program) {
+            Ok(found) => findings.extend(found),
+            Err(super::shell::shellcheck::Failure::Missing) if opts.shellcheck_path.is_none() => {
                 let note = "shellcheck is not installed: deploy scripts were checked by svcgen's SH rules only".to_string();
                 if !report.notes.contains(&note) {
                     report.notes.push(note);
                 }
+            }
+            Err(super::shell::shellcheck::Failure::Missing) => report.errors.push(engine_finding(
+                &SHELLCHECK_FAILED,
+                Span {
+                    file: id,
+                    start: 0,
+                    end: 0,
+                },
+                format!(
+                    "shellcheck `{}` was asked for and is not there",
+                    program.display()
+                ),
+                Some(SHELLCHECK_FAILED.fix.into()),
+            )),
+            Err(super::shell::shellcheck::Failure::Failed(why)) => {
+                report.errors.push(engine_finding(
+                    &SHELLCHECK_FAILED,
+                    Span {
+                        file: id,
+                        start: 0,
+                        end: 0,
+                    },
+                    why,
+                    Some(SHELLCHECK_FAILED.fix.into()),
+                ))
             }
         }
     }

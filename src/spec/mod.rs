@@ -69,6 +69,36 @@ fn validator() -> &'static jsonschema::Validator {
 }
 
 /// Loads and checks a description. `file` names it in errors.
+/// Environment values are text. A YAML reading would change some as written
+/// (`yes` → true, `0x1F` → 31, `0755`, `1_000`, `1e3`), so every value there that
+/// YAML took for a boolean or a number is kept exactly as the file writes it.
+fn environment_as_written(
+    value: &mut serde_json::Value,
+    positions: &yaml::PositionIndex,
+    text: &str,
+) {
+    let Some(env) = value
+        .get_mut("environment")
+        .and_then(serde_json::Value::as_object_mut)
+    else {
+        return;
+    };
+    for (k, v) in env.iter_mut() {
+        if !(v.is_boolean() || v.is_number()) {
+            continue;
+        }
+        let pointer = format!("/environment/{}", yaml::escape_pointer_segment(k));
+        let written = positions
+            .get(&pointer)
+            .and_then(|p| text.get(p.value.offset..p.value.offset + p.value.len))
+            .map(str::trim)
+            .filter(|w| !w.is_empty());
+        if let Some(w) = written {
+            *v = serde_json::Value::String(w.to_string());
+        }
+    }
+}
+
 pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
     let mut sink = diag::ErrorSink::new(file, text);
     let (value, positions) = match yaml::parse(text) {
@@ -95,6 +125,8 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
         return Err(sink.into_result().expect_err("an error was pushed"));
     }
 
+    let mut value = value;
+    environment_as_written(&mut value, &positions, text);
     schema_errors(&value, &positions, &mut sink);
     if !sink.is_empty() {
         return Err(sink.into_result().expect_err("errors were pushed"));

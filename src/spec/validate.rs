@@ -179,7 +179,62 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
         }
     }
 
-    // Shutdown.
+    // Addresses: what nginx and Node will be given must be an address, not a name.
+    let bind = sup.bind.trim_start_matches('[').trim_end_matches(']');
+    if bind.parse::<std::net::IpAddr>().is_err() {
+        c.err(
+            "/supervisor/bind",
+            format!("`{}` is not an IP address", sup.bind),
+            "not an address",
+            "the app binds to an address such as `127.0.0.1` or `::1`; nginx's upstream and the health checks use it too",
+        );
+    }
+    if let Some(a) = &s.site.listen.address
+        && a.parse::<std::net::Ipv4Addr>().is_err()
+    {
+        c.err(
+            "/site/listen/address",
+            format!("`{a}` is not an IPv4 address"),
+            "not an address",
+            "write an address of this host such as `127.0.0.1` or `203.0.113.10`",
+        );
+    }
+    if sup.memory_limit.is_some_and(|m| m.bytes() < 16 << 20) {
+        c.err(
+            "/supervisor/memory_limit",
+            "a memory limit under 16M leaves node no room to start".into(),
+            "too small",
+            "give each process at least what it uses at rest, such as `256M`",
+        );
+    }
+
+    // Shutdown: every timer it sets must fit where it lands. PM2's kill_timeout is a
+    // Node timer (at most 2^31 - 1 ms; longer ones fire at once) and the unit's
+    // TimeoutStopSec waits one margin more.
+    const NODE_TIMER_MAX_MS: u64 = (1 << 31) - 1;
+    let stop_ms = s
+        .shutdown
+        .drain
+        .millis()
+        .saturating_add(s.shutdown.margin.millis().saturating_mul(2));
+    if stop_ms > NODE_TIMER_MAX_MS {
+        c.err(
+            "/shutdown/drain",
+            format!(
+                "drain plus margins is {stop_ms} ms, more than a Node timer holds (2147483647 ms, about 24.8 days)"
+            ),
+            "too long",
+            "PM2 would kill the app at once instead of after the drain; a drain is seconds or minutes, such as `30s`",
+        );
+    }
+    if s.supervisor.listen_timeout.millis() > NODE_TIMER_MAX_MS {
+        c.err(
+            "/supervisor/listen_timeout",
+            "longer than a Node timer holds (2147483647 ms)".into(),
+            "too long",
+            "a few seconds, such as `8s`",
+        );
+    }
     if s.shutdown.drain.millis() == 0 {
         c.err(
             "/shutdown/drain",

@@ -22,26 +22,97 @@ fn intern(code: &str) -> &'static str {
     leaked
 }
 
-/// Runs shellcheck on one script; `None` when shellcheck is not installed.
-pub fn run(sources: &SourceSet, file: FileId) -> Option<Vec<Finding>> {
+/// Why shellcheck gave no findings to report.
+pub enum Failure {
+    /// Not installed (the binary could not be started because it is absent).
+    Missing,
+    /// It ran and failed: crashed, timed out, or printed no JSON. An error, never
+    /// a clean result.
+    Failed(String),
+}
+
+/// How long shellcheck may take on one script.
+const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Runs shellcheck (`program`, normally `shellcheck` from PATH) on one script.
+pub fn run(
+    sources: &SourceSet,
+    file: FileId,
+    program: &std::path::Path,
+) -> Result<Vec<Finding>, Failure> {
     let text = sources.text(file);
-    let mut child = Command::new("shellcheck")
+    let mut child = match Command::new(program)
         .args(["--format=json1", "--shell=bash", "-"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
-        .ok()?;
     {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Failure::Missing),
+        Err(e) => {
+            return Err(Failure::Failed(format!(
+                "{} could not start: {e}",
+                program.display()
+            )));
+        }
+    };
+    // Feed and drain on other threads, so neither pipe can block the other.
+    let input = text.as_bytes().to_vec();
+    let mut stdin = child.stdin.take();
+    let writer = std::thread::spawn(move || {
         use std::io::Write;
-        let mut stdin = child.stdin.take()?;
-        let _ = stdin.write_all(text.as_bytes());
+        if let Some(s) = stdin.as_mut() {
+            let _ = s.write_all(&input);
+        }
+    });
+    let mut stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(s) = stdout.as_mut() {
+            let _ = std::io::Read::read_to_end(s, &mut buf);
+        }
+        buf
+    });
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(st)) => break st,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Failure::Failed(format!(
+                    "{} did not finish within {} s",
+                    program.display(),
+                    TIMEOUT.as_secs()
+                )));
+            }
+        }
+    };
+    let _ = writer.join();
+    let out = reader.join().unwrap_or_default();
+    // shellcheck exits 0 (clean) or 1 (findings); anything else is a failure.
+    if !matches!(status.code(), Some(0 | 1)) {
+        return Err(Failure::Failed(format!(
+            "{} failed ({status})",
+            program.display()
+        )));
     }
-    let out = child.wait_with_output().ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&out).map_err(|e| {
+        Failure::Failed(format!("{} printed no JSON report: {e}", program.display()))
+    })?;
+    let Some(comments) = v["comments"].as_array() else {
+        return Err(Failure::Failed(format!(
+            "{}'s report has no `comments`",
+            program.display()
+        )));
+    };
     let offset = |line: usize, col: usize| crate::spec::yaml::offset_of(text, line, col);
     let mut findings = Vec::new();
-    for c in v["comments"].as_array()? {
+    for c in comments {
         let code = c["code"].as_u64().unwrap_or(0);
         let level = c["level"].as_str().unwrap_or("warning");
         let (l1, c1) = (
@@ -71,5 +142,5 @@ pub fn run(sources: &SourceSet, file: FileId) -> Option<Vec<Finding>> {
             origin: None,
         });
     }
-    Some(findings)
+    Ok(findings)
 }
