@@ -21,6 +21,16 @@ pub enum Target {
 }
 
 impl Target {
+    /// The directory a written file must stay inside once links are followed:
+    /// the expanded `--out` directory (a link committed there must not lead out of
+    /// it); none for install paths, whose links (`sites-enabled/`) are followed.
+    pub fn confine(&self, service: &str, description: &str) -> Option<PathBuf> {
+        match self {
+            Target::Out(dir) => Some(expand(dir, service, description)),
+            Target::Root(_) => None,
+        }
+    }
+
     pub fn path_of(&self, service: &str, description: &str, a: &Artifact) -> PathBuf {
         match self {
             Target::Out(dir) => expand(dir, service, description).join(&a.file_name),

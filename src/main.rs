@@ -434,10 +434,56 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
         }
         return ExitCode::SUCCESS;
     }
+    // Every path first: two descriptions that would write the same file are an
+    // error before anything is written.
+    let mut planned: Vec<(PathBuf, &str, &Artifact, Option<PathBuf>)> = Vec::new();
+    let mut seen: std::collections::HashMap<PathBuf, &str> = std::collections::HashMap::new();
     for (spec, artifacts) in &rendered {
         for a in artifacts {
             let path = target.path_of(&spec.service.name, &spec.file, a);
-            match write_atomic(&path, a.content.as_bytes(), a.mode) {
+            if let Some(first) = seen.insert(path.clone(), spec.file.as_str())
+                && first != spec.file
+            {
+                return fail(format_args!(
+                    "{} would be written from both {first} and {}; put `{{name}}` in --out (`--out 'out/{{name}}'`) or give each its own directory",
+                    path.display(),
+                    spec.file
+                ));
+            }
+            let confine = target.confine(&spec.service.name, &spec.file);
+            if let Some(root) = &confine
+                && root.is_dir()
+                && let Err(e) = svcgen::output::confined(&path, root)
+            {
+                return fail(format_args!("nothing was written: {e}"));
+            }
+            planned.push((path, spec.file.as_str(), a, confine));
+        }
+    }
+    // One render at a time per directory.
+    let mut dirs: Vec<PathBuf> = planned
+        .iter()
+        .filter_map(|(p, ..)| p.parent().map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    let mut _locks = Vec::new();
+    for d in &dirs {
+        match svcgen::output::DirLock::take(d) {
+            Ok(l) => _locks.push(l),
+            Err(e) => return fail(format_args!("cannot lock {}: {e}", d.display())),
+        }
+    }
+    for (path, _, a, confine) in &planned {
+        let written = match confine {
+            Some(root) => {
+                svcgen::output::write_atomic_within(path, a.content.as_bytes(), a.mode, root)
+            }
+            None => write_atomic(path, a.content.as_bytes(), a.mode),
+        };
+        {
+            let path = path.clone();
+            match written {
                 Ok(WriteOutcome::Unchanged) => println!("unchanged {}", path.display()),
                 Ok(WriteOutcome::Created) => println!("created {}", path.display()),
                 Ok(WriteOutcome::Updated) => println!("updated {}", path.display()),

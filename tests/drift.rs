@@ -265,3 +265,89 @@ fn completions_man_and_help_with_examples() {
         );
     }
 }
+
+#[test]
+fn writes_are_confined_locked_and_never_collide() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Two services into one flat directory: refused before anything is written.
+    let flat = d.join("flat");
+    let out = svcgen(&[
+        "render",
+        "fixtures/api-gateway.yaml",
+        "fixtures/realtime.yaml",
+        "--out",
+        s(&flat),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(
+            "would be written from both fixtures/api-gateway.yaml and fixtures/realtime.yaml"
+        ),
+        "{err}"
+    );
+    assert!(!flat.exists() || std::fs::read_dir(&flat).unwrap().count() == 0);
+    // With {name} each gets its own directory.
+    let named = d.join("named/{name}");
+    let out = svcgen(&[
+        "render",
+        "fixtures/api-gateway.yaml",
+        "fixtures/realtime.yaml",
+        "--out",
+        s(&named),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // A link committed in the output directory that leads out of it.
+    let outdir = d.join("out");
+    std::fs::create_dir_all(&outdir).unwrap();
+    let victim = d.join("bashrc");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    std::os::unix::fs::symlink("../bashrc", outdir.join("deploy.sh")).unwrap();
+    let out = svcgen(&["render", "fixtures/api-gateway.yaml", "--out", s(&outdir)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("refusing to follow it"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(read(&victim), "keep me\n");
+    assert_eq!(
+        std::fs::read_dir(&outdir).unwrap().count(),
+        1,
+        "nothing was written"
+    );
+
+    // Two renders at once into one directory: each file is one whole render's.
+    let shared = d.join("shared");
+    let a = std::process::Command::new(env!("CARGO_BIN_EXE_svcgen"))
+        .args(["render", "fixtures/api-gateway.yaml", "--out", s(&shared)])
+        .current_dir(root())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let b = std::process::Command::new(env!("CARGO_BIN_EXE_svcgen"))
+        .args(["render", "fixtures/api-gateway.yaml", "--out", s(&shared)])
+        .current_dir(root())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for mut c in [a, b] {
+        assert!(c.wait().unwrap().success());
+    }
+    let check = svcgen(&[
+        "render",
+        "fixtures/api-gateway.yaml",
+        "--out",
+        s(&shared),
+        "--check",
+    ]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+    let leftovers: Vec<String> = std::fs::read_dir(&shared)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
