@@ -239,7 +239,17 @@ pub fn detect(path: &Path, text: &str) -> Option<FileType> {
 }
 
 /// Files below a directory that svcgen lints (by name).
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Collects the lintable files below `dir`. Links are followed, but every
+/// directory and file is visited once (by device and inode), so a link loop ends
+/// and a linked file is not linted twice.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut HashSet<(u64, u64)>) {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::metadata(dir) else {
+        return;
+    };
+    if !seen.insert((meta.dev(), meta.ino())) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -260,7 +270,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             .map(|d| d.to_string_lossy().into_owned())
             .is_some_and(|d| d.strip_suffix(".d").is_some_and(|stem| stem.contains('.')));
         if p.is_dir() {
-            walk(&p, out);
+            walk(&p, out, seen);
         } else if (name.ends_with(".conf") && !in_dropin_dir)
             || name.ends_with(".service")
             || name == "deploy.sh"
@@ -271,7 +281,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
             || name.ends_with(".svcgen.yaml")
             || name.ends_with(".svcgen.yml")
         {
-            out.push(p);
+            // A file that cannot be read is pushed, and reading it reports why.
+            let first_time = std::fs::metadata(&p)
+                .map(|m| seen.insert((m.dev(), m.ino())))
+                .unwrap_or(true);
+            if first_time {
+                out.push(p);
+            }
         }
     }
 }
@@ -290,9 +306,10 @@ struct NginxUnit {
 pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
     let mut report = Report::default();
     let mut files = Vec::new();
+    let mut seen = HashSet::new();
     for input in inputs {
         if input.is_dir() {
-            walk(input, &mut files);
+            walk(input, &mut files, &mut seen);
         } else {
             files.push(input.clone());
         }

@@ -69,6 +69,29 @@ fn validator() -> &'static jsonschema::Validator {
 }
 
 /// Loads and checks a description. `file` names it in errors.
+/// serde_path_to_error's `a.b[0].c` as a JSON pointer `/a/b/0/c`.
+fn pointer_of(path: &str) -> String {
+    if path == "." {
+        return String::new();
+    }
+    let mut out = String::new();
+    for part in path.split('.') {
+        let (name, rest) = part.split_once('[').map_or((part, ""), |(n, r)| (n, r));
+        if !name.is_empty() {
+            out.push('/');
+            out.push_str(&yaml::escape_pointer_segment(name));
+        }
+        for idx in rest.split('[') {
+            let idx = idx.trim_end_matches(']');
+            if !idx.is_empty() {
+                out.push('/');
+                out.push_str(idx);
+            }
+        }
+    }
+    out
+}
+
 /// Environment values are text. A YAML reading would change some as written
 /// (`yes` → true, `0x1F` → 31, `0755`, `1_000`, `1e3`), so every value there that
 /// YAML took for a boolean or a number is kept exactly as the file writes it.
@@ -132,12 +155,24 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
         return Err(sink.into_result().expect_err("errors were pushed"));
     }
 
-    let service: Service = match serde_json::from_value(value) {
+    let service: Service = match serde_path_to_error::deserialize(value) {
         Ok(s) => s,
         Err(e) => {
-            // The schema is generated from the same types, so this is a gap between
-            // the two; still report it at the file rather than panic.
-            sink.push(None, "", format!("invalid description: {e}"), "here", None);
+            // What the schema lets through and the types refuse (a size past u64, a
+            // port written `03000`): reported at the value, by its path.
+            let pointer = pointer_of(&e.path().to_string());
+            let place = positions.nearest(&pointer);
+            let pos = positions
+                .get(&pointer)
+                .map(|p| p.value)
+                .or(Some(place.value));
+            sink.push(
+                pos,
+                &pointer,
+                format!("invalid value for `{}`: {}", e.path(), e.inner()),
+                "here",
+                None,
+            );
             return Err(sink.into_result().expect_err("an error was pushed"));
         }
     };

@@ -25,12 +25,13 @@ pub const REL_PATH_PATTERN: &str = r"^[A-Za-z0-9._@+-][A-Za-z0-9._@+/-]*$";
 pub const HOSTNAME_PATTERN: &str =
     r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
 /// One line of printable text without `\` or `$` (nginx would interpolate `$`);
+/// no control characters (C0 or C1);
 /// `"` is allowed and escaped.
-pub const HEADER_VALUE_PATTERN: &str = r"^[^\x00-\x1f\x7f\\$]*$";
+pub const HEADER_VALUE_PATTERN: &str = "^[^\\x00-\\x1f\\x7f-\\x9f\\\\$]*$";
 /// One line of printable text (a description, a shell command).
-pub const ONE_LINE_PATTERN: &str = r"^[^\x00-\x1f\x7f]*$";
+pub const ONE_LINE_PATTERN: &str = "^[^\\x00-\\x1f\\x7f-\\x9f]*$";
 /// One line of text without a backslash (which systemd would read as an escape or continuation).
-pub const DESCRIPTION_PATTERN: &str = r"^[^\x00-\x1f\x7f\\]*$";
+pub const DESCRIPTION_PATTERN: &str = "^[^\\x00-\\x1f\\x7f-\\x9f\\\\]*$";
 /// An environment variable name.
 pub const ENV_NAME_PATTERN: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
 /// A command-line argument for node: no white space, quotes or shell metacharacters.
