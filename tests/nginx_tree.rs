@@ -282,3 +282,22 @@ fn the_rendered_sites_deploy_state_include_is_a_note_not_a_warning() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("NG016"));
 }
+
+#[test]
+fn a_directory_with_link_loops_is_walked_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("sites");
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::copy(
+        root().join("fixtures/lint/NG013/bad-http-host.conf"),
+        d.join("site.conf"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("..", d.join("up")).unwrap();
+    std::os::unix::fs::symlink("../sites", d.join("self")).unwrap();
+    std::os::unix::fs::symlink("site.conf", d.join("again.conf")).unwrap();
+    let (_, alone) = lint_in(&d, &["site.conf"], None);
+    let (code, walked) = lint_in(tmp.path(), &["sites"], None);
+    assert_eq!(code, 1);
+    assert_eq!(walked.len(), alone.len(), "{walked:?}");
+}
