@@ -1,6 +1,7 @@
 //! nginx rules and what they share: the walk over servers and locations with their
 //! ancestors, and nginx's replace-not-merge inheritance.
 
+pub mod cipher_string;
 pub mod ng001_weak_protocols;
 pub mod ng002_weak_ciphers;
 pub mod ng003_hsts;

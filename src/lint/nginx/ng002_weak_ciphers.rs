@@ -1,6 +1,7 @@
 //! NG002: weak or non-forward-secret ciphers; server cipher preference with a
 //! Mozilla cipher set.
 
+use super::cipher_string::{expand, weakness};
 use super::{Ctx, first};
 use crate::artifact::nginx::Directive;
 use crate::lint::registry::{Check, Rule};
@@ -11,7 +12,7 @@ pub static RULE: Rule = Rule {
     name: "weak-ciphers",
     severity: Severity::Error,
     summary: "ssl_ciphers enables weak or non-forward-secret ciphers",
-    what: "Flags `ssl_ciphers` entries that enable broken ciphers (RC4, DES, 3DES, MD5, NULL, EXPORT, anonymous key exchange), cipher classes such as `MEDIUM`, `LOW` or `ALL`, and named ciphers without forward secrecy (RSA key exchange, such as `AES128-SHA`). With a cipher list made only of Mozilla's modern or intermediate ciphers it also flags `ssl_prefer_server_ciphers on`, which Mozilla 6.0 turns off.",
+    what: "Expands each `ssl_ciphers` string as OpenSSL does (classes such as `HIGH`, `A+B`, `!`, `-`, `+`; the cipher table comes from OpenSSL 3.0 itself) and flags what it selects: broken or obsolete encryption (RC4, DES, 3DES, IDEA, SEED, NULL), MD5 MACs, anonymous suites, and suites without forward secrecy (RSA key exchange — nginx's default `HIGH:!aNULL:!MD5` selects some). A string that selects no cipher at all is flagged too (nginx refuses it). Nothing is flagged where `ssl_protocols` is TLS 1.3 only (ssl_ciphers does not apply). Also flags `ssl_prefer_server_ciphers on` without `ssl_conf_command Options PrioritizeChaCha`, which Mozilla 6.0 turns off.",
     why: "Broken ciphers can be decrypted; RSA key exchange lets anyone who later obtains the private key decrypt recorded traffic. When every offered cipher is strong, letting the client pick lets it choose what is fastest on its hardware (ChaCha20 on phones).",
     example: "ssl_ciphers HIGH:AES128-SHA:!aNULL;\nssl_prefer_server_ciphers on;",
     fix: "Mozilla intermediate: `ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;` with `ssl_prefer_server_ciphers off;`.",
@@ -22,40 +23,6 @@ pub static RULE: Rule = Rule {
     description_key: Some("site.tls.profile"),
     check: Check::Nginx(check),
 };
-
-/// Why a positive cipher-list entry is weak, if it is.
-fn weakness(token: &str) -> Option<&'static str> {
-    let t = token.to_ascii_uppercase();
-    let broken = [
-        "RC4", "DES", "MD5", "NULL", "EXPORT", "EXP-", "ANON", "ADH", "AECDH", "IDEA", "SEED",
-        "CAMELLIA",
-    ];
-    if broken.iter().any(|b| t.contains(b)) {
-        return Some("a broken or obsolete cipher");
-    }
-    if matches!(
-        t.as_str(),
-        "MEDIUM"
-            | "LOW"
-            | "ALL"
-            | "COMPLEMENTOFALL"
-            | "DEFAULT"
-            | "RSA"
-            | "KRSA"
-            | "AES"
-            | "AES128"
-            | "AES256"
-            | "SHA"
-            | "SHA1"
-    ) {
-        return Some("a cipher class that includes weak or non-forward-secret ciphers");
-    }
-    let fs = ["ECDHE-", "DHE-", "EDH-", "TLS_", "TLS13-"];
-    if t.contains('-') && !fs.iter().any(|p| t.starts_with(p)) {
-        return Some("a cipher without forward secrecy (RSA key exchange)");
-    }
-    None
-}
 
 /// True when the block's own `ssl_protocols` allows TLS 1.3 only: `ssl_ciphers`
 /// (TLS 1.2 and below) then configures nothing.
@@ -72,22 +39,44 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         }
         for c in block.iter().filter(|c| c.name == "ssl_ciphers") {
             let Some(arg) = c.args.first() else { continue };
-            let tokens: Vec<&str> = arg
-                .value
-                .split([':', ' ', ','])
-                .filter(|t| !t.is_empty())
-                .collect();
-            for t in &tokens {
-                if t.starts_with(['!', '-', '+', '@']) {
-                    continue;
+            let selected = expand(&arg.value);
+            if selected.is_empty() {
+                sink.report(
+                    arg.span,
+                    format!(
+                        "`{}` selects no cipher: nginx refuses to start (\"no cipher match\")",
+                        arg.value
+                    ),
+                    "use Mozilla's intermediate cipher list (six ECDHE AEAD ciphers)",
+                );
+                continue;
+            }
+            // One finding per kind of weakness, naming a few of the ciphers.
+            let mut kinds: Vec<(&str, Vec<&str>)> = Vec::new();
+            for cipher in &selected {
+                if let Some(why) = weakness(cipher) {
+                    match kinds.iter_mut().find(|(w, _)| *w == why) {
+                        Some((_, names)) => names.push(cipher.name),
+                        None => kinds.push((why, vec![cipher.name])),
+                    }
                 }
-                if let Some(why) = weakness(t) {
-                    sink.report(
-                        arg.span,
-                        format!("`{t}` in ssl_ciphers is {why}"),
-                        "use Mozilla's intermediate cipher list (six ECDHE AEAD ciphers)",
-                    );
-                }
+            }
+            for (why, names) in kinds {
+                let shown: Vec<String> = names.iter().take(3).map(|n| format!("`{n}`")).collect();
+                let more = if names.len() > 3 {
+                    format!(" and {} more", names.len() - 3)
+                } else {
+                    String::new()
+                };
+                sink.report(
+                    arg.span,
+                    format!(
+                        "ssl_ciphers selects {} cipher(s) with {why}: {}{more}",
+                        names.len(),
+                        shown.join(", ")
+                    ),
+                    "use Mozilla's intermediate cipher list (six ECDHE AEAD ciphers)",
+                );
             }
         }
     });
