@@ -186,6 +186,9 @@ enum Command {
         /// deploy script: also check them against each other (XA rules).
         #[arg(long)]
         together: bool,
+        /// The largest file read, in MiB (inputs and nginx includes).
+        #[arg(long, value_name = "MIB", default_value_t = 64)]
+        max_file_size: u64,
         /// nginx's conf prefix: where relative `include` paths start [default: the
         /// nearest directory above the file holding nginx.conf, else its directory].
         #[arg(long, value_name = "DIR")]
@@ -296,22 +299,29 @@ fn main() -> ExitCode {
             no_shellcheck,
             shellcheck,
             together,
+            max_file_size,
             prefix,
-        } => lint_cmd(LintArgs {
-            paths,
-            format,
-            select,
-            ignore,
-            fail_on: fail_on.map(Severity::from),
-            nginx_version,
-            file_type,
-            config,
-            templates,
-            no_shellcheck,
-            shellcheck,
-            together,
-            prefix,
-        }),
+        } => {
+            svcgen::artifact::MAX_FILE_BYTES.store(
+                max_file_size.saturating_mul(1 << 20),
+                std::sync::atomic::Ordering::Relaxed,
+            );
+            lint_cmd(LintArgs {
+                paths,
+                format,
+                select,
+                ignore,
+                fail_on: fail_on.map(Severity::from),
+                nginx_version,
+                file_type,
+                config,
+                templates,
+                no_shellcheck,
+                shellcheck,
+                together,
+                prefix,
+            })
+        }
         Command::Explain { code, all, format } => explain_cmd(code.as_deref(), all, format),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "svcgen", &mut std::io::stdout());

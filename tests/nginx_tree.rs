@@ -301,3 +301,38 @@ fn a_directory_with_link_loops_is_walked_once() {
     assert_eq!(code, 1);
     assert_eq!(walked.len(), alone.len(), "{walked:?}");
 }
+
+#[test]
+fn huge_lines_and_files_stay_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("long.conf");
+    let filler = "add_header X-A a; ".repeat(150_000);
+    let text = format!(
+        "server {{ listen 80; {filler}location / {{ proxy_set_header Host $http_host; }} }}\n"
+    );
+    std::fs::write(&f, &text).unwrap();
+    let out = svcgen(&["lint", f.to_str().unwrap()]);
+    let err = text_of(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        &err[..err.len().min(2000)]
+    );
+    // A 2.7 MB line is shown as a window around each span, never whole.
+    assert!(err.len() < 20_000, "{} bytes of report", err.len());
+    let col = text.find("$http_host").unwrap() + 1;
+    assert!(
+        err.contains(&format!("long.conf:1:{col}]")),
+        "{}",
+        &err[..err.len().min(3000)]
+    );
+    // And a file over --max-file-size is an error, not read.
+    let out = svcgen(&["lint", "--max-file-size", "1", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text_of(&out.stderr).contains("over the limit of 1 MiB"));
+}
+
+fn text_of(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}

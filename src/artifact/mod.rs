@@ -37,10 +37,27 @@ pub fn decode(bytes: Vec<u8>) -> String {
     }
 }
 
+/// The largest file svcgen reads (lint inputs and nginx includes): 64 MiB unless
+/// `svcgen lint --max-file-size MIB` says otherwise.
+pub static MAX_FILE_BYTES: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(64 << 20);
+
 /// Reads a file as [`decode`] does; a FIFO, device or directory is refused rather
-/// than read (reading a FIFO would wait forever).
+/// than read (reading a FIFO would wait forever), and so is a file over
+/// [`MAX_FILE_BYTES`].
 pub fn read_file(path: &std::path::Path) -> std::io::Result<String> {
     let meta = std::fs::metadata(path)?;
+    let max = MAX_FILE_BYTES.load(std::sync::atomic::Ordering::Relaxed);
+    if meta.is_file() && meta.len() > max {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "it is {} bytes, over the limit of {} MiB (raise it with --max-file-size)",
+                meta.len(),
+                max >> 20
+            ),
+        ));
+    }
     if !meta.is_file() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,

@@ -36,11 +36,44 @@ impl SourceCode for Indexed {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let first = line_of(start).saturating_sub(before);
-        let last =
-            (line_of(end.saturating_sub(1).max(start)) + after).min(self.line_starts.len() - 1);
+        let last_line = self.line_starts.len() - 1;
+        let line_end = |l: usize| self.line_starts.get(l + 1).copied().unwrap_or(len);
+        let (l0, l1) = (line_of(start), line_of(end.saturating_sub(1).max(start)));
+        // A very long line (minified code, a 16 MB single-line file) is shown as a
+        // window around the span, so a report stays the size of a screen.
+        if line_end(l1) - self.line_starts[l0] > LONG_LINE {
+            let floor = |mut o: usize| {
+                while o > 0 && !self.text.is_char_boundary(o) {
+                    o -= 1;
+                }
+                o
+            };
+            // With no context asked for, miette reads the column of the span's start
+            // from where the data starts (that is its `[file:line:col]` header).
+            let lead = if before == 0 && after == 0 { 0 } else { WINDOW };
+            let from = floor(start.saturating_sub(lead).max(self.line_starts[l0]));
+            let to = floor(
+                (end + WINDOW)
+                    .min(line_end(l1))
+                    .min(from + 2 * WINDOW + end - start),
+            );
+            let to = to.max(end.min(len));
+            let column = self.text[self.line_starts[l0]..from].chars().count();
+            let data = &self.text.as_bytes()[from..to];
+            let lines = data.iter().filter(|&&b| b == b'\n').count() + 1;
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.clone(),
+                data,
+                SourceSpan::new(from.into(), to - from),
+                l0,
+                column,
+                lines,
+            )));
+        }
+        let first = l0.saturating_sub(before);
+        let last = (l1 + after).min(last_line);
         let from = self.line_starts[first];
-        let to = self.line_starts.get(last + 1).copied().unwrap_or(len);
+        let to = line_end(last);
         let window: &'a [u8] = &self.text.as_bytes()[from..to];
         let rel = SourceSpan::new((start - from).into(), end - start);
         let c = window.read_span(&rel, before, after)?;
@@ -54,6 +87,10 @@ impl SourceCode for Indexed {
         )))
     }
 }
+
+/// Lines longer than this are shown as a window of about `2 * WINDOW` bytes.
+const LONG_LINE: usize = 2_000;
+const WINDOW: usize = 120;
 
 #[derive(Debug, Error)]
 #[error("{message}")]
@@ -134,7 +171,11 @@ pub fn render(report: &Report, colour: bool) -> String {
                 Severity::Info => miette::Severity::Advice,
             },
             src,
-            span: SourceSpan::new(f.span.start.into(), f.span.end.saturating_sub(f.span.start)),
+            // A span of many kilobytes is marked at its start.
+            span: SourceSpan::new(
+                f.span.start.into(),
+                f.span.end.saturating_sub(f.span.start).min(200),
+            ),
             label: f
                 .label
                 .clone()
