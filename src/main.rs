@@ -148,52 +148,7 @@ enum Command {
     #[command(
         after_help = "Examples:\n  svcgen lint service.yaml /etc/nginx/nginx.conf\n  nginx -T | svcgen lint --type nginx -\n  svcgen lint deploy/ --format sarif > svcgen.sarif\n  svcgen lint site.conf --select NG003,NG006 --fail-on error"
     )]
-    Lint {
-        /// Files or directories (`-` for standard input).
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "text")]
-        format: LintFormat,
-        /// Only these codes or prefixes (comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        select: Vec<String>,
-        /// Skip these codes or prefixes (comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        ignore: Vec<String>,
-        /// The lowest severity that makes the exit code 1 [default: warning].
-        #[arg(long, value_enum)]
-        fail_on: Option<SeverityArg>,
-        /// Target nginx version (default: the description's, else 1.22.1).
-        #[arg(long, value_name = "X.Y.Z")]
-        nginx_version: Option<String>,
-        /// Treat every path as this type instead of guessing.
-        #[arg(long = "type", value_enum)]
-        file_type: Option<TypeArg>,
-        /// Lint configuration file [default: .svcgen.yaml when present].
-        #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
-        /// Override embedded templates when rendering descriptions.
-        #[arg(long, value_name = "DIR")]
-        templates: Option<PathBuf>,
-        /// Do not run shellcheck on deploy scripts.
-        #[arg(long)]
-        no_shellcheck: bool,
-        /// The shellcheck to run [default: shellcheck on PATH; when absent, a note].
-        #[arg(long, value_name = "PATH", conflicts_with = "no_shellcheck")]
-        shellcheck: Option<PathBuf>,
-        /// The files given are one service's nginx site, unit, ecosystem file and
-        /// deploy script: also check them against each other (XA rules).
-        #[arg(long)]
-        together: bool,
-        /// The largest file read, in MiB (inputs and nginx includes).
-        #[arg(long, value_name = "MIB", default_value_t = 64)]
-        max_file_size: u64,
-        /// nginx's conf prefix: where relative `include` paths start [default: the
-        /// nearest directory above the file holding nginx.conf, else its directory].
-        #[arg(long, value_name = "DIR")]
-        prefix: Option<PathBuf>,
-    },
+    Lint(LintArgs),
     /// Print a rule's documentation.
     #[command(
         after_help = "Examples:\n  svcgen explain NG006\n  svcgen explain --all --format json"
@@ -286,41 +241,12 @@ fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
-        Command::Lint {
-            paths,
-            format,
-            select,
-            ignore,
-            fail_on,
-            nginx_version,
-            file_type,
-            config,
-            templates,
-            no_shellcheck,
-            shellcheck,
-            together,
-            max_file_size,
-            prefix,
-        } => {
+        Command::Lint(args) => {
             svcgen::artifact::MAX_FILE_BYTES.store(
-                max_file_size.saturating_mul(1 << 20),
+                args.max_file_size.saturating_mul(1 << 20),
                 std::sync::atomic::Ordering::Relaxed,
             );
-            lint_cmd(LintArgs {
-                paths,
-                format,
-                select,
-                ignore,
-                fail_on: fail_on.map(Severity::from),
-                nginx_version,
-                file_type,
-                config,
-                templates,
-                no_shellcheck,
-                shellcheck,
-                together,
-                prefix,
-            })
+            lint_cmd(args)
         }
         Command::Explain { code, all, format } => explain_cmd(code.as_deref(), all, format),
         Command::Completions { shell } => {
@@ -569,19 +495,51 @@ fn diff_cmd(descriptions: &[PathBuf], place: &Placement, format: DiffFormat) -> 
     }
 }
 
+#[derive(clap::Args)]
 struct LintArgs {
+    /// Files or directories (`-` for standard input).
+    #[arg(required = true)]
     paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
     format: LintFormat,
+    /// Only these codes or prefixes (comma-separated).
+    #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
+    /// Skip these codes or prefixes (comma-separated).
+    #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
-    fail_on: Option<Severity>,
+    /// The lowest severity that makes the exit code 1 [default: warning].
+    #[arg(long, value_enum)]
+    fail_on: Option<SeverityArg>,
+    /// Target nginx version (default: the description's, else 1.22.1).
+    #[arg(long, value_name = "X.Y.Z")]
     nginx_version: Option<String>,
+    /// Treat every path as this type instead of guessing.
+    #[arg(long = "type", value_enum)]
     file_type: Option<TypeArg>,
+    /// Lint configuration file [default: .svcgen.yaml when present].
+    #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Override embedded templates when rendering descriptions.
+    #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// Do not run shellcheck on deploy scripts.
+    #[arg(long)]
     no_shellcheck: bool,
+    /// The shellcheck to run [default: shellcheck on PATH; when absent, a note].
+    #[arg(long, value_name = "PATH", conflicts_with = "no_shellcheck")]
     shellcheck: Option<PathBuf>,
+    /// The files given are one service's nginx site, unit, ecosystem file and
+    /// deploy script: also check them against each other (XA rules).
+    #[arg(long)]
     together: bool,
+    /// The largest file read, in MiB (inputs and nginx includes).
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    max_file_size: u64,
+    /// nginx's conf prefix: where relative `include` paths start [default: the
+    /// nearest directory above the file holding nginx.conf, else its directory].
+    #[arg(long, value_name = "DIR")]
     prefix: Option<PathBuf>,
 }
 
@@ -687,7 +645,11 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
     opts.templates = args.templates.clone();
     opts.shellcheck = !args.no_shellcheck;
     opts.together = args.together;
-    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Warning);
+    let fail_on = args
+        .fail_on
+        .map(Severity::from)
+        .or(config.fail_on)
+        .unwrap_or(Severity::Warning);
 
     let report = lint::run::lint(&args.paths, &opts);
     let rendered = match args.format {

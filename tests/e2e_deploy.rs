@@ -494,21 +494,7 @@ fn scenarios(kind: &'static str) {
         .replace("@HTTP_PORT@", &http_port.to_string())
         .replace("@HTTPS_PORT@", &https_port.to_string());
     std::fs::write(d.join("service.yaml"), yaml).unwrap();
-    let out = run(Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-        ])
-        .args(["-nodes", "-days", "2", "-subj", "/CN=localhost"])
-        .arg("-keyout")
-        .arg(d.join("tls/key.pem"))
-        .arg("-out")
-        .arg(d.join("tls/cert.pem")));
-    assert!(out.status.success(), "openssl: {}", text(&out.stderr));
+    self_signed("localhost", &d.join("tls/cert.pem"), &d.join("tls/key.pem"));
 
     let c = Container::boot(&d);
     // Node, npm and PM2 come from the host; the origin belongs to the host's root.

@@ -24,21 +24,7 @@ fn tree() -> (tempfile::TempDir, PathBuf) {
         .arg(root().join("fixtures/nginx-tree"))
         .arg(&t));
     assert!(out.status.success(), "cp: {}", text(&out.stderr));
-    let out = run(Command::new(require("openssl"))
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-        ])
-        .args(["-nodes", "-days", "2", "-subj", "/CN=tree.test"])
-        .arg("-keyout")
-        .arg(t.join("key.pem"))
-        .arg("-out")
-        .arg(t.join("cert.pem")));
-    assert!(out.status.success(), "openssl: {}", text(&out.stderr));
+    self_signed("tree.test", &t.join("cert.pem"), &t.join("key.pem"));
     (tmp, t)
 }
 

@@ -77,7 +77,6 @@ fn installed_nginx_version() -> (u32, u32, u32) {
 #[test]
 fn nginx_accepts_every_site_together() {
     let nginx = require("nginx");
-    let openssl = require("openssl");
     let installed = installed_nginx_version();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -85,25 +84,7 @@ fn nginx_accepts_every_site_together() {
     std::fs::create_dir_all(d.join("logs")).unwrap();
     let cert = d.join("cert.pem");
     let key = d.join("key.pem");
-    let out = run(Command::new(openssl)
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=svcgen.test",
-        ])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert));
-    assert!(out.status.success(), "openssl: {}", text(&out.stderr));
+    self_signed("svcgen.test", &cert, &key);
 
     let mut sites = 0;
     for file in valid_fixtures() {

@@ -92,3 +92,23 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     );
     text(&out.stdout)
 }
+
+/// A self-signed EC certificate for `cn`, written to `cert` and `key` by the real
+/// openssl (the tests' TLS sites load it).
+pub fn self_signed(cn: &str, cert: &Path, key: &Path) {
+    let out = run(Command::new(require("openssl"))
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+        ])
+        .args(["-nodes", "-days", "2", "-subj", &format!("/CN={cn}")])
+        .arg("-keyout")
+        .arg(key)
+        .arg("-out")
+        .arg(cert));
+    assert!(out.status.success(), "openssl: {}", text(&out.stderr));
+}
