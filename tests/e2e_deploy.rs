@@ -12,7 +12,8 @@
 //! 3. a broken v3 (health 503) and 4. a v4 that crashes on start: both refused,
 //!    neither answers a single request;
 //! 5. two deploys started at once: one deploys, the other exits 3 at once;
-//! 6. a deploy killed with SIGKILL in the middle of its build, then a normal deploy;
+//! 6. a deploy stopped with SIGTERM, then one killed with SIGKILL, in the middle of
+//!    their build, then a normal deploy;
 //! 7. `deploy.sh rollback`;
 //! 8. `systemctl stop` with a request in flight, within the drain budget.
 //!
@@ -641,6 +642,39 @@ fn scenarios(kind: &'static str) {
     // 6. SIGKILL in the middle of the build, then a normal deploy.
     b.push("v6", &[("SLOW_BUILD", "4000\n")], &[]);
     let (_, fig) = b.scenario("deploy killed mid-build, then deploy v6", |b| {
+        // SIGTERM first (what Ctrl-C or a CI job's timeout sends the group): the
+        // script stops, says nothing was started, and exits 1.
+        let log = b.tmp.join("deploy-termed.log");
+        let pid_file = b.tmp.join("termed.pid");
+        let mut p = b.c.spawn_deploy("", &log, &pid_file);
+        let start = Instant::now();
+        while !std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .contains("build: ")
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "the build never started:\n{}",
+                read(&log)
+            );
+            thread::sleep(Duration::from_millis(100));
+        }
+        thread::sleep(Duration::from_millis(800));
+        let pgid = read(&pid_file).trim().to_string();
+        b.c.ok(&format!("kill -TERM -- -{pgid}"));
+        let code = p.wait().unwrap().code().unwrap_or(-1);
+        let termed = read(&log);
+        assert_eq!(
+            code, 1,
+            "a deploy stopped by SIGTERM in its build:\n{termed}"
+        );
+        assert!(termed.contains("nothing was started"), "{termed}");
+        assert_eq!(b.serving(), "v5", "the serving release after SIGTERM");
+        eprintln!(
+            "[{}] SIGTERM in the build: exit 1, v5 still serving",
+            b.kind
+        );
+
         let log = b.tmp.join("deploy-killed.log");
         let pid_file = b.tmp.join("killed.pid");
         let mut p = b.c.spawn_deploy("", &log, &pid_file);
