@@ -321,19 +321,17 @@ fn writes_are_confined_locked_and_never_collide() {
 
     // Two renders at once into one directory: each file is one whole render's.
     let shared = d.join("shared");
-    let a = std::process::Command::new(env!("CARGO_BIN_EXE_svcgen"))
-        .args(["render", "fixtures/api-gateway.yaml", "--out", s(&shared)])
-        .current_dir(root())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let b = std::process::Command::new(env!("CARGO_BIN_EXE_svcgen"))
-        .args(["render", "fixtures/api-gateway.yaml", "--out", s(&shared)])
-        .current_dir(root())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    for mut c in [a, b] {
+    let renders: Vec<_> = (0..2)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_svcgen"))
+                .args(["render", "fixtures/api-gateway.yaml", "--out", s(&shared)])
+                .current_dir(root())
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in renders {
         assert!(c.wait().unwrap().success());
     }
     let check = svcgen(&[

@@ -174,6 +174,12 @@ impl Container {
             "container booted (systemd as PID 1) in {:?}",
             start.elapsed()
         );
+        // npm and PM2 where the description expects them (bound in from the host,
+        // found once above); the origin repository belongs to the host's root.
+        c.ok(&format!(
+            "ln -sf {npm_root}/pm2/bin/pm2 /usr/bin/pm2 && ln -sf {npm_root}/pm2/bin/pm2-runtime /usr/bin/pm2-runtime && ln -sf {} /usr/bin/npm && git config --system --add safe.directory '*'",
+            npm.display()
+        ));
         c
     }
 
@@ -269,6 +275,32 @@ impl Bench<'_> {
             log: read(&log),
             took: start.elapsed(),
         }
+    }
+
+    /// Starts a deploy, waits until its build runs, then sends `signal` to its whole
+    /// process group: (exit code, log).
+    fn interrupt_build(&mut self, signal: &str) -> (i32, String) {
+        self.n += 1;
+        let log = self.tmp.join(format!("deploy-{}-{signal}.log", self.n));
+        let pid_file = self.tmp.join(format!("deploy-{}.pid", self.n));
+        let mut p = self.c.spawn_deploy("", &log, &pid_file);
+        let start = Instant::now();
+        while !std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .contains("build: ")
+        {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "the build never started:\n{}",
+                read(&log)
+            );
+            thread::sleep(Duration::from_millis(100));
+        }
+        thread::sleep(Duration::from_millis(800));
+        let pgid = read(&pid_file).trim().to_string();
+        self.c.ok(&format!("kill -{signal} -- -{pgid}"));
+        let code = p.wait().unwrap().code().unwrap_or(-1);
+        (code, read(&log))
     }
 
     /// Commits a new version of the sample app to the origin.
@@ -498,16 +530,6 @@ fn scenarios(kind: &'static str) {
     self_signed("localhost", &d.join("tls/cert.pem"), &d.join("tls/key.pem"));
 
     let c = Container::boot(&d);
-    // Node, npm and PM2 come from the host; the origin belongs to the host's root.
-    c.ok("git config --system --add safe.directory '*'");
-    let npm_root = text(&run(Command::new("npm").args(["root", "-g"])).stdout)
-        .trim()
-        .to_string();
-    let npm_cli = std::fs::canonicalize(require("npm")).unwrap();
-    c.ok(&format!(
-        "ln -sf {npm_root}/pm2/bin/pm2 /usr/bin/pm2 && ln -sf {npm_root}/pm2/bin/pm2-runtime /usr/bin/pm2-runtime && ln -sf {} /usr/bin/npm",
-        npm_cli.display()
-    ));
 
     // The README's set-up checklist, in order.
     let setup = Instant::now();
@@ -644,26 +666,7 @@ fn scenarios(kind: &'static str) {
     let (_, fig) = b.scenario("deploy killed mid-build, then deploy v6", |b| {
         // SIGTERM first (what Ctrl-C or a CI job's timeout sends the group): the
         // script stops, says nothing was started, and exits 1.
-        let log = b.tmp.join("deploy-termed.log");
-        let pid_file = b.tmp.join("termed.pid");
-        let mut p = b.c.spawn_deploy("", &log, &pid_file);
-        let start = Instant::now();
-        while !std::fs::read_to_string(&log)
-            .unwrap_or_default()
-            .contains("build: ")
-        {
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "the build never started:\n{}",
-                read(&log)
-            );
-            thread::sleep(Duration::from_millis(100));
-        }
-        thread::sleep(Duration::from_millis(800));
-        let pgid = read(&pid_file).trim().to_string();
-        b.c.ok(&format!("kill -TERM -- -{pgid}"));
-        let code = p.wait().unwrap().code().unwrap_or(-1);
-        let termed = read(&log);
+        let (code, termed) = b.interrupt_build("TERM");
         assert_eq!(
             code, 1,
             "a deploy stopped by SIGTERM in its build:\n{termed}"
@@ -674,30 +677,8 @@ fn scenarios(kind: &'static str) {
             "[{}] SIGTERM in the build: exit 1, v5 still serving",
             b.kind
         );
-
-        let log = b.tmp.join("deploy-killed.log");
-        let pid_file = b.tmp.join("killed.pid");
-        let mut p = b.c.spawn_deploy("", &log, &pid_file);
-        let start = Instant::now();
-        while !std::fs::read_to_string(&log)
-            .unwrap_or_default()
-            .contains("build: ")
-        {
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "the build never started:\n{}",
-                read(&log)
-            );
-            thread::sleep(Duration::from_millis(100));
-        }
-        thread::sleep(Duration::from_millis(800));
-        let pgid = read(&pid_file).trim().to_string();
-        b.c.ok(&format!("kill -KILL -- -{pgid}"));
-        let _ = p.wait();
-        eprintln!(
-            "[{}] killed the deploy (process group {pgid}) in its build",
-            b.kind
-        );
+        let _ = b.interrupt_build("KILL");
+        eprintln!("[{}] killed the deploy (SIGKILL) in its build", b.kind);
         assert_eq!(b.serving(), "v5", "the serving release after the kill");
         let dep = b.deploy("");
         assert_code(b.kind, "deploy after the killed one", &dep, 0);
