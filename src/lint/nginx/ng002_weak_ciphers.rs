@@ -1,6 +1,8 @@
 //! NG002: weak or non-forward-secret ciphers; server cipher preference with a
 //! Mozilla cipher set.
 
+use std::collections::HashSet;
+
 use super::cipher_string::{expand, weakness};
 use super::{Ctx, first};
 use crate::artifact::nginx::Directive;
@@ -31,10 +33,33 @@ fn tls13_only(block: &[Directive]) -> bool {
         .is_some_and(|p| !p.args.is_empty() && p.args.iter().all(|a| a.value == "TLSv1.3"))
 }
 
+/// The blocks whose `ssl_protocols` in force — their own, else inherited from the
+/// levels above, as nginx inherits it — is TLS 1.3 only.
+fn tls13_only_blocks(ds: &[Directive]) -> HashSet<*const Directive> {
+    fn walk(ds: &[Directive], inherited: bool, out: &mut HashSet<*const Directive>) {
+        for d in ds.iter().filter(|d| d.block.is_some()) {
+            let own = first(d.children(), "ssl_protocols");
+            let here = if own.is_some() {
+                tls13_only(d.children())
+            } else {
+                inherited
+            };
+            if here {
+                out.insert(d as *const Directive);
+            }
+            walk(d.children(), here, out);
+        }
+    }
+    let mut out = HashSet::new();
+    walk(ds, false, &mut out);
+    out
+}
+
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    let tls13 = tls13_only_blocks(&ctx.config.directives);
     ctx.every(|d| {
         let block = d.children();
-        if tls13_only(block) {
+        if tls13.contains(&(d as *const Directive)) {
             return;
         }
         for c in block.iter().filter(|c| c.name == "ssl_ciphers") {
@@ -91,7 +116,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let chacha = block.iter().any(|c| {
             c.name == "ssl_conf_command" && c.args.iter().any(|a| a.value.contains("PrioritizeChaCha"))
         });
-        if prefer.arg(0) == Some("on") && !chacha && !tls13_only(block) {
+        if prefer.arg(0) == Some("on") && !chacha && !tls13.contains(&(d as *const Directive)) {
             sink.report(
                 prefer.span,
                 "`ssl_prefer_server_ciphers on`: the server's order wins, so clients without AES hardware cannot pick ChaCha20",
