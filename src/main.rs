@@ -14,10 +14,6 @@ use svcgen::spec::{self, LoadedSpec};
 
 mod init;
 
-// Parsing large configurations makes many small allocations.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "svcgen",
@@ -652,19 +648,22 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
         .unwrap_or(Severity::Warning);
 
     let report = lint::run::lint(&args.paths, &opts);
-    let rendered = match args.format {
-        LintFormat::Text => svcgen::report::text::render(
-            &report,
-            std::io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        ),
-        LintFormat::Json => svcgen::report::json::render(&report),
-        LintFormat::Sarif => svcgen::report::sarif::render(&report),
-        LintFormat::Github => svcgen::report::github::render(&report),
-    };
     match args.format {
-        LintFormat::Text => eprint!("{rendered}"),
-        _ => print!("{rendered}"),
+        // Streamed: a report of tens of thousands of findings is never one string.
+        LintFormat::Json => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let _ = svcgen::report::json::write(&report, &mut out).and_then(|()| out.flush());
+        }
+        LintFormat::Text => eprint!(
+            "{}",
+            svcgen::report::text::render(
+                &report,
+                std::io::stderr().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            )
+        ),
+        LintFormat::Sarif => print!("{}", svcgen::report::sarif::render(&report)),
+        LintFormat::Github => print!("{}", svcgen::report::github::render(&report)),
     }
     let code = if !report.errors.is_empty() {
         ExitCode::from(2)

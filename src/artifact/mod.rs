@@ -1,6 +1,8 @@
 //! Parsed artifacts: one module per format, each turning text into a tree whose
 //! nodes keep their file and byte span. Rules run on these trees.
 
+use std::sync::Arc;
+
 pub mod nginx;
 pub mod pm2;
 pub mod shell;
@@ -87,7 +89,8 @@ pub struct Span {
 #[derive(Debug, Clone)]
 pub struct Source {
     pub name: String,
-    pub text: String,
+    /// Shared with the parsed trees that point into it: a file is held once.
+    pub text: Arc<String>,
     line_starts: Vec<usize>,
 }
 
@@ -97,7 +100,7 @@ impl Source {
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Self {
             name,
-            text,
+            text: Arc::new(text),
             line_starts,
         }
     }
@@ -155,6 +158,10 @@ impl SourceSet {
     }
     pub fn text(&self, id: FileId) -> &str {
         &self.files[id.0].text
+    }
+    /// The text itself, for a tree that keeps pointing into it.
+    pub fn shared_text(&self, id: FileId) -> Arc<String> {
+        self.files[id.0].text.clone()
     }
     pub fn name(&self, id: FileId) -> &str {
         &self.files[id.0].name

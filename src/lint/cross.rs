@@ -3,7 +3,7 @@
 //! together with `svcgen lint --together` (one service's hand-written files).
 
 use crate::artifact::Span;
-use crate::artifact::nginx::{Config, Directive};
+use crate::artifact::nginx::{Block, Config, Directive};
 use crate::artifact::pm2::{Node, Value};
 use crate::artifact::shell::Script;
 use crate::artifact::systemd::{Unit, exec_words, parse_timespan};
@@ -103,12 +103,12 @@ fn app_ports(ctx: &Ctx<'_>) -> Option<(Vec<u16>, Span, String)> {
     None
 }
 
-fn upstream_servers(config: &Config) -> Vec<(String, &Directive)> {
+fn upstream_servers(config: &Config) -> Vec<(String, Directive<'_>)> {
     let mut out = Vec::new();
-    fn rec<'a>(ds: &'a [Directive], out: &mut Vec<(String, &'a Directive)>) {
+    fn rec<'a>(ds: Block<'a>, out: &mut Vec<(String, Directive<'a>)>) {
         for d in ds {
-            if d.name == "upstream" {
-                for s in d.children().iter().filter(|s| s.name == "server") {
+            if d.name() == "upstream" {
+                for s in d.children().iter().filter(|s| s.name() == "server") {
                     if let Some(a) = s.arg(0) {
                         out.push((a.to_string(), s));
                     }
@@ -117,7 +117,7 @@ fn upstream_servers(config: &Config) -> Vec<(String, &Directive)> {
             rec(d.children(), out);
         }
     }
-    rec(&config.directives, &mut out);
+    rec(config.directives(), &mut out);
     out
 }
 
@@ -144,7 +144,7 @@ fn check_ports(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         return;
     };
     let servers = upstream_servers(config);
-    let local: Vec<&(String, &Directive)> = servers
+    let local: Vec<&(String, Directive<'_>)> = servers
         .iter()
         .filter(|(a, _)| {
             a.starts_with("127.") || a.starts_with("localhost") || a.starts_with("[::1]")
@@ -153,7 +153,7 @@ fn check_ports(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for (addr, d) in &local {
         if port_of(addr).is_some_and(|p| !ports.contains(&p)) {
             sink.report(
-                d.span,
+                d.span(),
                 format!(
                     "upstream server `{addr}` is not a port the app listens on ({how}: {:?})",
                     ports
@@ -165,7 +165,7 @@ fn check_ports(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for p in &ports {
         if !local.is_empty() && !local.iter().any(|(a, _)| port_of(a) == Some(*p)) {
             sink.report(
-                local[0].1.span,
+                local[0].1.span(),
                 format!("the app listens on port {p} ({how}) but no upstream server points at it"),
                 "add it to the upstream",
             );

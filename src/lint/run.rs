@@ -8,7 +8,7 @@ use super::nginx::{Ctx, RouteKind};
 use super::registry::{self, Check, Rule};
 use super::suppress::{self, Suppression};
 use super::{Finding, Origin, Report, Selection, Settings, Severity, Sink};
-use crate::artifact::nginx::{self as ngx, Directive, IncludeSource};
+use crate::artifact::nginx::{self as ngx, Block, Directive, IncludeSource};
 use crate::artifact::pm2::Node;
 use crate::artifact::shell::Script;
 use crate::artifact::systemd::Unit;
@@ -405,7 +405,7 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
         }
     }
     for (id, path) in pending {
-        let text = report.sources.text(id).to_string();
+        let text = report.sources.shared_text(id);
         let parsed = if let Some(sections) = ngx::split_dump(&text) {
             let ids: Vec<(String, FileId)> = sections
                 .iter()
@@ -463,9 +463,9 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
         .iter()
         .map(|u| {
             let mut names = HashSet::new();
-            for_each_directive(&u.config.directives, &mut |d| {
-                if d.span.file != u.file {
-                    names.insert(report.sources.name(d.span.file).to_string());
+            for_each_directive(u.config.directives(), &mut |d| {
+                if d.span().file != u.file {
+                    names.insert(report.sources.name(d.span().file).to_string());
                 }
             });
             names
@@ -511,7 +511,7 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
                 Some(MISSING_INCLUDE.fix.into()),
             ));
         }
-        let mut suppressions = collect_suppressions(&u.config.directives);
+        let mut suppressions = collect_suppressions(u.config.directives());
         finish(
             &mut report,
             findings,
@@ -555,18 +555,18 @@ fn cross_check(report: &mut Report, bundle: &Bundle, nginx: Option<&ngx::Config>
     finish(report, findings, &mut [], None, opts);
 }
 
-fn for_each_directive<'a>(ds: &'a [Directive], f: &mut impl FnMut(&'a Directive)) {
+fn for_each_directive<'a>(ds: Block<'a>, f: &mut impl FnMut(Directive<'a>)) {
     for d in ds {
         f(d);
         for_each_directive(d.children(), f);
     }
 }
 
-fn collect_suppressions(ds: &[Directive]) -> Vec<Suppression> {
+fn collect_suppressions(ds: Block<'_>) -> Vec<Suppression> {
     let mut out = Vec::new();
     for_each_directive(ds, &mut |d| {
-        for (text, span) in &d.comments {
-            if let Some(s) = suppress::parse_comment(text, *span, d.span) {
+        for (text, span) in d.comments() {
+            if let Some(s) = suppress::parse_comment(text, span, d.span()) {
                 out.push(s);
             }
         }
@@ -576,11 +576,64 @@ fn collect_suppressions(ds: &[Directive]) -> Vec<Suppression> {
 
 fn run_nginx(u: &NginxUnit, opts: &Options) -> Vec<Finding> {
     let ctx = Ctx::new(&u.config, &u.settings, &u.routes);
-    run_rules(opts, |check, sink| {
+    let dispatch = |check: &Check, sink: &mut Sink<'_>| {
         if let Check::Nginx(f) = check {
             f(&ctx, sink);
         }
-    })
+    };
+    // A large configuration's rules run on every core (each rule reads the shared
+    // tree); a small one's stay on this thread, where starting threads would cost
+    // more than they save.
+    if u.config.tree.len() > PARALLEL_ABOVE {
+        run_rules_parallel(opts, dispatch)
+    } else {
+        run_rules(opts, dispatch)
+    }
+}
+
+/// Directives above which the nginx rules run in parallel.
+const PARALLEL_ABOVE: usize = 20_000;
+
+/// `run_rules` with the rules spread over the available cores; the findings come
+/// out in the same order.
+fn run_rules_parallel(
+    opts: &Options,
+    dispatch: impl Fn(&Check, &mut Sink<'_>) + Sync,
+) -> Vec<Finding> {
+    let rules: Vec<_> = registry::all()
+        .iter()
+        .filter(|r| opts.selection.enabled(r.code))
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let mut per_rule: Vec<(usize, Vec<Finding>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let (rules, dispatch) = (&rules, &dispatch);
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    for (i, rule) in rules.iter().enumerate().skip(t).step_by(threads) {
+                        let mut out = Vec::new();
+                        let mut sink = Sink {
+                            code: rule.code,
+                            severity: rule.severity,
+                            out: &mut out,
+                        };
+                        dispatch(&rule.check, &mut sink);
+                        done.push((i, out));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    per_rule.sort_by_key(|(i, _)| *i);
+    per_rule.into_iter().flat_map(|(_, f)| f).collect()
 }
 
 /// Runs every selected rule through `dispatch`, which calls the rules of its format.
@@ -1057,4 +1110,43 @@ fn lint_script(
     }
     finish(report, findings, &mut suppressions, spec, opts);
     script
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rules spread over threads find exactly what they find one after another,
+    /// in the same order.
+    #[test]
+    fn parallel_rules_find_the_same() {
+        let site = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/handwritten/shop.conf"),
+        )
+        .unwrap();
+        let mut text = String::from("events {}\nhttp {\n");
+        for i in 0..300 {
+            text.push_str(&site.replace("shop", &format!("shop{i}")));
+        }
+        text.push_str("}\n");
+        let mut sources = crate::artifact::SourceSet::default();
+        let id = sources.add("big.conf".into(), text);
+        let config = ngx::load(&mut sources, id, IncludeSource::None).unwrap();
+        let (settings, routes) = (Settings::default(), HashMap::new());
+        let ctx = Ctx::new(&config, &settings, &routes);
+        let opts = Options::default();
+        let dispatch = |check: &Check, sink: &mut Sink<'_>| {
+            if let Check::Nginx(f) = check {
+                f(&ctx, sink);
+            }
+        };
+        let key = |f: &Finding| (f.code, f.span.start, f.span.end, f.message.clone());
+        let one: Vec<_> = run_rules(&opts, dispatch).iter().map(key).collect();
+        let many: Vec<_> = run_rules_parallel(&opts, dispatch)
+            .iter()
+            .map(key)
+            .collect();
+        assert!(one.len() > 3000, "{}", one.len());
+        assert_eq!(one, many);
+    }
 }

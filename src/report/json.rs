@@ -13,7 +13,7 @@
 
 use serde::Serialize;
 
-use super::{all, docs_pointer, locate};
+use super::{all, locate};
 use crate::lint::{Report, Severity};
 
 // Fields in alphabetical order: the order the documented output has always had.
@@ -54,7 +54,7 @@ struct Origin<'a> {
 struct Diagnostic<'a> {
     byte_range: [usize; 2],
     code: &'a str,
-    docs: String,
+    docs: Docs<'a>,
     end: Position,
     file: &'a str,
     help: Option<&'a str>,
@@ -64,16 +64,33 @@ struct Diagnostic<'a> {
     start: Position,
 }
 
-/// Serialised straight from these structs: no intermediate JSON tree, so a report
-/// of tens of thousands of findings costs little more than its text.
+/// `svcgen explain CODE`, written without building the string.
+struct Docs<'a>(&'a str);
+
+impl Serialize for Docs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("svcgen explain {}", self.0))
+    }
+}
+
+/// The report as one string (what `write` writes).
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    write(report, &mut out).expect("JSON serializes into memory");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Serialised straight from these structs into `w`: no intermediate JSON tree and
+/// no copy of the whole document, so a report of tens of thousands of findings
+/// costs little more than writing its bytes.
+pub fn write(report: &Report, w: &mut impl std::io::Write) -> std::io::Result<()> {
     let diagnostics: Vec<Diagnostic<'_>> = all(report)
         .map(|f| {
             let l = locate(report, f);
             Diagnostic {
                 byte_range: [f.span.start, f.span.end],
                 code: f.code,
-                docs: docs_pointer(f.code),
+                docs: Docs(f.code),
                 end: Position {
                     column: l.end.1,
                     line: l.end.0,
@@ -113,7 +130,6 @@ pub fn render(report: &Report) -> String {
         },
         version: 1,
     };
-    let mut s = serde_json::to_string_pretty(&doc).expect("JSON serializes");
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    w.write_all(b"\n")
 }

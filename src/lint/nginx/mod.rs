@@ -20,7 +20,7 @@ pub mod ng015_ocsp_stapling;
 
 use std::collections::HashMap;
 
-use crate::artifact::nginx::{Config, Directive, Level};
+use crate::artifact::nginx::{Block, Config, Directive, Level};
 
 use super::Settings;
 
@@ -40,14 +40,16 @@ pub struct Ctx<'a> {
     pub routes: &'a HashMap<String, RouteKind>,
     /// The simple directives of each `http` block by name, so inheritance lookups
     /// from thousands of servers do not rescan a large http block each time.
-    http_index: HashMap<*const Directive, HashMap<&'a str, Vec<&'a Directive>>>,
+    http_index: HashMap<u32, HashMap<&'a str, Vec<Directive<'a>>>>,
+    /// Every server block, found once.
+    servers: Vec<Server<'a>>,
 }
 
 /// A server block with the `http` block around it (absent in a conf.d file).
 #[derive(Clone, Copy)]
 pub struct Server<'a> {
-    pub http: Option<&'a Directive>,
-    pub server: &'a Directive,
+    pub http: Option<Directive<'a>>,
+    pub server: Directive<'a>,
 }
 
 /// The headers nginx treats as security headers here.
@@ -63,12 +65,12 @@ pub const SECURITY_HEADERS: &[&str] = &[
     "cross-origin-resource-policy",
 ];
 
-pub fn first<'a>(block: &'a [Directive], name: &str) -> Option<&'a Directive> {
-    block.iter().find(|d| d.name == name)
+pub fn first<'a>(block: Block<'a>, name: &str) -> Option<Directive<'a>> {
+    block.iter().find(|d| d.is(name))
 }
 
-pub fn each<'a>(block: &'a [Directive], name: &'a str) -> impl Iterator<Item = &'a Directive> + 'a {
-    block.iter().filter(move |d| d.name == name)
+pub fn each<'a>(block: Block<'a>, name: &'a str) -> impl Iterator<Item = Directive<'a>> + 'a {
+    block.iter().filter(move |d| d.is(name))
 }
 
 impl<'a> Ctx<'a> {
@@ -78,27 +80,36 @@ impl<'a> Ctx<'a> {
         routes: &'a HashMap<String, RouteKind>,
     ) -> Self {
         let mut http_index = HashMap::new();
-        for d in config.directives.iter().filter(|d| d.name == "http") {
-            let mut by_name: HashMap<&'a str, Vec<&'a Directive>> = HashMap::new();
-            for c in d.children().iter().filter(|c| c.block.is_none()) {
-                by_name.entry(c.name.as_str()).or_default().push(c);
+        for d in config.directives().iter().filter(|d| d.name() == "http") {
+            let mut by_name: HashMap<&'a str, Vec<Directive<'a>>> = HashMap::new();
+            for c in d.children().iter().filter(|c| c.block().is_none()) {
+                by_name.entry(c.name()).or_default().push(c);
             }
-            http_index.insert(d as *const Directive, by_name);
+            http_index.insert(d.id(), by_name);
         }
-        Self {
+        let mut ctx = Self {
             config,
             settings,
             routes,
             http_index,
+            servers: Vec::new(),
+        };
+        let mut servers = Vec::new();
+        for (http, block) in ctx.http_blocks() {
+            for d in block.iter().filter(|d| d.is("server")) {
+                servers.push(Server { http, server: d });
+            }
         }
+        ctx.servers = servers;
+        ctx
     }
 
     /// The directives named `name` directly in `level`'s block (empty: no allocation).
-    fn at_level(&self, level: &'a Directive, name: &str) -> Vec<&'a Directive> {
-        match self.http_index.get(&(level as *const Directive)) {
+    fn at_level(&self, level: Directive<'a>, name: &str) -> Vec<Directive<'a>> {
+        match self.http_index.get(&level.id()) {
             Some(index) => index.get(name).cloned().unwrap_or_default(),
-            None if level.children().iter().any(|d| d.name == name) => {
-                level.children().iter().filter(|d| d.name == name).collect()
+            None if level.children().iter().any(|d| d.is(name)) => {
+                level.children().iter().filter(|d| d.is(name)).collect()
             }
             None => Vec::new(),
         }
@@ -108,11 +119,11 @@ impl<'a> Ctx<'a> {
     /// the nearest level of `chain` that has any, and its directives.
     pub fn effective_list(
         &self,
-        chain: &[&'a Directive],
+        chain: &[Directive<'a>],
         name: &str,
-    ) -> Option<(usize, Vec<&'a Directive>)> {
+    ) -> Option<(usize, Vec<Directive<'a>>)> {
         for (i, level) in chain.iter().enumerate().rev() {
-            let here = self.at_level(level, name);
+            let here = self.at_level(*level, name);
             if !here.is_empty() {
                 return Some((i, here));
             }
@@ -121,24 +132,25 @@ impl<'a> Ctx<'a> {
     }
 
     /// The nearest value of a single-valued directive along `chain`.
-    pub fn effective(&self, chain: &[&'a Directive], name: &str) -> Option<&'a Directive> {
-        chain.iter().rev().find_map(|level| {
-            match self.http_index.get(&(*level as *const Directive)) {
+    pub fn effective(&self, chain: &[Directive<'a>], name: &str) -> Option<Directive<'a>> {
+        chain
+            .iter()
+            .rev()
+            .find_map(|level| match self.http_index.get(&level.id()) {
                 Some(index) => index.get(name).and_then(|v| v.first().copied()),
                 None => first(level.children(), name),
-            }
-        })
+            })
     }
 
     /// The blocks at http level: the `http {}` blocks of a main file, or the synthetic
     /// one around a conf.d file.
-    pub fn http_blocks(&self) -> Vec<(Option<&'a Directive>, &'a [Directive])> {
+    pub fn http_blocks(&self) -> Vec<(Option<Directive<'a>>, Block<'a>)> {
         match self.config.level {
             Level::Main | Level::Http => self
                 .config
-                .directives
+                .directives()
                 .iter()
-                .filter(|d| d.name == "http")
+                .filter(|d| d.name() == "http")
                 .map(|d| (Some(d), d.children()))
                 .collect(),
             Level::Server => Vec::new(),
@@ -154,37 +166,31 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn servers(&self) -> Vec<Server<'a>> {
-        let mut out = Vec::new();
-        for (http, block) in self.http_blocks() {
-            for d in block.iter().filter(|d| d.name == "server") {
-                out.push(Server { http, server: d });
-            }
-        }
-        out
+        self.servers.clone()
     }
 
     /// Every directive in the configuration, depth first.
-    pub fn every(&self, mut f: impl FnMut(&'a Directive)) {
-        fn rec<'a>(ds: &'a [Directive], f: &mut impl FnMut(&'a Directive)) {
+    pub fn every(&self, mut f: impl FnMut(Directive<'a>)) {
+        fn rec<'a>(ds: Block<'a>, f: &mut impl FnMut(Directive<'a>)) {
             for d in ds {
                 f(d);
                 rec(d.children(), f);
             }
         }
-        rec(&self.config.directives, &mut f);
+        rec(self.config.directives(), &mut f);
     }
 
     /// Calls `f` with the ancestor chain of every `location` and `if` block, outermost
     /// first (`[http?, server?, location…, this]`). A bare fragment's chains start
     /// at its synthetic `fragment` block (what the file sets at its top level).
-    pub fn each_location(&self, mut f: impl FnMut(&[&'a Directive])) {
+    pub fn each_location(&self, mut f: impl FnMut(&[Directive<'a>])) {
         fn rec<'a>(
-            chain: &mut Vec<&'a Directive>,
-            block: &'a [Directive],
-            f: &mut impl FnMut(&[&'a Directive]),
+            chain: &mut Vec<Directive<'a>>,
+            block: Block<'a>,
+            f: &mut impl FnMut(&[Directive<'a>]),
         ) {
             for d in block {
-                if d.name == "location" || d.name == "if" {
+                if d.name() == "location" || d.name() == "if" {
                     chain.push(d);
                     f(chain);
                     rec(chain, d.children(), f);
@@ -195,14 +201,14 @@ impl<'a> Ctx<'a> {
         match self.config.level {
             Level::Server => {
                 // The fragment's own top level is the first link of every chain.
-                for top in &self.config.directives {
+                for top in self.config.directives() {
                     let mut chain = vec![top];
                     rec(&mut chain, top.children(), &mut f);
                 }
             }
             _ => {
                 for s in self.servers() {
-                    let mut chain: Vec<&Directive> = s.http.into_iter().collect();
+                    let mut chain: Vec<Directive<'_>> = s.http.into_iter().collect();
                     chain.push(s.server);
                     rec(&mut chain, s.server.children(), &mut f);
                 }
@@ -211,8 +217,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// The kind of a location, from the description or a marker comment.
-    pub fn route_kind(&self, location: &Directive) -> Option<RouteKind> {
-        for (c, _) in &location.comments {
+    pub fn route_kind(&self, location: Directive<'_>) -> Option<RouteKind> {
+        for (c, _) in location.comments() {
             let c = c.trim();
             if c == "svcgen: streaming" {
                 return Some(RouteKind::Streaming);
@@ -222,34 +228,34 @@ impl<'a> Ctx<'a> {
             }
         }
         location
-            .args
-            .last()
-            .and_then(|a| self.routes.get(&a.value))
+            .args()
+            .next_back()
+            .and_then(|a| self.routes.get(a.value))
             .copied()
     }
 }
 
 /// The block contents of a chain element (the http block of a main file, a server…).
-pub fn body(d: &Directive) -> &[Directive] {
+pub fn body(d: Directive<'_>) -> Block<'_> {
     d.children()
 }
 
-pub fn is_tls(server: &Directive) -> bool {
+pub fn is_tls(server: Directive<'_>) -> bool {
     server.children().iter().any(|d| {
-        (d.name == "listen" && d.args.iter().any(|a| a.value == "ssl"))
-            || (d.name == "ssl" && d.arg(0) == Some("on"))
+        (d.name() == "listen" && d.args().any(|a| a.value == "ssl"))
+            || (d.name() == "ssl" && d.arg(0) == Some("on"))
     })
 }
 
-pub fn server_names(server: &Directive) -> Vec<String> {
+pub fn server_names(server: Directive<'_>) -> Vec<String> {
     each(server.children(), "server_name")
-        .flat_map(|d| d.args.iter().map(|a| a.value.to_ascii_lowercase()))
+        .flat_map(|d| d.args().map(|a| a.value.to_ascii_lowercase()))
         .filter(|n| !n.is_empty() && n != "_")
         .collect()
 }
 
 /// The chain for a server: `[http?, server]`.
-pub fn server_chain<'a>(s: &Server<'a>) -> Vec<&'a Directive> {
+pub fn server_chain<'a>(s: &Server<'a>) -> Vec<Directive<'a>> {
     s.http
         .into_iter()
         .chain(std::iter::once(s.server))
@@ -257,7 +263,7 @@ pub fn server_chain<'a>(s: &Server<'a>) -> Vec<&'a Directive> {
 }
 
 /// A header name → its `add_header` directive, in a set of `add_header`s.
-pub fn header_map<'a>(headers: &[&'a Directive]) -> HashMap<String, &'a Directive> {
+pub fn header_map<'a>(headers: &[Directive<'a>]) -> HashMap<String, Directive<'a>> {
     headers
         .iter()
         .filter_map(|d| d.arg(0).map(|n| (n.to_ascii_lowercase(), *d)))
@@ -268,7 +274,7 @@ pub fn header_map<'a>(headers: &[&'a Directive]) -> HashMap<String, &'a Directiv
 pub struct SetHeader<'a> {
     /// The value, when it is written (`security_headers on;` sets its own).
     pub value: Option<String>,
-    pub directive: &'a Directive,
+    pub directive: Directive<'a>,
     /// The value's span (the directive's when there is no value argument).
     pub value_span: crate::artifact::Span,
 }
@@ -278,7 +284,7 @@ pub struct SetHeader<'a> {
 /// `security_headers on;` (the security-headers module) sends.
 pub fn headers_in_force<'a>(
     ctx: &Ctx<'a>,
-    chain: &[&'a Directive],
+    chain: &[Directive<'a>],
 ) -> HashMap<String, SetHeader<'a>> {
     let mut out = HashMap::new();
     if let Some((_, hs)) = ctx.effective_list(chain, "add_header") {
@@ -289,7 +295,7 @@ pub fn headers_in_force<'a>(
                     SetHeader {
                         value: d.arg(1).map(str::to_string),
                         directive: d,
-                        value_span: d.args.get(1).map_or(d.span, |a| a.span),
+                        value_span: d.args().get(1).map_or(d.span(), |a| a.span),
                     },
                 );
             }
@@ -297,7 +303,7 @@ pub fn headers_in_force<'a>(
     }
     if let Some((_, hs)) = ctx.effective_list(chain, "more_set_headers") {
         for d in hs {
-            for a in d.args.iter().filter(|a| !a.value.starts_with('-')) {
+            for a in d.args().filter(|a| !a.value.starts_with('-')) {
                 if let Some((n, v)) = a.value.split_once(':') {
                     out.entry(n.trim().to_ascii_lowercase())
                         .or_insert(SetHeader {
@@ -322,7 +328,7 @@ pub fn headers_in_force<'a>(
             out.entry(n.to_string()).or_insert(SetHeader {
                 value: (n == "x-content-type-options").then(|| "nosniff".to_string()),
                 directive: d,
-                value_span: d.span,
+                value_span: d.span(),
             });
         }
     }
@@ -332,15 +338,15 @@ pub fn headers_in_force<'a>(
 /// True for a server that never serves content: a catch-all that rejects the TLS
 /// handshake (`ssl_reject_handshake on;`) or closes every connection at server
 /// level (`return 444;`). Headers, server tokens and protocols do not apply to it.
-pub fn serves_nothing(server: &Directive) -> bool {
+pub fn serves_nothing(server: Directive<'_>) -> bool {
     let block = server.children();
     first(block, "ssl_reject_handshake").is_some_and(|d| d.arg(0) == Some("on"))
         || first(block, "return").is_some_and(|r| r.arg(0) == Some("444"))
 }
 
 /// True when every location of the server only redirects (a pure redirect server).
-pub fn only_redirects(server: &Directive) -> bool {
-    let returns = |block: &[Directive]| {
+pub fn only_redirects(server: Directive<'_>) -> bool {
+    let returns = |block: Block<'_>| {
         first(block, "return").is_some_and(|r| {
             matches!(r.arg(0), Some("301" | "302" | "303" | "307" | "308"))
                 || r.arg(0).is_some_and(|a| a.starts_with("http"))
@@ -349,12 +355,12 @@ pub fn only_redirects(server: &Directive) -> bool {
     if returns(server.children()) {
         return true;
     }
-    let locations: Vec<&Directive> = each(server.children(), "location").collect();
+    let locations: Vec<Directive<'_>> = each(server.children(), "location").collect();
     !locations.is_empty()
         && locations.iter().all(|l| {
             returns(l.children())
-                || l.args
-                    .last()
+                || l.args()
+                    .next_back()
                     .is_some_and(|a| a.value.contains("/.well-known/acme-challenge"))
         })
 }

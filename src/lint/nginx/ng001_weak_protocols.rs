@@ -26,8 +26,8 @@ const WEAK: &[&str] = &["SSLv2", "SSLv3", "TLSv1", "TLSv1.1"];
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.every(|d| {
-        if d.name == "ssl_protocols" {
-            for a in d.args.iter().filter(|a| WEAK.contains(&a.value.as_str())) {
+        if d.name() == "ssl_protocols" {
+            for a in d.args().filter(|a| WEAK.contains(&a.value)) {
                 sink.report(
                     a.span,
                     format!("`{}` is a deprecated, attackable protocol", a.value),
@@ -42,7 +42,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for s in ctx.serving_servers().iter().filter(|s| is_tls(s.server)) {
         if ctx.effective(&server_chain(s), "ssl_protocols").is_none() {
             sink.report(
-                s.server.name_span,
+                s.server.name_span(),
                 "TLS server without `ssl_protocols`: nginx before 1.23.4 then enables TLSv1 and TLSv1.1",
                 "add `ssl_protocols TLSv1.2 TLSv1.3;` to the server or the http block",
             );

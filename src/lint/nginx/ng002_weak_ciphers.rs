@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::cipher_string::{expand, weakness};
 use super::{Ctx, first};
-use crate::artifact::nginx::Directive;
+use crate::artifact::nginx::Block;
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -28,16 +28,16 @@ pub static RULE: Rule = Rule {
 
 /// True when the block's own `ssl_protocols` allows TLS 1.3 only: `ssl_ciphers`
 /// (TLS 1.2 and below) then configures nothing.
-fn tls13_only(block: &[Directive]) -> bool {
+fn tls13_only(block: Block<'_>) -> bool {
     first(block, "ssl_protocols")
-        .is_some_and(|p| !p.args.is_empty() && p.args.iter().all(|a| a.value == "TLSv1.3"))
+        .is_some_and(|p| p.args().len() != 0 && p.args().all(|a| a.value == "TLSv1.3"))
 }
 
 /// The blocks whose `ssl_protocols` in force — their own, else inherited from the
 /// levels above, as nginx inherits it — is TLS 1.3 only.
-fn tls13_only_blocks(ds: &[Directive]) -> HashSet<*const Directive> {
-    fn walk(ds: &[Directive], inherited: bool, out: &mut HashSet<*const Directive>) {
-        for d in ds.iter().filter(|d| d.block.is_some()) {
+fn tls13_only_blocks(ds: Block<'_>) -> HashSet<u32> {
+    fn walk(ds: Block<'_>, inherited: bool, out: &mut HashSet<u32>) {
+        for d in ds.iter().filter(|d| d.block().is_some()) {
             let own = first(d.children(), "ssl_protocols");
             let here = if own.is_some() {
                 tls13_only(d.children())
@@ -45,7 +45,7 @@ fn tls13_only_blocks(ds: &[Directive]) -> HashSet<*const Directive> {
                 inherited
             };
             if here {
-                out.insert(d as *const Directive);
+                out.insert(d.id());
             }
             walk(d.children(), here, out);
         }
@@ -56,15 +56,15 @@ fn tls13_only_blocks(ds: &[Directive]) -> HashSet<*const Directive> {
 }
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    let tls13 = tls13_only_blocks(&ctx.config.directives);
+    let tls13 = tls13_only_blocks(ctx.config.directives());
     ctx.every(|d| {
         let block = d.children();
-        if tls13.contains(&(d as *const Directive)) {
+        if tls13.contains(&d.id()) {
             return;
         }
-        for c in block.iter().filter(|c| c.name == "ssl_ciphers") {
-            let Some(arg) = c.args.first() else { continue };
-            let selected = expand(&arg.value);
+        for c in block.iter().filter(|c| c.name() == "ssl_ciphers") {
+            let Some(arg) = c.args().next() else { continue };
+            let selected = expand(arg.value);
             if selected.is_empty() {
                 sink.report(
                     arg.span,
@@ -114,11 +114,11 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             return;
         };
         let chacha = block.iter().any(|c| {
-            c.name == "ssl_conf_command" && c.args.iter().any(|a| a.value.contains("PrioritizeChaCha"))
+            c.name() == "ssl_conf_command" && c.args().any(|a| a.value.contains("PrioritizeChaCha"))
         });
-        if prefer.arg(0) == Some("on") && !chacha && !tls13.contains(&(d as *const Directive)) {
+        if prefer.arg(0) == Some("on") && !chacha && !tls13.contains(&d.id()) {
             sink.report(
-                prefer.span,
+                prefer.span(),
                 "`ssl_prefer_server_ciphers on`: the server's order wins, so clients without AES hardware cannot pick ChaCha20",
                 "Mozilla 6.0 sets `ssl_prefer_server_ciphers off;` (or keep it on with `ssl_conf_command Options PrioritizeChaCha;`)",
             );

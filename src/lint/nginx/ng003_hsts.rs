@@ -38,7 +38,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let headers = headers_in_force(ctx, &chain);
         match headers.get("strict-transport-security") {
             None => sink.report(
-                s.server.name_span,
+                s.server.name_span(),
                 "TLS server without a Strict-Transport-Security header",
                 "add `add_header Strict-Transport-Security \"max-age=63072000; includeSubDomains\" always;`",
             ),

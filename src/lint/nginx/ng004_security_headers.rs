@@ -51,7 +51,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         }
         if !missing.is_empty() {
             sink.report(
-                s.server.name_span,
+                s.server.name_span(),
                 format!("server is missing security headers: {}", missing.join(", ")),
                 "add them with `add_header … always;` at server level",
             );

@@ -20,15 +20,15 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.every(|d| {
-        if d.name != "add_header" {
+        if d.name() != "add_header" {
             return;
         }
         let Some(name) = d.arg(0) else { return };
         if SECURITY_HEADERS.contains(&name.to_ascii_lowercase().as_str())
-            && d.args.last().is_none_or(|a| a.value != "always")
+            && d.args().next_back().is_none_or(|a| a.value != "always")
         {
             sink.report(
-                d.span,
+                d.span(),
                 format!("`{name}` is only sent with successful responses: `always` is missing"),
                 "append `always` so error responses carry the header too",
             );

@@ -27,17 +27,17 @@ pub static RULE: Rule = Rule {
 /// The array directives nginx replaces instead of merging, that this rule follows.
 const DIRECTIVES: [&str; 3] = ["add_header", "add_trailer", "proxy_set_header"];
 
-fn names(ds: &[&Directive]) -> Vec<String> {
+fn names(ds: &[Directive<'_>]) -> Vec<String> {
     ds.iter()
         .filter_map(|d| d.arg(0))
         .map(|n| n.to_ascii_lowercase())
         .collect()
 }
 
-fn inspect(ctx: &Ctx<'_>, chain: &[&Directive], directive: &str, sink: &mut Sink<'_>) {
-    let here: Vec<&Directive> = body(chain[chain.len() - 1])
+fn inspect(ctx: &Ctx<'_>, chain: &[Directive<'_>], directive: &str, sink: &mut Sink<'_>) {
+    let here: Vec<Directive<'_>> = body(chain[chain.len() - 1])
         .iter()
-        .filter(|d| d.name == directive)
+        .filter(|d| d.name() == directive)
         .collect();
     if here.is_empty() || chain.len() < 2 {
         return;
@@ -67,21 +67,21 @@ fn inspect(ctx: &Ctx<'_>, chain: &[&Directive], directive: &str, sink: &mut Sink
     if dropped.is_empty() {
         return;
     }
-    let from = if chain[level].name == crate::artifact::nginx::FRAGMENT {
+    let from = if chain[level].name() == crate::artifact::nginx::FRAGMENT {
         "top level of this file"
     } else {
-        chain[level].name.as_str()
+        chain[level].name()
     };
     let this = chain[chain.len() - 1];
     // The block as written: `location ~* \.php$`, `if ($request_method = OPTIONS)`.
-    let what = if this.name == "server" || this.args.is_empty() {
-        this.name.clone()
+    let what = if this.name() == "server" || this.args().len() == 0 {
+        this.name().to_string()
     } else {
-        let args: Vec<&str> = this.args.iter().map(|a| a.value.as_str()).collect();
-        format!("{} {}", this.name, args.join(" "))
+        let args: Vec<&str> = this.args().map(|a| a.value).collect();
+        format!("{} {}", this.name(), args.join(" "))
     };
     sink.report(
-        here[0].span,
+        here[0].span(),
         format!(
             "this {directive} in `{what}` drops {} set in the enclosing {from}",
             dropped.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")

@@ -27,9 +27,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let servers = ctx.servers();
     if servers.is_empty() {
         ctx.every(|d| {
-            if d.name == "server_tokens" && d.arg(0) != Some("off") {
+            if d.name() == "server_tokens" && d.arg(0) != Some("off") {
                 sink.report(
-                    d.span,
+                    d.span(),
                     "`server_tokens` is not `off`: nginx discloses its version",
                     "set `server_tokens off;`",
                 );
@@ -43,12 +43,12 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         match ctx.effective(&server_chain(&s), "server_tokens") {
             Some(d) if d.arg(0) == Some("off") => {}
             Some(d) => sink.report(
-                d.span,
+                d.span(),
                 "`server_tokens` is not `off`: nginx discloses its version",
                 "set `server_tokens off;`",
             ),
             None => sink.report(
-                s.server.name_span,
+                s.server.name_span(),
                 "no `server_tokens off;`: nginx discloses its version by default",
                 "add `server_tokens off;` to the server or the http block",
             ),

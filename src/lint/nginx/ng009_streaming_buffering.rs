@@ -21,14 +21,14 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.each_location(|chain| {
         let loc = chain[chain.len() - 1];
-        if loc.name != "location" || ctx.route_kind(loc) != Some(RouteKind::Streaming) {
+        if loc.name() != "location" || ctx.route_kind(loc) != Some(RouteKind::Streaming) {
             return;
         }
         // An idle stream is cut after proxy_read_timeout (60 s by default).
         let read = ctx.effective(chain, "proxy_read_timeout");
         let secs = read.and_then(|d| d.arg(0)).and_then(crate::artifact::systemd::parse_timespan).unwrap_or(60_000) / 1000;
         if secs < 300 {
-            let at = read.map_or(loc.name_span, |d| d.span);
+            let at = read.map_or(loc.name_span(), |d| d.span());
             sink.report(
                 at,
                 format!("a streaming route with a {secs}s read timeout: nginx closes a stream that is quiet for longer"),
@@ -38,12 +38,12 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         match ctx.effective(chain, "proxy_buffering") {
             Some(d) if d.arg(0) == Some("off") => {}
             Some(d) => sink.report(
-                d.span,
+                d.span(),
                 "proxy buffering is on for a streaming route",
                 "set `proxy_buffering off;` in this location",
             ),
             None => sink.report(
-                loc.name_span,
+                loc.name_span(),
                 "streaming route without `proxy_buffering off;` (buffering is on by default)",
                 "add `proxy_buffering off;` to this location",
             ),

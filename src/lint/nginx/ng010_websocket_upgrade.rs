@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.each_location(|chain| {
         let loc = chain[chain.len() - 1];
-        if loc.name != "location" {
+        if loc.name() != "location" {
             return;
         }
         let headers = ctx
@@ -59,7 +59,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         }
         if !missing.is_empty() {
             sink.report(
-                loc.name_span,
+                loc.name_span(),
                 format!("websocket location without {}", missing.join(", ")),
                 "add the missing directives; see `svcgen explain NG010`",
             );

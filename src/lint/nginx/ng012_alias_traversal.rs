@@ -90,15 +90,15 @@ fn groups(re: &str) -> Vec<Group> {
 }
 
 fn check_regex(
-    loc: &crate::artifact::nginx::Directive,
-    alias: &crate::artifact::nginx::Arg,
+    loc: crate::artifact::nginx::Directive<'_>,
+    alias: crate::artifact::nginx::Arg<'_>,
     sink: &mut Sink<'_>,
 ) {
-    let Some(re) = loc.args.last().map(|a| a.value.as_str()) else {
+    let Some(re) = loc.args().next_back().map(|a| a.value) else {
         return;
     };
     let gs = groups(re);
-    let v = alias.value.as_str();
+    let v = alias.value;
     let mut i = 0;
     while let Some(p) = v[i..].find('$') {
         let at = i + p;
@@ -120,7 +120,7 @@ fn check_regex(
         if climbs {
             sink.report(
                 alias.span,
-                format!("`alias {v}` takes capture ${n} of `location {}`, which can start with `..`: the request climbs out of `{before}`", loc.args.iter().map(|a| a.value.as_str()).collect::<Vec<_>>().join(" ")),
+                format!("`alias {v}` takes capture ${n} of `location {}`, which can start with `..`: the request climbs out of `{before}`", loc.args().map(|a| a.value).collect::<Vec<_>>().join(" ")),
                 "put a `/` before the group in the regex (`/images/(.*)`), or let the group start with `/` and drop the alias's own (`alias /srv/static$1;` with `(/.*)`)",
             );
         } else if glued {
@@ -136,20 +136,20 @@ fn check_regex(
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.each_location(|chain| {
         let loc = chain[chain.len() - 1];
-        if loc.name != "location" {
+        if loc.name() != "location" {
             return;
         }
-        if let [m, _] = loc.args.as_slice()
-            && matches!(m.value.as_str(), "~" | "~*")
+        if let [m, _] = loc.args().collect::<Vec<_>>().as_slice()
+            && matches!(m.value, "~" | "~*")
         {
-            if let Some(alias) = first(loc.children(), "alias").and_then(|a| a.args.first()) {
+            if let Some(alias) = first(loc.children(), "alias").and_then(|a| a.args().next()) {
                 check_regex(loc, alias, sink);
             }
             return;
         }
-        let (modifier, path) = match loc.args.as_slice() {
-            [p] => ("", p.value.as_str()),
-            [m, p] => (m.value.as_str(), p.value.as_str()),
+        let (modifier, path) = match loc.args().collect::<Vec<_>>().as_slice() {
+            [p] => ("", p.value),
+            [m, p] => (m.value, p.value),
             _ => return,
         };
         if !matches!(modifier, "" | "^~") || path.ends_with('/') {
@@ -158,7 +158,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let Some(alias) = first(loc.children(), "alias").and_then(|a| a.arg(0)) else {
             return;
         };
-        let at = loc.args.last().map_or(loc.name_span, |a| a.span);
+        let at = loc.args().next_back().map_or(loc.name_span(), |a| a.span);
         if alias.ends_with('/') {
             sink.report(
                 at,

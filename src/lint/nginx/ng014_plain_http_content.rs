@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::{Ctx, each, first, is_tls, server_names};
-use crate::artifact::nginx::Directive;
+use crate::artifact::nginx::{Block, Directive};
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
     check: Check::Nginx(check),
 };
 
-fn redirects(block: &[Directive]) -> bool {
+fn redirects(block: Block<'_>) -> bool {
     first(block, "return").is_some_and(|r| {
         matches!(r.arg(0), Some("301" | "302" | "307" | "308"))
             && r.arg(1).is_some_and(|u| u.starts_with("https://"))
@@ -44,10 +44,10 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if redirects(block) {
             continue;
         }
-        let serving: Vec<&Directive> = each(block, "location")
+        let serving: Vec<Directive<'_>> = each(block, "location")
             .filter(|l| {
-                !l.args
-                    .last()
+                !l.args()
+                    .next_back()
                     .is_some_and(|a| a.value.contains("/.well-known/acme-challenge"))
             })
             .filter(|l| !redirects(l.children()))
@@ -56,7 +56,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             .iter()
             .any(|n| first(block, n).is_some());
         if !serving.is_empty() || (serves_at_server && each(block, "location").next().is_none()) {
-            let at = serving.first().map_or(s.server.name_span, |l| l.name_span);
+            let at = serving
+                .first()
+                .map_or(s.server.name_span(), |l| l.name_span());
             sink.report(
                 at,
                 format!(

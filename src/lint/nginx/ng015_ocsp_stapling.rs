@@ -37,11 +37,11 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             .and_then(|d| d.arg(0))
             .is_some_and(|c| c.contains("letsencrypt"))
         {
-            sink.report(stapling.span, "OCSP stapling with a Let's Encrypt certificate: Let's Encrypt has no OCSP responder since 2025", "remove `ssl_stapling on;`");
+            sink.report(stapling.span(), "OCSP stapling with a Let's Encrypt certificate: Let's Encrypt has no OCSP responder since 2025", "remove `ssl_stapling on;`");
         }
         if ctx.effective(&chain, "resolver").is_none() {
             sink.report(
-                stapling.span,
+                stapling.span(),
                 "OCSP stapling without a `resolver`: nginx cannot reach the responder",
                 "add `resolver 127.0.0.53 valid=300s;` (your DNS servers)",
             );

@@ -8,54 +8,17 @@ use std::path::{Path, PathBuf};
 
 use super::{FileId, SourceSet, Span};
 
-/// One argument of a directive, unquoted, with its span.
-#[derive(Debug, Clone)]
-pub struct Arg {
-    pub value: String,
-    pub span: Span,
-    pub quoted: bool,
-}
+mod tree;
 
-/// One directive: `name args… ;` or `name args… { block }`.
-#[derive(Debug, Clone)]
-pub struct Directive {
-    pub name: String,
-    pub args: Vec<Arg>,
-    /// `Some` for block directives (`server { … }`); `*_by_lua_block` bodies are kept
-    /// raw in `raw_block` instead.
-    pub block: Option<Vec<Directive>>,
-    pub raw_block: Option<String>,
-    /// From the start of the name to the `;` or the closing `}`.
-    pub span: Span,
-    pub name_span: Span,
-    /// Comment lines directly above the directive (without `#`), for markers and
-    /// suppressions.
-    pub comments: Vec<(String, Span)>,
-}
-
-impl Directive {
-    pub fn arg(&self, i: usize) -> Option<&str> {
-        self.args.get(i).map(|a| a.value.as_str())
-    }
-    pub fn children(&self) -> &[Directive] {
-        self.block.as_deref().unwrap_or(&[])
-    }
-}
-
-/// A syntax error (or an unreadable include) at a span.
-#[derive(Debug, Clone)]
-pub struct ParseError {
-    pub message: String,
-    pub span: Span,
-}
+pub use tree::{Arg, Args, Block, Directive, MAX_DEPTH, ParseError, Tree, parse_text};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
-    Word(String, bool),
+    Word(Option<String>, bool),
     Semi,
     Open,
     Close,
-    Comment(String),
+    Comment,
 }
 
 struct Lexer<'a> {
@@ -108,8 +71,7 @@ impl<'a> Lexer<'a> {
                 while self.pos < s.len() && s[self.pos] != b'\n' {
                     self.pos += 1;
                 }
-                let text = self.text.get(start + 1..self.pos).unwrap_or("").to_string();
-                Ok(Some((Tok::Comment(text), self.span(start, self.pos))))
+                Ok(Some((Tok::Comment, self.span(start, self.pos))))
             }
             b'"' | b'\'' => {
                 let quote = c;
@@ -120,14 +82,9 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                 }
                 if self.pos < s.len() && s[self.pos] == quote {
-                    let value = self
-                        .text
-                        .get(body_start..self.pos)
-                        .unwrap_or("")
-                        .to_string();
                     self.pos += 1;
                     self.after_quote()?;
-                    return Ok(Some((Tok::Word(value, true), self.span(start, self.pos))));
+                    return Ok(Some((Tok::Word(None, true), self.span(start, self.pos))));
                 }
                 let mut value = s[body_start..self.pos].to_vec();
                 loop {
@@ -158,7 +115,10 @@ impl<'a> Lexer<'a> {
                 }
                 let value = String::from_utf8_lossy(&value).into_owned();
                 self.after_quote()?;
-                Ok(Some((Tok::Word(value, true), self.span(start, self.pos))))
+                Ok(Some((
+                    Tok::Word(Some(value), true),
+                    self.span(start, self.pos),
+                )))
             }
             _ => {
                 let mut escaped = false;
@@ -191,7 +151,7 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                 }
                 let raw = &s[start..self.pos.min(s.len())];
-                let value = if escaped {
+                let value = escaped.then(|| {
                     let mut v = Vec::with_capacity(raw.len());
                     let mut i = 0;
                     while i < raw.len() {
@@ -204,9 +164,7 @@ impl<'a> Lexer<'a> {
                         }
                     }
                     String::from_utf8_lossy(&v).into_owned()
-                } else {
-                    String::from_utf8_lossy(raw).into_owned()
-                };
+                });
                 Ok(Some((Tok::Word(value, false), self.span(start, self.pos))))
             }
         }
@@ -235,7 +193,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// After `*_by_lua_block {`: the raw body up to the matching `}`.
-    fn raw_block(&mut self, open: usize) -> Result<(String, usize), ParseError> {
+    fn raw_block(&mut self, open: usize) -> Result<(usize, usize), ParseError> {
         let s = self.src;
         let body_start = self.pos;
         let mut depth = 1usize;
@@ -245,13 +203,9 @@ impl<'a> Lexer<'a> {
                 b'}' => {
                     depth -= 1;
                     if depth == 0 {
-                        let body = self
-                            .text
-                            .get(body_start..self.pos)
-                            .unwrap_or("")
-                            .to_string();
+                        let body_end = self.pos;
                         self.pos += 1;
-                        return Ok((body, self.pos));
+                        return Ok((body_start, body_end));
                     }
                 }
                 q @ (b'"' | b'\'') => {
@@ -276,117 +230,8 @@ impl<'a> Lexer<'a> {
     }
 }
 
-/// How deep blocks may nest. Real configurations stay under ten; the limit keeps
-/// every walker of the tree far from the end of its stack.
-pub const MAX_DEPTH: usize = 100;
 /// How many files one configuration may include, all together.
 pub const MAX_INCLUDED_FILES: usize = 10_000;
-
-/// Parses one file's text into directives (includes are not resolved here).
-pub fn parse_text(text: &str, file: FileId) -> Result<Vec<Directive>, ParseError> {
-    let mut lx = Lexer {
-        src: text.as_bytes(),
-        text,
-        pos: 0,
-        file,
-    };
-    // A stack of open blocks: (directive being built, children so far).
-    let mut stack: Vec<(Option<Directive>, Vec<Directive>)> = vec![(None, Vec::new())];
-    let mut pending: Option<Directive> = None;
-    let mut comments: Vec<(String, Span)> = Vec::new();
-    while let Some((tok, span)) = lx.next()? {
-        match tok {
-            Tok::Comment(text) => {
-                if pending.is_none() {
-                    comments.push((text, span));
-                }
-            }
-            Tok::Word(value, quoted) => match &mut pending {
-                None => {
-                    pending = Some(Directive {
-                        name: value,
-                        args: Vec::new(),
-                        block: None,
-                        raw_block: None,
-                        span,
-                        name_span: span,
-                        comments: std::mem::take(&mut comments),
-                    });
-                }
-                Some(d) => d.args.push(Arg {
-                    value,
-                    span,
-                    quoted,
-                }),
-            },
-            Tok::Semi => {
-                let Some(mut d) = pending.take() else {
-                    return Err(lx.err("unexpected `;`", span.start, span.end));
-                };
-                d.span.end = span.end;
-                stack.last_mut().expect("root block").1.push(d);
-            }
-            Tok::Open => {
-                let Some(mut d) = pending.take() else {
-                    return Err(lx.err(
-                        "unexpected `{` without a directive name",
-                        span.start,
-                        span.end,
-                    ));
-                };
-                if d.name.ends_with("_by_lua_block") {
-                    let (body, end) = lx.raw_block(span.start)?;
-                    d.raw_block = Some(body);
-                    d.span.end = end;
-                    stack.last_mut().expect("root block").1.push(d);
-                } else if stack.len() > MAX_DEPTH {
-                    return Err(lx.err(
-                        format!("blocks nested more than {MAX_DEPTH} deep"),
-                        d.name_span.start,
-                        span.end,
-                    ));
-                } else {
-                    stack.push((Some(d), Vec::new()));
-                }
-            }
-            Tok::Close => {
-                if let Some(d) = &pending {
-                    return Err(lx.err(
-                        format!("directive `{}` has no terminating `;`", d.name),
-                        d.span.start,
-                        span.start,
-                    ));
-                }
-                if stack.len() == 1 {
-                    return Err(lx.err("unexpected `}`", span.start, span.end));
-                }
-                let (d, children) = stack.pop().expect("checked above");
-                let mut d = d.expect("only the root has no directive");
-                d.block = Some(children);
-                d.span.end = span.end;
-                comments.clear();
-                stack.last_mut().expect("root block").1.push(d);
-            }
-        }
-    }
-    if let Some(d) = pending {
-        return Err(lx.err(
-            format!("directive `{}` has no terminating `;`", d.name),
-            d.span.start,
-            text.len(),
-        ));
-    }
-    if stack.len() > 1 {
-        let (d, _) = stack.pop().expect("checked above");
-        let d = d.expect("only the root has no directive");
-        return Err(lx.err(
-            format!("block `{}` is never closed: missing `}}`", d.name),
-            d.name_span.start,
-            d.name_span.end,
-        ));
-    }
-    Ok(stack.pop().map(|(_, c)| c).unwrap_or_default())
-}
 
 /// What a parsed nginx file is, by its top level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -407,7 +252,7 @@ pub const FRAGMENT: &str = "fragment";
 #[derive(Debug, Clone)]
 pub struct Config {
     pub level: Level,
-    pub directives: Vec<Directive>,
+    pub tree: Tree,
     /// Includes that name no file (NG016): nginx refuses to start, but what the
     /// linter read is still worth checking.
     pub missing: Vec<ParseError>,
@@ -418,6 +263,13 @@ pub struct Config {
     /// included file, an unreadable file, an include loop, a directive in a
     /// context where it is not allowed. Any of these makes the run an error.
     pub broken: Vec<ParseError>,
+}
+
+impl Config {
+    /// The top level (a conf.d file's or a fragment's is its synthetic block).
+    pub fn directives(&self) -> Block<'_> {
+        self.tree.top()
+    }
 }
 
 /// Where include files come from.
@@ -438,6 +290,9 @@ pub enum IncludeSource<'a> {
 /// Splits `nginx -T` output into `(path, text)` sections.
 pub fn split_dump(text: &str) -> Option<Vec<(String, String)>> {
     const MARK: &str = "# configuration file ";
+    if !text.starts_with(MARK) && !text.contains("\n# configuration file ") {
+        return None;
+    }
     let mut out: Vec<(String, String)> = Vec::new();
     for line in text.split_inclusive('\n') {
         if let Some(rest) = line.strip_prefix(MARK) {
@@ -450,19 +305,17 @@ pub fn split_dump(text: &str) -> Option<Vec<(String, String)>> {
     if out.is_empty() { None } else { Some(out) }
 }
 
-fn detect_level(directives: &[Directive]) -> Level {
-    if directives.iter().any(|d| {
-        matches!(
-            d.name.as_str(),
-            "http" | "events" | "stream" | "worker_processes"
-        )
-    }) {
+fn detect_level(directives: Block<'_>) -> Level {
+    if directives
+        .iter()
+        .any(|d| matches!(d.name(), "http" | "events" | "stream" | "worker_processes"))
+    {
         Level::Main
     } else if directives.iter().any(|d| {
         // A `server` without a block is an upstream member (an included fragment).
-        (d.name == "server" && d.block.is_some())
+        (d.name() == "server" && d.block().is_some())
             || matches!(
-                d.name.as_str(),
+                d.name(),
                 "upstream" | "map" | "log_format" | "geo" | "split_clients"
             )
     }) {
@@ -478,9 +331,10 @@ pub fn load(
     file: FileId,
     includes: IncludeSource<'_>,
 ) -> Result<Config, ParseError> {
-    let text = sources.text(file).to_string();
-    let directives = parse_text(&text, file)?;
-    let level = detect_level(&directives);
+    let mut tree = Tree::default();
+    let top = tree.parse(sources.shared_text(file), file)?;
+    tree.set_top(&top);
+    let level = detect_level(tree.top());
     let mut walk = Splice {
         includes: &includes,
         missing: Vec::new(),
@@ -490,7 +344,7 @@ pub fn load(
         files: 0,
         depth: 1,
     };
-    let mut directives = walk.splice(sources, directives);
+    let top = walk.splice(sources, &mut tree, top);
     let Splice {
         missing,
         deploy_state,
@@ -499,39 +353,24 @@ pub fn load(
     } = walk;
     // The same broken file included twice is one error.
     broken.dedup_by(|a, b| a.span == b.span && a.message == b.message);
-    check_contexts(&directives, level, &mut broken);
+    tree.set_top(&top);
+    check_contexts(tree.top(), level, &mut broken);
     if level != Level::Main {
         // A conf.d file lives inside `http {}`: give it that block, so its top-level
         // directives are inherited like the http block's. A fragment (the inside of
         // a server or location) gets a `fragment` block of its own: its top level is
         // the parent level of its locations.
-        let whole = Span {
-            file,
-            start: 0,
-            end: text.len(),
+        let name = if level == Level::Http {
+            "http"
+        } else {
+            FRAGMENT
         };
-        directives = vec![Directive {
-            name: if level == Level::Http {
-                "http"
-            } else {
-                FRAGMENT
-            }
-            .into(),
-            args: Vec::new(),
-            block: Some(directives),
-            raw_block: None,
-            span: whole,
-            name_span: Span {
-                file,
-                start: 0,
-                end: 0,
-            },
-            comments: Vec::new(),
-        }];
+        let wrapper = tree.wrap(name, file, &top);
+        tree.set_top(&[wrapper]);
     }
     Ok(Config {
         level,
-        directives,
+        tree,
         missing,
         deploy_state,
         broken,
@@ -556,7 +395,7 @@ fn allowed_in(name: &str) -> Option<&'static [&'static str]> {
 /// Block directives where nginx's own context rules put them, as `nginx -t` checks:
 /// `location` only in `server` or `location`, `server` only in `http`, `stream` or
 /// `mail`, and so on; a known block directive without its block is an error too.
-fn check_contexts(ds: &[Directive], level: Level, broken: &mut Vec<ParseError>) {
+fn check_contexts(ds: Block<'_>, level: Level, broken: &mut Vec<ParseError>) {
     let top = match level {
         Level::Main => "main",
         Level::Http => "http",
@@ -564,13 +403,13 @@ fn check_contexts(ds: &[Directive], level: Level, broken: &mut Vec<ParseError>) 
         Level::Server => "fragment",
     };
     // Iterative, so a deep tree cannot exhaust the stack.
-    let mut todo: Vec<(&Directive, &'static str)> = ds.iter().rev().map(|d| (d, top)).collect();
+    let mut todo: Vec<(Directive<'_>, &'static str)> = ds.iter().rev().map(|d| (d, top)).collect();
     while let Some((d, ctx)) = todo.pop() {
-        let Some(allowed) = allowed_in(&d.name) else {
+        let Some(allowed) = allowed_in(d.name()) else {
             continue;
         };
         // `server` without a block is an upstream member, not a virtual server.
-        if d.name == "server" && d.block.is_none() && ctx != "http" {
+        if d.name() == "server" && d.block().is_none() && ctx != "http" {
             continue;
         }
         if ctx != "fragment" && !allowed.contains(&ctx) {
@@ -584,7 +423,7 @@ fn check_contexts(ds: &[Directive], level: Level, broken: &mut Vec<ParseError>) 
             broken.push(ParseError {
                 message: format!(
                     "`{}` is not allowed here (in {}); nginx allows it in {}",
-                    d.name,
+                    d.name(),
                     place(ctx),
                     allowed
                         .iter()
@@ -592,20 +431,20 @@ fn check_contexts(ds: &[Directive], level: Level, broken: &mut Vec<ParseError>) 
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                span: d.name_span,
+                span: d.name_span(),
             });
             continue;
         }
-        let Some(children) = &d.block else {
-            if d.raw_block.is_none() {
+        let Some(children) = d.block() else {
+            if d.raw_block().is_none() {
                 broken.push(ParseError {
-                    message: format!("`{}` needs a block: `{} … {{ … }}`", d.name, d.name),
-                    span: d.name_span,
+                    message: format!("`{}` needs a block: `{} … {{ … }}`", d.name(), d.name()),
+                    span: d.name_span(),
                 });
             }
             continue;
         };
-        let inner: &'static str = match d.name.as_str() {
+        let inner: &'static str = match d.name() {
             "http" => "http",
             "server" if ctx == "http" || ctx == "fragment" => "server",
             "location" => "location",
@@ -650,9 +489,9 @@ fn expand_include(pattern: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-fn has_include(ds: &[Directive]) -> bool {
+fn has_include(ds: Block<'_>) -> bool {
     ds.iter()
-        .any(|d| d.name == "include" || has_include(d.children()))
+        .any(|d| d.name() == "include" || has_include(d.children()))
 }
 
 /// The include walk: every included file parsed and spliced in, with a stack of the
@@ -669,9 +508,11 @@ struct Splice<'s, 'a> {
 
 impl Splice<'_, '_> {
     /// The files an include names, read into `sources`.
-    fn resolve(&mut self, sources: &mut SourceSet, d: &Directive) -> Vec<FileId> {
-        let arg = &d.args[0];
-        let pattern = arg.value.as_str();
+    fn resolve(&mut self, sources: &mut SourceSet, d: Directive<'_>) -> Vec<FileId> {
+        let Some(arg) = d.args().next() else {
+            return Vec::new();
+        };
+        let pattern = arg.value;
         match self.includes {
             IncludeSource::Disk { prefix } => {
                 let path = if prefix.as_os_str() == "." {
@@ -702,8 +543,7 @@ impl Splice<'_, '_> {
                                 span: arg.span,
                             };
                             let marked = d
-                                .comments
-                                .iter()
+                                .comments()
                                 .any(|(c, _)| c.trim_start().starts_with("svcgen: deploy-state"));
                             if marked {
                                 self.deploy_state.push(e);
@@ -760,36 +600,53 @@ impl Splice<'_, '_> {
         }
     }
 
-    fn splice(&mut self, sources: &mut SourceSet, directives: Vec<Directive>) -> Vec<Directive> {
-        if matches!(self.includes, IncludeSource::None) || !has_include(&directives) {
-            return directives;
+    /// `ids` with every include replaced by the directives of the files it names,
+    /// in blocks at any depth.
+    fn splice(&mut self, sources: &mut SourceSet, tree: &mut Tree, ids: Vec<u32>) -> Vec<u32> {
+        if matches!(self.includes, IncludeSource::None) {
+            return ids;
         }
-        let mut out = Vec::with_capacity(directives.len());
-        for mut d in directives {
-            if let Some(children) = d.block.take() {
+        let any = ids.iter().any(|&id| {
+            let d = tree.directive(id);
+            d.name() == "include" || has_include(d.children())
+        });
+        if !any {
+            return ids;
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(children) = tree.kid_ids(id) {
                 self.depth += 1;
-                d.block = Some(self.splice(sources, children));
+                let spliced = self.splice(sources, tree, children.clone());
+                if spliced != children {
+                    tree.set_kids(id, &spliced);
+                }
                 self.depth -= 1;
             }
-            if d.name != "include" || d.args.is_empty() {
-                out.push(d);
+            let d = tree.directive(id);
+            let Some(arg_span) = d.args().next().map(|a| a.span) else {
+                out.push(id);
+                continue;
+            };
+            if d.name() != "include" {
+                out.push(id);
                 continue;
             }
             if self.depth > MAX_DEPTH {
                 self.broken.push(ParseError {
                     message: format!("includes and blocks nested more than {MAX_DEPTH} deep"),
-                    span: d.args[0].span,
+                    span: arg_span,
                 });
                 continue;
             }
-            for id in self.resolve(sources, &d) {
-                let name = sources.name(id).to_string();
+            for file in self.resolve(sources, d) {
+                let name = sources.name(file).to_string();
                 if let Some(at) = self.stack.iter().position(|n| *n == name) {
                     let mut chain = self.stack[at..].to_vec();
                     chain.push(name);
                     self.broken.push(ParseError {
                         message: format!("include loop: {}", chain.join(" includes ")),
-                        span: d.args[0].span,
+                        span: arg_span,
                     });
                     continue;
                 }
@@ -797,16 +654,15 @@ impl Splice<'_, '_> {
                 if self.files > MAX_INCLUDED_FILES {
                     self.broken.push(ParseError {
                         message: format!("more than {MAX_INCLUDED_FILES} included files"),
-                        span: d.args[0].span,
+                        span: arg_span,
                     });
                     return out;
                 }
-                let text = sources.text(id).to_string();
-                match parse_text(&text, id) {
+                match tree.parse(sources.shared_text(file), file) {
                     Ok(children) => {
                         self.stack.push(name);
                         self.depth += 1;
-                        out.extend(self.splice(sources, children));
+                        out.extend(self.splice(sources, tree, children));
                         self.depth -= 1;
                         self.stack.pop();
                     }
@@ -822,37 +678,44 @@ impl Splice<'_, '_> {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<Vec<Directive>, ParseError> {
+    fn parse(text: &str) -> Result<Tree, ParseError> {
         parse_text(text, FileId(0))
     }
 
     #[test]
     fn parses_blocks_quotes_comments_and_variables() {
         let t = "# top\nhttp {\n  map $http_upgrade $c { default upgrade; '' close; }\n  server { listen 443 ssl; add_header X-A \"a \\\"b\\\" ${c}\" always; location / { if ($request_method = POST) { return 405; } } }\n}\n";
-        let ds = parse(t).unwrap();
+        let tree = parse(t).unwrap();
+        let ds = tree.top();
         assert_eq!(ds.len(), 1);
-        assert_eq!(ds[0].comments[0].0, " top");
-        let http = ds[0].children();
-        assert_eq!(http[0].name, "map");
-        assert_eq!(http[0].children()[1].name, "");
-        let server = &http[1];
-        let h = &server.children()[1];
+        let http = ds.get(0).unwrap();
+        assert_eq!(http.comments().next().unwrap().0, " top");
+        let http = http.children();
+        let map = http.get(0).unwrap();
+        assert_eq!(map.name(), "map");
+        assert_eq!(map.children().get(1).unwrap().name(), "");
+        assert_eq!(map.children().get(1).unwrap().arg(0), Some("close"));
+        let server = http.get(1).unwrap();
+        let h = server.children().get(1).unwrap();
         assert_eq!(h.arg(1), Some("a \"b\" ${c}"));
-        assert!(h.args[1].quoted);
+        assert!(h.args().get(1).unwrap().quoted);
+        assert_eq!(h.arg(2), Some("always"));
+        let span = h.span();
         assert_eq!(
-            &t[h.span.start..h.span.end],
+            &t[span.start..span.end],
             "add_header X-A \"a \\\"b\\\" ${c}\" always;"
         );
-        let iff = &server.children()[2].children()[0];
-        assert_eq!(iff.name, "if");
+        let iff = server.children().get(2).unwrap().children().get(0).unwrap();
+        assert_eq!(iff.name(), "if");
         assert_eq!(iff.arg(0), Some("($request_method"));
     }
 
     #[test]
     fn lua_blocks_stay_raw() {
-        let ds = parse("location / { content_by_lua_block { ngx.say(\"}\") -- }\n } }").unwrap();
-        let lua = &ds[0].children()[0];
-        assert!(lua.raw_block.as_ref().unwrap().contains("ngx.say"));
+        let tree = parse("location / { content_by_lua_block { ngx.say(\"}\") -- }\n } }").unwrap();
+        let lua = tree.top().get(0).unwrap().children().get(0).unwrap();
+        assert!(lua.raw_block().unwrap().contains("ngx.say"));
+        assert!(lua.block().is_none());
     }
 
     #[test]

@@ -1,0 +1,619 @@
+//! The parsed form of nginx files: one flat arena per configuration. A directive is a
+//! 40-byte record of offsets into its file's text, arguments are 12-byte ranges, and
+//! children are ranges of a shared id list; names and values are slices of the text
+//! (only a value with escapes, or a synthetic block's name, is stored apart). The
+//! tree of a 4 MB configuration therefore takes about as much memory as its text,
+//! and an included file's directives are shared, not copied, wherever it is spliced.
+//!
+//! Rules read it through `Directive<'a>` and `Block<'a>`: small `Copy` handles.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::super::{FileId, Span};
+
+const NONE: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Simple,
+    Block,
+    /// A `*_by_lua_block`: `kids` and `nkids` are its body's byte range.
+    Raw,
+}
+
+#[derive(Debug, Clone)]
+struct Node {
+    file: u32,
+    start: u32,
+    end: u32,
+    name_end: u32,
+    /// `NONE`: the name is the text `start..name_end`; else an index into `strings`.
+    name: u32,
+    args: u32,
+    nargs: u32,
+    kids: u32,
+    nkids: u32,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone)]
+struct ArgNode {
+    start: u32,
+    end: u32,
+    /// The top bit: quoted. The rest: `RAW` for a value that is the text of the
+    /// span (less the quotes), else an index into `strings` (a value with escapes).
+    value: u32,
+}
+
+const QUOTED: u32 = 1 << 31;
+const RAW: u32 = QUOTED - 1;
+
+/// Directives of one or more files.
+#[derive(Clone, Default)]
+pub struct Tree {
+    /// Indexed by `FileId`: the texts the nodes point into.
+    texts: Vec<Option<Arc<String>>>,
+    nodes: Vec<Node>,
+    args: Vec<ArgNode>,
+    kids: Vec<u32>,
+    strings: Vec<Box<str>>,
+    /// `(node, start, end)`: comment lines directly above a directive, in node order.
+    comments: Vec<(u32, u32, u32)>,
+    /// The top level: a range of `kids`.
+    top: (u32, u32),
+}
+
+impl fmt::Debug for Tree {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.top().iter()).finish()
+    }
+}
+
+/// A syntax error (or an unreadable include) at a span.
+#[derive(Debug, Clone)]
+pub struct ParseError {
+    pub message: String,
+    pub span: Span,
+}
+
+/// One argument of a directive, unquoted, with its span.
+#[derive(Debug, Clone, Copy)]
+pub struct Arg<'a> {
+    pub value: &'a str,
+    pub span: Span,
+    pub quoted: bool,
+}
+
+/// One directive: `name args… ;` or `name args… { block }`.
+#[derive(Clone, Copy)]
+pub struct Directive<'a> {
+    tree: &'a Tree,
+    id: u32,
+}
+
+/// The directives of a block (or of a file's top level), in order.
+#[derive(Clone, Copy)]
+pub struct Block<'a> {
+    tree: &'a Tree,
+    ids: &'a [u32],
+}
+
+/// The arguments of a directive.
+#[derive(Clone)]
+pub struct Args<'a> {
+    directive: Directive<'a>,
+    inner: std::slice::Iter<'a, ArgNode>,
+}
+
+impl Tree {
+    /// How many directives the tree holds (synthetic blocks included).
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    pub fn top(&self) -> Block<'_> {
+        Block {
+            tree: self,
+            ids: self.range(self.top),
+        }
+    }
+
+    #[inline]
+    fn range(&self, (at, n): (u32, u32)) -> &[u32] {
+        self.kids
+            .get(at as usize..at as usize + n as usize)
+            .unwrap_or(&[])
+    }
+
+    #[inline]
+    fn text(&self, file: u32) -> &str {
+        self.texts
+            .get(file as usize)
+            .and_then(|t| t.as_deref())
+            .map_or("", String::as_str)
+    }
+
+    #[inline]
+    fn slice(&self, file: u32, start: u32, end: u32) -> &str {
+        self.text(file)
+            .get(start as usize..end as usize)
+            .unwrap_or("")
+    }
+
+    fn push_list(&mut self, ids: &[u32]) -> (u32, u32) {
+        let at = self.kids.len() as u32;
+        self.kids.extend_from_slice(ids);
+        (at, ids.len() as u32)
+    }
+
+    fn push_string(&mut self, s: String) -> u32 {
+        self.strings.push(s.into_boxed_str());
+        (self.strings.len() - 1) as u32
+    }
+
+    /// A block around `ids` named `name`, spanning the whole of `file` (the synthetic
+    /// `http` block around a conf.d file, the `fragment` block around a snippet).
+    pub(super) fn wrap(&mut self, name: &str, file: FileId, ids: &[u32]) -> u32 {
+        let name = self.push_string(name.to_string());
+        let (kids, nkids) = self.push_list(ids);
+        let len = self.text(file.0 as u32).len() as u32;
+        self.nodes.push(Node {
+            file: file.0 as u32,
+            start: 0,
+            end: len,
+            name_end: 0,
+            name,
+            args: 0,
+            nargs: 0,
+            kids,
+            nkids,
+            kind: Kind::Block,
+        });
+        (self.nodes.len() - 1) as u32
+    }
+
+    pub(super) fn set_top(&mut self, ids: &[u32]) {
+        self.top = self.push_list(ids);
+    }
+
+    pub(super) fn directive(&self, id: u32) -> Directive<'_> {
+        Directive { tree: self, id }
+    }
+
+    /// The children of block `id`, when it is one.
+    pub(super) fn kid_ids(&self, id: u32) -> Option<Vec<u32>> {
+        let n = &self.nodes[id as usize];
+        (n.kind == Kind::Block).then(|| self.range((n.kids, n.nkids)).to_vec())
+    }
+
+    pub(super) fn set_kids(&mut self, id: u32, ids: &[u32]) {
+        let (at, n) = self.push_list(ids);
+        let node = &mut self.nodes[id as usize];
+        node.kids = at;
+        node.nkids = n;
+    }
+
+    /// Parses `text` (file `file`) into this tree; returns its top-level ids. On an
+    /// error the tree is left as it was.
+    pub fn parse(&mut self, text: Arc<String>, file: FileId) -> Result<Vec<u32>, ParseError> {
+        let marks = (
+            self.nodes.len(),
+            self.args.len(),
+            self.kids.len(),
+            self.strings.len(),
+            self.comments.len(),
+        );
+        if self.texts.len() <= file.0 {
+            self.texts.resize(file.0 + 1, None);
+        }
+        self.texts[file.0] = Some(text.clone());
+        let r = parse_into(self, &text, file);
+        if r.is_err() {
+            self.nodes.truncate(marks.0);
+            self.args.truncate(marks.1);
+            self.kids.truncate(marks.2);
+            self.strings.truncate(marks.3);
+            self.comments.truncate(marks.4);
+        }
+        r
+    }
+}
+
+impl<'a> Directive<'a> {
+    #[inline]
+    fn node(self) -> &'a Node {
+        &self.tree.nodes[self.id as usize]
+    }
+
+    /// The directive's identity within its configuration.
+    #[inline]
+    pub fn id(self) -> u32 {
+        self.id
+    }
+
+    #[inline]
+    pub fn name(self) -> &'a str {
+        let n = self.node();
+        if n.name == NONE {
+            self.tree.slice(n.file, n.start, n.name_end)
+        } else {
+            &self.tree.strings[n.name as usize]
+        }
+    }
+
+    /// `self.name() == name`, without cutting the name from the text unless its
+    /// length matches (the test the rules make most).
+    #[inline]
+    pub fn is(self, name: &str) -> bool {
+        let n = self.node();
+        if n.name == NONE && (n.name_end - n.start) as usize != name.len() {
+            return false;
+        }
+        self.name() == name
+    }
+
+    #[inline]
+    pub fn args(self) -> Args<'a> {
+        let n = self.node();
+        let at = n.args as usize;
+        Args {
+            directive: self,
+            inner: self.tree.args[at..at + n.nargs as usize].iter(),
+        }
+    }
+
+    #[inline]
+    pub fn arg(self, i: usize) -> Option<&'a str> {
+        self.args().get(i).map(|a| a.value)
+    }
+
+    /// The block's directives; empty for a simple directive.
+    #[inline]
+    pub fn children(self) -> Block<'a> {
+        self.block().unwrap_or(Block {
+            tree: self.tree,
+            ids: &[],
+        })
+    }
+
+    /// `Some` for block directives (`server { … }`); `*_by_lua_block` bodies are kept
+    /// raw in `raw_block` instead.
+    #[inline]
+    pub fn block(self) -> Option<Block<'a>> {
+        let n = self.node();
+        (n.kind == Kind::Block).then(|| Block {
+            tree: self.tree,
+            ids: self.tree.range((n.kids, n.nkids)),
+        })
+    }
+
+    pub fn raw_block(self) -> Option<&'a str> {
+        let n = self.node();
+        (n.kind == Kind::Raw).then(|| self.tree.slice(n.file, n.kids, n.nkids))
+    }
+
+    #[inline]
+    fn file(self) -> FileId {
+        FileId(self.node().file as usize)
+    }
+
+    /// From the start of the name to the `;` or the closing `}`.
+    #[inline]
+    pub fn span(self) -> Span {
+        let n = self.node();
+        Span {
+            file: self.file(),
+            start: n.start as usize,
+            end: n.end as usize,
+        }
+    }
+
+    #[inline]
+    pub fn name_span(self) -> Span {
+        let n = self.node();
+        Span {
+            file: self.file(),
+            start: n.start as usize,
+            end: n.name_end as usize,
+        }
+    }
+
+    /// Comment lines directly above the directive (without `#`), for markers and
+    /// suppressions.
+    pub fn comments(self) -> impl Iterator<Item = (&'a str, Span)> + 'a {
+        let c = &self.tree.comments;
+        let from = c.partition_point(|x| x.0 < self.id);
+        let to = from + c[from..].partition_point(|x| x.0 == self.id);
+        let (tree, n) = (self.tree, self.node());
+        c[from..to].iter().map(move |&(_, s, e)| {
+            (
+                tree.slice(n.file, s + 1, e),
+                Span {
+                    file: FileId(n.file as usize),
+                    start: s as usize,
+                    end: e as usize,
+                },
+            )
+        })
+    }
+}
+
+impl PartialEq for Directive<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.tree, other.tree) && self.id == other.id
+    }
+}
+
+impl fmt::Debug for Directive<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("Directive");
+        s.field("name", &self.name());
+        s.field("args", &self.args().map(|a| a.value).collect::<Vec<_>>());
+        if let Some(b) = self.block() {
+            s.field("block", &b.iter().collect::<Vec<_>>());
+        }
+        s.finish()
+    }
+}
+
+impl<'a> Block<'a> {
+    pub fn iter(
+        self,
+    ) -> impl DoubleEndedIterator<Item = Directive<'a>> + ExactSizeIterator + Clone + 'a {
+        let tree = self.tree;
+        self.ids.iter().map(move |&id| Directive { tree, id })
+    }
+    pub fn len(self) -> usize {
+        self.ids.len()
+    }
+    pub fn is_empty(self) -> bool {
+        self.ids.is_empty()
+    }
+    pub fn get(self, i: usize) -> Option<Directive<'a>> {
+        self.ids.get(i).map(|&id| Directive {
+            tree: self.tree,
+            id,
+        })
+    }
+    pub fn first(self) -> Option<Directive<'a>> {
+        self.get(0)
+    }
+    pub fn last(self) -> Option<Directive<'a>> {
+        self.ids.len().checked_sub(1).and_then(|i| self.get(i))
+    }
+}
+
+impl<'a> IntoIterator for Block<'a> {
+    type Item = Directive<'a>;
+    type IntoIter = Box<dyn DoubleEndedIterator<Item = Directive<'a>> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl<'a> Args<'a> {
+    #[inline]
+    fn make(&self, a: &'a ArgNode) -> Arg<'a> {
+        let tree = self.directive.tree;
+        let file = self.directive.node().file;
+        let quoted = a.value & QUOTED != 0;
+        let index = a.value & RAW;
+        let value = if index != RAW {
+            &tree.strings[index as usize]
+        } else if quoted {
+            tree.slice(file, a.start + 1, a.end.saturating_sub(1).max(a.start + 1))
+        } else {
+            tree.slice(file, a.start, a.end)
+        };
+        Arg {
+            value,
+            span: Span {
+                file: FileId(file as usize),
+                start: a.start as usize,
+                end: a.end as usize,
+            },
+            quoted,
+        }
+    }
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<Arg<'a>> {
+        self.inner.as_slice().get(i).map(|a| self.make(a))
+    }
+}
+
+impl<'a> Iterator for Args<'a> {
+    type Item = Arg<'a>;
+    #[inline]
+    fn next(&mut self) -> Option<Arg<'a>> {
+        let a = self.inner.next()?;
+        Some(self.make(a))
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for Args<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let a = self.inner.next_back()?;
+        Some(self.make(a))
+    }
+}
+
+impl ExactSizeIterator for Args<'_> {}
+
+/// How deep blocks may nest. Real configurations stay under ten; the limit keeps
+/// every walker of the tree far from the end of its stack.
+pub const MAX_DEPTH: usize = 100;
+
+/// Parses one file's text into a tree of its own (includes are not resolved here).
+pub fn parse_text(text: &str, file: FileId) -> Result<Tree, ParseError> {
+    let mut tree = Tree::default();
+    let top = tree.parse(Arc::new(text.to_string()), file)?;
+    tree.set_top(&top);
+    Ok(tree)
+}
+
+fn parse_into(tree: &mut Tree, text: &str, file: FileId) -> Result<Vec<u32>, ParseError> {
+    use super::{Lexer, Tok};
+    if text.len() >= NONE as usize {
+        return Err(ParseError {
+            message: "files of 4 GiB or more cannot be read".into(),
+            span: Span {
+                file,
+                start: 0,
+                end: 0,
+            },
+        });
+    }
+    let f = file.0 as u32;
+    // About one directive per 40 bytes and two arguments each, in real files.
+    tree.nodes.reserve(text.len() / 40);
+    tree.args.reserve(text.len() / 20);
+    tree.kids.reserve(text.len() / 40);
+    let mut lx = Lexer {
+        src: text.as_bytes(),
+        text,
+        pos: 0,
+        file,
+    };
+    // The children of every open block, on one stack; `frames` holds where each open
+    // block's children start and the block's node.
+    let mut kids: Vec<u32> = Vec::new();
+    let mut frames: Vec<(usize, u32)> = Vec::new();
+    let mut pending: Option<u32> = None;
+    let mut comments: Vec<(u32, u32)> = Vec::new();
+    let name_of = |tree: &Tree, id: u32| tree.directive(id).name().to_string();
+    while let Some((tok, span)) = lx.next()? {
+        let (s, e) = (span.start as u32, span.end as u32);
+        match tok {
+            Tok::Comment => {
+                if pending.is_none() {
+                    comments.push((s, e));
+                }
+            }
+            Tok::Word(value, quoted) => {
+                let escaped = value.is_some();
+                let value = match value {
+                    Some(v) => tree.push_string(v),
+                    // A quoted name is kept without its quotes.
+                    None if quoted && pending.is_none() => {
+                        let v = text.get(span.start + 1..span.end - 1).unwrap_or("");
+                        tree.push_string(v.to_string())
+                    }
+                    None => NONE,
+                };
+                match pending {
+                    None => {
+                        let id = tree.nodes.len() as u32;
+                        tree.nodes.push(Node {
+                            file: f,
+                            start: s,
+                            end: e,
+                            name_end: e,
+                            name: value,
+                            args: tree.args.len() as u32,
+                            nargs: 0,
+                            kids: 0,
+                            nkids: 0,
+                            kind: Kind::Simple,
+                        });
+                        tree.comments
+                            .extend(comments.drain(..).map(|(cs, ce)| (id, cs, ce)));
+                        pending = Some(id);
+                    }
+                    Some(id) => {
+                        let index = if escaped { value } else { RAW };
+                        tree.args.push(ArgNode {
+                            start: s,
+                            end: e,
+                            value: index | if quoted { QUOTED } else { 0 },
+                        });
+                        tree.nodes[id as usize].nargs += 1;
+                    }
+                }
+            }
+            Tok::Semi => {
+                let Some(id) = pending.take() else {
+                    return Err(lx.err("unexpected `;`", span.start, span.end));
+                };
+                tree.nodes[id as usize].end = e;
+                kids.push(id);
+            }
+            Tok::Open => {
+                let Some(id) = pending.take() else {
+                    return Err(lx.err(
+                        "unexpected `{` without a directive name",
+                        span.start,
+                        span.end,
+                    ));
+                };
+                if tree.directive(id).name().ends_with("_by_lua_block") {
+                    let (body_start, body_end) = lx.raw_block(span.start)?;
+                    let n = &mut tree.nodes[id as usize];
+                    n.kind = Kind::Raw;
+                    n.kids = body_start as u32;
+                    n.nkids = body_end as u32;
+                    n.end = lx.pos as u32;
+                    kids.push(id);
+                } else if frames.len() >= MAX_DEPTH {
+                    let n = &tree.nodes[id as usize];
+                    return Err(lx.err(
+                        format!("blocks nested more than {MAX_DEPTH} deep"),
+                        n.start as usize,
+                        span.end,
+                    ));
+                } else {
+                    tree.nodes[id as usize].kind = Kind::Block;
+                    frames.push((kids.len(), id));
+                }
+            }
+            Tok::Close => {
+                if let Some(id) = pending {
+                    let n = &tree.nodes[id as usize];
+                    return Err(lx.err(
+                        format!("directive `{}` has no terminating `;`", name_of(tree, id)),
+                        n.start as usize,
+                        span.start,
+                    ));
+                }
+                let Some((mark, id)) = frames.pop() else {
+                    return Err(lx.err("unexpected `}`", span.start, span.end));
+                };
+                let (at, n) = tree.push_list(&kids[mark..]);
+                kids.truncate(mark);
+                let node = &mut tree.nodes[id as usize];
+                node.kids = at;
+                node.nkids = n;
+                node.end = e;
+                comments.clear();
+                kids.push(id);
+            }
+        }
+    }
+    if let Some(id) = pending {
+        let n = &tree.nodes[id as usize];
+        return Err(lx.err(
+            format!("directive `{}` has no terminating `;`", name_of(tree, id)),
+            n.start as usize,
+            text.len(),
+        ));
+    }
+    if let Some(&(_, id)) = frames.last() {
+        let n = &tree.nodes[id as usize];
+        return Err(lx.err(
+            format!(
+                "block `{}` is never closed: missing `}}`",
+                name_of(tree, id)
+            ),
+            n.start as usize,
+            n.name_end as usize,
+        ));
+    }
+    Ok(kids)
+}
