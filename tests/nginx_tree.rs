@@ -322,3 +322,63 @@ fn huge_lines_and_files_stay_bounded() {
 fn text_of(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
+
+/// svcgen under an address-space limit (`ulimit -v`) and a timeout, as a CI job or
+/// a hook runs it: a huge include is refused by size, a raised limit ends in a clear
+/// error rather than an abort, and a 42 MB configuration is linted within 1 GiB.
+#[test]
+fn large_inputs_under_an_address_space_limit() {
+    let bash = require("bash");
+    let timeout = require("timeout");
+    let bin = env!("CARGO_BIN_EXE_svcgen");
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let limited = |kib: u64, args: &str| {
+        let out = std::process::Command::new(&bash)
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v {kib} && exec {} 120 {bin} lint {args}",
+                timeout.display()
+            ))
+            .current_dir(d)
+            .output()
+            .unwrap();
+        (out.status.code(), text_of(&out.stderr))
+    };
+    // A 1 GiB include (sparse: zeros): over the default limit, never read.
+    std::fs::File::create(d.join("huge.conf"))
+        .unwrap()
+        .set_len(1 << 30)
+        .unwrap();
+    std::fs::write(
+        d.join("nginx.conf"),
+        "events {}\nhttp {\n    include huge.conf;\n}\n",
+    )
+    .unwrap();
+    let (code, err) = limited(1 << 20, "nginx.conf");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("huge.conf cannot be read: it is 1073741824 bytes"),
+        "{err}"
+    );
+    assert!(err.contains("raise it with --max-file-size"), "{err}");
+    // Read anyway (limit raised) under 4 GiB of address space: a clear error at its
+    // position (one 1 GiB token), not an allocation failure.
+    let (code, err) = limited(4 << 20, "--max-file-size 2048 nginx.conf");
+    assert_eq!(code, Some(2), "{}", &err[..err.len().min(2000)]);
+    assert!(
+        err.contains("huge.conf:1:1"),
+        "{}",
+        &err[..err.len().min(2000)]
+    );
+    assert!(err.len() < 20_000, "{} bytes of report", err.len());
+    // A million-line configuration (42 MB) within 1 GiB of address space.
+    let generated = std::process::Command::new("python3")
+        .arg(root().join("scripts/gen-big-nginx.py"))
+        .arg("1000000")
+        .output()
+        .unwrap();
+    std::fs::write(d.join("big.conf"), &generated.stdout).unwrap();
+    let (code, err) = limited(1 << 20, "--format json big.conf > /dev/null");
+    assert_eq!(code, Some(1), "{}", &err[..err.len().min(2000)]);
+}

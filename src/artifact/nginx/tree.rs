@@ -22,32 +22,59 @@ enum Kind {
     Raw,
 }
 
+/// 24 bytes. The file is found from `Tree::files`, the argument count from the next
+/// node's first argument, a name that is not the text of its token (quoted,
+/// escaped or synthetic) from `Tree::names`.
 #[derive(Debug, Clone)]
 struct Node {
-    file: u32,
     start: u32,
     end: u32,
-    name_end: u32,
-    /// `NONE`: the name is the text `start..name_end`; else an index into `strings`.
-    name: u32,
+    /// The first argument; the arguments of node `i` end where node `i + 1`'s begin.
     args: u32,
-    nargs: u32,
     kids: u32,
     nkids: u32,
-    kind: Kind,
+    /// The name token's length (16 bits), the kind (2 bits), `NAMED` (the name is
+    /// in `names`).
+    meta: u32,
 }
 
+const NAMED: u32 = 1 << 18;
+
+impl Node {
+    #[inline]
+    fn name_len(&self) -> u32 {
+        self.meta & 0xffff
+    }
+    #[inline]
+    fn kind(&self) -> Kind {
+        match (self.meta >> 16) & 3 {
+            1 => Kind::Block,
+            2 => Kind::Raw,
+            _ => Kind::Simple,
+        }
+    }
+    fn set_kind(&mut self, k: Kind) {
+        let bits = match k {
+            Kind::Simple => 0,
+            Kind::Block => 1,
+            Kind::Raw => 2,
+        };
+        self.meta = (self.meta & !(3 << 16)) | (bits << 16);
+    }
+}
+
+/// 8 bytes: where the argument is, its length, whether it is quoted and whether its
+/// value is not its text (it had escapes: the value is in `Tree::values`).
 #[derive(Debug, Clone)]
 struct ArgNode {
     start: u32,
-    end: u32,
-    /// The top bit: quoted. The rest: `RAW` for a value that is the text of the
-    /// span (less the quotes), else an index into `strings` (a value with escapes).
-    value: u32,
+    /// The length (30 bits), `QUOTED`, `ESCAPED`.
+    len: u32,
 }
 
 const QUOTED: u32 = 1 << 31;
-const RAW: u32 = QUOTED - 1;
+const ESCAPED: u32 = 1 << 30;
+const LEN: u32 = ESCAPED - 1;
 
 /// Directives of one or more files.
 #[derive(Clone, Default)]
@@ -57,7 +84,13 @@ pub struct Tree {
     nodes: Vec<Node>,
     args: Vec<ArgNode>,
     kids: Vec<u32>,
-    strings: Vec<Box<str>>,
+    /// `(first node, file)`: the nodes of one parse (or one synthetic block) are
+    /// contiguous and belong to one file.
+    files: Vec<(u32, u32)>,
+    /// `(node, name)` for the `NAMED` nodes, in node order.
+    names: Vec<(u32, Box<str>)>,
+    /// `(argument, value)` for the `ESCAPED` arguments, in argument order.
+    values: Vec<(u32, Box<str>)>,
     /// `(node, start, end)`: comment lines directly above a directive, in node order.
     comments: Vec<(u32, u32, u32)>,
     /// The top level: a range of `kids`.
@@ -103,7 +136,8 @@ pub struct Block<'a> {
 #[derive(Clone)]
 pub struct Args<'a> {
     directive: Directive<'a>,
-    inner: std::slice::Iter<'a, ArgNode>,
+    /// Indices into the tree's arguments.
+    range: std::ops::Range<usize>,
 }
 
 impl Tree {
@@ -151,30 +185,41 @@ impl Tree {
         (at, ids.len() as u32)
     }
 
-    fn push_string(&mut self, s: String) -> u32 {
-        self.strings.push(s.into_boxed_str());
-        (self.strings.len() - 1) as u32
+    #[inline]
+    fn file_of(&self, id: u32) -> u32 {
+        let i = self.files.partition_point(|&(first, _)| first <= id);
+        self.files[i.saturating_sub(1)].1
+    }
+
+    #[inline]
+    fn arg_range(&self, id: u32) -> std::ops::Range<usize> {
+        let from = self.nodes[id as usize].args as usize;
+        let to = self
+            .nodes
+            .get(id as usize + 1)
+            .map_or(self.args.len(), |n| n.args as usize);
+        from..to
     }
 
     /// A block around `ids` named `name`, spanning the whole of `file` (the synthetic
     /// `http` block around a conf.d file, the `fragment` block around a snippet).
     pub(super) fn wrap(&mut self, name: &str, file: FileId, ids: &[u32]) -> u32 {
-        let name = self.push_string(name.to_string());
         let (kids, nkids) = self.push_list(ids);
         let len = self.text(file.0 as u32).len() as u32;
-        self.nodes.push(Node {
-            file: file.0 as u32,
+        let id = self.nodes.len() as u32;
+        self.files.push((id, file.0 as u32));
+        self.names.push((id, name.into()));
+        let mut node = Node {
             start: 0,
             end: len,
-            name_end: 0,
-            name,
-            args: 0,
-            nargs: 0,
+            args: self.args.len() as u32,
             kids,
             nkids,
-            kind: Kind::Block,
-        });
-        (self.nodes.len() - 1) as u32
+            meta: NAMED,
+        };
+        node.set_kind(Kind::Block);
+        self.nodes.push(node);
+        id
     }
 
     pub(super) fn set_top(&mut self, ids: &[u32]) {
@@ -188,7 +233,7 @@ impl Tree {
     /// The children of block `id`, when it is one.
     pub(super) fn kid_ids(&self, id: u32) -> Option<Vec<u32>> {
         let n = &self.nodes[id as usize];
-        (n.kind == Kind::Block).then(|| self.range((n.kids, n.nkids)).to_vec())
+        (n.kind() == Kind::Block).then(|| self.range((n.kids, n.nkids)).to_vec())
     }
 
     pub(super) fn set_kids(&mut self, id: u32, ids: &[u32]) {
@@ -205,8 +250,10 @@ impl Tree {
             self.nodes.len(),
             self.args.len(),
             self.kids.len(),
-            self.strings.len(),
+            self.names.len(),
+            self.values.len(),
             self.comments.len(),
+            self.files.len(),
         );
         if self.texts.len() <= file.0 {
             self.texts.resize(file.0 + 1, None);
@@ -217,8 +264,10 @@ impl Tree {
             self.nodes.truncate(marks.0);
             self.args.truncate(marks.1);
             self.kids.truncate(marks.2);
-            self.strings.truncate(marks.3);
-            self.comments.truncate(marks.4);
+            self.names.truncate(marks.3);
+            self.values.truncate(marks.4);
+            self.comments.truncate(marks.5);
+            self.files.truncate(marks.6);
         }
         r
     }
@@ -239,10 +288,13 @@ impl<'a> Directive<'a> {
     #[inline]
     pub fn name(self) -> &'a str {
         let n = self.node();
-        if n.name == NONE {
-            self.tree.slice(n.file, n.start, n.name_end)
+        if n.meta & NAMED == 0 {
+            self.tree
+                .slice(self.tree.file_of(self.id), n.start, n.start + n.name_len())
         } else {
-            &self.tree.strings[n.name as usize]
+            let names = &self.tree.names;
+            let i = names.partition_point(|(id, _)| *id < self.id);
+            names.get(i).map_or("", |(_, s)| s)
         }
     }
 
@@ -251,7 +303,7 @@ impl<'a> Directive<'a> {
     #[inline]
     pub fn is(self, name: &str) -> bool {
         let n = self.node();
-        if n.name == NONE && (n.name_end - n.start) as usize != name.len() {
+        if n.meta & NAMED == 0 && n.name_len() as usize != name.len() {
             return false;
         }
         self.name() == name
@@ -259,11 +311,9 @@ impl<'a> Directive<'a> {
 
     #[inline]
     pub fn args(self) -> Args<'a> {
-        let n = self.node();
-        let at = n.args as usize;
         Args {
             directive: self,
-            inner: self.tree.args[at..at + n.nargs as usize].iter(),
+            range: self.tree.arg_range(self.id),
         }
     }
 
@@ -286,7 +336,7 @@ impl<'a> Directive<'a> {
     #[inline]
     pub fn block(self) -> Option<Block<'a>> {
         let n = self.node();
-        (n.kind == Kind::Block).then(|| Block {
+        (n.kind() == Kind::Block).then(|| Block {
             tree: self.tree,
             ids: self.tree.range((n.kids, n.nkids)),
         })
@@ -294,12 +344,13 @@ impl<'a> Directive<'a> {
 
     pub fn raw_block(self) -> Option<&'a str> {
         let n = self.node();
-        (n.kind == Kind::Raw).then(|| self.tree.slice(n.file, n.kids, n.nkids))
+        (n.kind() == Kind::Raw)
+            .then(|| self.tree.slice(self.tree.file_of(self.id), n.kids, n.nkids))
     }
 
     #[inline]
     fn file(self) -> FileId {
-        FileId(self.node().file as usize)
+        FileId(self.tree.file_of(self.id) as usize)
     }
 
     /// From the start of the name to the `;` or the closing `}`.
@@ -319,7 +370,7 @@ impl<'a> Directive<'a> {
         Span {
             file: self.file(),
             start: n.start as usize,
-            end: n.name_end as usize,
+            end: (n.start + n.name_len()) as usize,
         }
     }
 
@@ -329,12 +380,12 @@ impl<'a> Directive<'a> {
         let c = &self.tree.comments;
         let from = c.partition_point(|x| x.0 < self.id);
         let to = from + c[from..].partition_point(|x| x.0 == self.id);
-        let (tree, n) = (self.tree, self.node());
+        let (tree, file) = (self.tree, self.tree.file_of(self.id));
         c[from..to].iter().map(move |&(_, s, e)| {
             (
-                tree.slice(n.file, s + 1, e),
+                tree.slice(file, s + 1, e),
                 Span {
-                    file: FileId(n.file as usize),
+                    file: FileId(file as usize),
                     start: s as usize,
                     end: e as usize,
                 },
@@ -398,31 +449,35 @@ impl<'a> IntoIterator for Block<'a> {
 
 impl<'a> Args<'a> {
     #[inline]
-    fn make(&self, a: &'a ArgNode) -> Arg<'a> {
+    fn make(&self, index: usize) -> Arg<'a> {
         let tree = self.directive.tree;
-        let file = self.directive.node().file;
-        let quoted = a.value & QUOTED != 0;
-        let index = a.value & RAW;
-        let value = if index != RAW {
-            &tree.strings[index as usize]
+        let a = &tree.args[index];
+        let file = tree.file_of(self.directive.id);
+        let quoted = a.len & QUOTED != 0;
+        let end = a.start + (a.len & LEN);
+        let value = if a.len & ESCAPED != 0 {
+            let v = &tree.values;
+            let i = v.partition_point(|(at, _)| (*at as usize) < index);
+            v.get(i).map_or("", |(_, s)| s)
         } else if quoted {
-            tree.slice(file, a.start + 1, a.end.saturating_sub(1).max(a.start + 1))
+            tree.slice(file, a.start + 1, end.saturating_sub(1).max(a.start + 1))
         } else {
-            tree.slice(file, a.start, a.end)
+            tree.slice(file, a.start, end)
         };
         Arg {
             value,
             span: Span {
                 file: FileId(file as usize),
                 start: a.start as usize,
-                end: a.end as usize,
+                end: end as usize,
             },
             quoted,
         }
     }
+
     #[inline]
     pub fn get(&self, i: usize) -> Option<Arg<'a>> {
-        self.inner.as_slice().get(i).map(|a| self.make(a))
+        (i < self.range.len()).then(|| self.make(self.range.start + i))
     }
 }
 
@@ -430,18 +485,18 @@ impl<'a> Iterator for Args<'a> {
     type Item = Arg<'a>;
     #[inline]
     fn next(&mut self) -> Option<Arg<'a>> {
-        let a = self.inner.next()?;
-        Some(self.make(a))
+        let i = self.range.next()?;
+        Some(self.make(i))
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.inner.size_hint()
+        self.range.size_hint()
     }
 }
 
 impl DoubleEndedIterator for Args<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        let a = self.inner.next_back()?;
-        Some(self.make(a))
+        let i = self.range.next_back()?;
+        Some(self.make(i))
     }
 }
 
@@ -471,11 +526,11 @@ fn parse_into(tree: &mut Tree, text: &str, file: FileId) -> Result<Vec<u32>, Par
             },
         });
     }
-    let f = file.0 as u32;
     // About one directive per 40 bytes and two arguments each, in real files.
     tree.nodes.reserve(text.len() / 40);
     tree.args.reserve(text.len() / 20);
     tree.kids.reserve(text.len() / 40);
+    tree.files.push((tree.nodes.len() as u32, file.0 as u32));
     let mut lx = Lexer {
         src: text.as_bytes(),
         text,
@@ -498,43 +553,50 @@ fn parse_into(tree: &mut Tree, text: &str, file: FileId) -> Result<Vec<u32>, Par
                 }
             }
             Tok::Word(value, quoted) => {
-                let escaped = value.is_some();
-                let value = match value {
-                    Some(v) => tree.push_string(v),
-                    // A quoted name is kept without its quotes.
-                    None if quoted && pending.is_none() => {
-                        let v = text.get(span.start + 1..span.end - 1).unwrap_or("");
-                        tree.push_string(v.to_string())
-                    }
-                    None => NONE,
-                };
+                if e - s > LEN {
+                    return Err(lx.err("a token longer than 1 GiB", span.start, span.start));
+                }
                 match pending {
                     None => {
                         let id = tree.nodes.len() as u32;
+                        // A name that is not its token's text (quoted, escaped, or
+                        // longer than 64 KiB) is kept apart.
+                        let name = match value {
+                            Some(v) => Some(v),
+                            None if quoted => Some(
+                                text.get(span.start + 1..span.end - 1)
+                                    .unwrap_or("")
+                                    .to_string(),
+                            ),
+                            None if e - s > 0xffff => Some(text[span.start..span.end].to_string()),
+                            None => None,
+                        };
+                        let meta = match name {
+                            Some(n) => {
+                                tree.names.push((id, n.into()));
+                                NAMED | (e - s).min(0xffff)
+                            }
+                            None => e - s,
+                        };
                         tree.nodes.push(Node {
-                            file: f,
                             start: s,
                             end: e,
-                            name_end: e,
-                            name: value,
                             args: tree.args.len() as u32,
-                            nargs: 0,
                             kids: 0,
                             nkids: 0,
-                            kind: Kind::Simple,
+                            meta,
                         });
                         tree.comments
                             .extend(comments.drain(..).map(|(cs, ce)| (id, cs, ce)));
                         pending = Some(id);
                     }
-                    Some(id) => {
-                        let index = if escaped { value } else { RAW };
-                        tree.args.push(ArgNode {
-                            start: s,
-                            end: e,
-                            value: index | if quoted { QUOTED } else { 0 },
-                        });
-                        tree.nodes[id as usize].nargs += 1;
+                    Some(_) => {
+                        let mut len = (e - s) | if quoted { QUOTED } else { 0 };
+                        if let Some(v) = value {
+                            tree.values.push((tree.args.len() as u32, v.into()));
+                            len |= ESCAPED;
+                        }
+                        tree.args.push(ArgNode { start: s, len });
                     }
                 }
             }
@@ -556,7 +618,7 @@ fn parse_into(tree: &mut Tree, text: &str, file: FileId) -> Result<Vec<u32>, Par
                 if tree.directive(id).name().ends_with("_by_lua_block") {
                     let (body_start, body_end) = lx.raw_block(span.start)?;
                     let n = &mut tree.nodes[id as usize];
-                    n.kind = Kind::Raw;
+                    n.set_kind(Kind::Raw);
                     n.kids = body_start as u32;
                     n.nkids = body_end as u32;
                     n.end = lx.pos as u32;
@@ -569,7 +631,7 @@ fn parse_into(tree: &mut Tree, text: &str, file: FileId) -> Result<Vec<u32>, Par
                         span.end,
                     ));
                 } else {
-                    tree.nodes[id as usize].kind = Kind::Block;
+                    tree.nodes[id as usize].set_kind(Kind::Block);
                     frames.push((kids.len(), id));
                 }
             }
@@ -612,7 +674,7 @@ fn parse_into(tree: &mut Tree, text: &str, file: FileId) -> Result<Vec<u32>, Par
                 name_of(tree, id)
             ),
             n.start as usize,
-            n.name_end as usize,
+            (n.start + n.name_len()) as usize,
         ));
     }
     Ok(kids)
