@@ -2,7 +2,11 @@
 # Whole-process timings of svcgen against gixy-ng on the same inputs, with hyperfine:
 #   1. one typical site (the api-gateway fixture's rendered nginx site),
 #   2. a generated ~100k-line nginx.conf,
-#   3. linting a whole description (render in memory + lint), svcgen only.
+#   3. linting a whole description (render in memory + lint), svcgen only,
+#   4. many findings: 2,000 copies of fixtures/handwritten/shop.conf in one file
+#      (86k lines, 34,000 findings), default text format and JSON, against gixy,
+#   5. linearity: 1x/10x/100x inputs (20/200/2,000 copies; 10k/100k/1M generated
+#      lines): time, throughput and peak memory against the input's size.
 # Prints hyperfine's tables and the ratios. Needs hyperfine and gixy (scripts/test.sh
 # installs gixy-ng; `apt-get install hyperfine`).
 set -Eeuo pipefail
@@ -44,6 +48,34 @@ hyperfine -N -i --warmup 1 --runs 5 --export-json "$work/units.json" \
   -n "systemd-analyze (loop)" "bash -c 'for u in /usr/lib/systemd/system/*.service; do systemd-analyze security --offline=true \"\$u\" >/dev/null 2>&1; done'"
 echo "units scored: ${#units[@]}"
 
+# Many findings: N copies of a hand-written site (its names numbered) in one http block.
+copies() {
+  python3 - "$1" <<'PY'
+import sys
+site = open("fixtures/handwritten/shop.conf").read()
+out = ["events {}", "http {"]
+out += [site.replace("shop", f"shop{i}") for i in range(int(sys.argv[1]))]
+out.append("}")
+sys.stdout.write("\n".join(out) + "\n")
+PY
+}
+for n in 20 200 2000; do copies "$n" >"$work/copies$n.conf"; done
+for n in 10000 1000000; do python3 scripts/gen-big-nginx.py "$n" >"$work/gen$n.conf"; done
+cp "$work/big.conf" "$work/gen100000.conf"
+hyperfine -N -i --warmup 1 --runs 10 --export-json "$work/many.json" \
+  -n "svcgen text" "$svcgen lint $work/copies2000.conf" \
+  -n "svcgen json" "$svcgen lint --format json $work/copies2000.conf"
+# gixy takes about a minute on this file: one run.
+hyperfine -N -i --runs 1 --export-json "$work/many-gixy.json" \
+  -n gixy "gixy $work/copies2000.conf"
+for f in copies20 copies200 copies2000 gen10000 gen100000 gen1000000; do
+  hyperfine -N -i --warmup 1 --runs 5 --export-json "$work/lin-$f.json" \
+    -n text "$svcgen lint $work/$f.conf" -n json "$svcgen lint --format json $work/$f.conf" >/dev/null
+  /usr/bin/time -f %M -o "$work/rss-$f" "$svcgen" lint --format json "$work/$f.conf" >"$work/out-$f.json" || true
+  /usr/bin/time -f %M -o "$work/rss-base" "$svcgen" lint --format json "$work/typical.conf" >/dev/null || true
+  cp "$work/rss-base" "$work/rssbase-$f"
+done
+
 python3 - "$work" "$(wc -c <"$work/big.conf")" <<'PY'
 import json, sys
 work, size = sys.argv[1], int(sys.argv[2])
@@ -59,4 +91,18 @@ print(f"| 100k-line nginx.conf | {b['svcgen']*1e3:.0f} ms ({size/b['svcgen']/1e6
 print(f"| description (render + lint) | {d['svcgen lint description']*1e3:.1f} ms | n/a | |")
 print(f"| four files + description, --together | {f['four files + description']*1e3:.1f} ms ({f['four files + description, with shellcheck']*1e3:.1f} ms with shellcheck) | | |")
 print(f"| exposure of every unit in /usr/lib/systemd/system | {u['svcgen (one run)']*1e3:.0f} ms | {u['systemd-analyze (loop)']*1e3:.0f} ms (systemd-analyze loop) | {u['systemd-analyze (loop)']/u['svcgen (one run)']:.0f}x |")
+import os
+m, g = means("many"), means("many-gixy")["gixy"]
+mb = os.path.getsize(f"{work}/copies2000.conf") / 1e6
+print(f"| 2,000 copies of shop.conf ({mb:.1f} MB, 34,000 findings), text | {m['svcgen text']*1e3:.0f} ms | {g:.1f} s | {g/m['svcgen text']:.0f}x |")
+print(f"| the same, JSON | {m['svcgen json']*1e3:.0f} ms ({mb/m['svcgen json']:.0f} MB/s) | | {g/m['svcgen json']:.0f}x |")
+print()
+print("| input | size | findings | text | JSON | JSON throughput | peak memory above start-up | memory / input |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+for f in ["copies20", "copies200", "copies2000", "gen10000", "gen100000", "gen1000000"]:
+    r = means(f"lin-{f}")
+    size = os.path.getsize(f"{work}/{f}.conf")
+    found = len(json.load(open(f"{work}/out-{f}.json"))["diagnostics"])
+    rss = int(open(f"{work}/rss-{f}").read()) - int(open(f"{work}/rssbase-{f}").read())
+    print(f"| {f} | {size/1e6:.2f} MB | {found} | {r['text']*1e3:.1f} ms | {r['json']*1e3:.1f} ms | {size/r['json']/1e6:.0f} MB/s | {rss/1024:.1f} MB | {rss*1024/size:.1f}x |")
 PY

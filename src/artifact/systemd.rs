@@ -129,6 +129,10 @@ pub fn parse_timespan(v: &str) -> Option<u64> {
     any.then_some(total)
 }
 
+/// What systemd trims around keys and values: ASCII white space only (`WHITESPACE`
+/// in its sources), never U+2028 or other Unicode spaces.
+const WS: [char; 4] = [' ', '\t', '\n', '\r'];
+
 /// Parses one unit file's text.
 pub fn parse(text: &str, file: FileId) -> Result<Unit, ParseError> {
     let mut unit = Unit::default();
@@ -142,8 +146,8 @@ pub fn parse(text: &str, file: FileId) -> Result<Unit, ParseError> {
         offset += raw.len();
         i += 1;
         let line = raw.trim_end_matches(['\n', '\r']);
-        let trimmed = line.trim();
-        let lead = line.len() - line.trim_start().len();
+        let trimmed = line.trim_matches(WS);
+        let lead = line.len() - line.trim_start_matches(WS).len();
         if trimmed.is_empty() {
             comments.clear();
             continue;
@@ -190,7 +194,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Unit, ParseError> {
                 },
             });
         };
-        let key = line[..eq].trim();
+        let key = line[..eq].trim_matches(WS);
         if key.is_empty()
             || !key
                 .bytes()
@@ -210,9 +214,9 @@ pub fn parse(text: &str, file: FileId) -> Result<Unit, ParseError> {
             start: start + lead,
             end: start + lead + key.len(),
         };
-        let value_lead = line[eq + 1..].len() - line[eq + 1..].trim_start().len();
+        let value_lead = line[eq + 1..].len() - line[eq + 1..].trim_start_matches(WS).len();
         let value_start = start + eq + 1 + value_lead;
-        let mut value = line[eq + 1..].trim().to_string();
+        let mut value = line[eq + 1..].trim_matches(WS).to_string();
         let mut value_end = start + line.len();
         // `\` at the end of a line continues the value on the next line; comment
         // lines inside a continuation are skipped.
@@ -225,7 +229,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Unit, ParseError> {
                 offset += next_raw.len();
                 i += 1;
                 let next = next_raw.trim_end_matches(['\n', '\r']);
-                let t = next.trim();
+                let t = next.trim_matches(WS);
                 if t.starts_with('#') || t.starts_with(';') {
                     continue;
                 }
@@ -247,7 +251,7 @@ pub fn parse(text: &str, file: FileId) -> Result<Unit, ParseError> {
         };
         section.entries.push(Entry {
             key: key.to_string(),
-            value: value.trim().to_string(),
+            value: value.trim_matches(WS).to_string(),
             key_span,
             value_span: Span {
                 file,
@@ -261,29 +265,109 @@ pub fn parse(text: &str, file: FileId) -> Result<Unit, ParseError> {
 }
 
 /// The command of an `Exec*=` value without its prefixes (`-@:+!`): the program
-/// and its arguments, split on white space (quotes are honoured simply).
+/// and its arguments, split as systemd splits them (see [`words`]).
 pub fn exec_words(value: &str) -> Vec<String> {
-    let v = value.trim_start_matches(['-', '@', ':', '+', '!', '|']);
+    words(value.trim_start_matches(['-', '@', ':', '+', '!', '|']))
+}
+
+/// Words as systemd's `extract_first_word()` reads them with unquoting and C
+/// escapes (`Exec*=`, `Environment=`, path lists): white space separates words
+/// outside quotes, `"…"` and `'…'` quote, and a backslash escape (`\"`, `\\`,
+/// `\n`, `\t`, `\xNN`, `\NNN` octal, `\uNNNN` …) stands for its character inside
+/// quotes and out. An unknown escape is kept as written.
+pub fn words(value: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut cur = String::new();
+    let mut in_word = false;
     let mut quote: Option<char> = None;
-    for c in v.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => cur.push(c),
-            (None, '"' | '\'') => quote = Some(c),
-            (None, c) if c.is_whitespace() => {
-                if !cur.is_empty() {
-                    words.push(std::mem::take(&mut cur));
+    let mut it = value.chars().peekable();
+    while let Some(c) = it.next() {
+        match c {
+            '\\' => {
+                in_word = true;
+                match it.next() {
+                    None => cur.push('\\'),
+                    Some(e) => unescape(e, &mut it, &mut cur),
                 }
             }
-            (None, c) => cur.push(c),
+            '"' | '\'' if quote.is_none() => {
+                quote = Some(c);
+                in_word = true;
+            }
+            c if Some(c) == quote => quote = None,
+            c if quote.is_none() && c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                in_word = true;
+            }
         }
     }
-    if !cur.is_empty() {
+    if in_word {
         words.push(cur);
     }
     words
+}
+
+/// One C escape after its backslash, as systemd's `cunescape_one()` reads it.
+fn unescape(e: char, it: &mut std::iter::Peekable<std::str::Chars<'_>>, out: &mut String) {
+    let simple = match e {
+        'a' => Some('\u{7}'),
+        'b' => Some('\u{8}'),
+        'f' => Some('\u{c}'),
+        'n' => Some('\n'),
+        'r' => Some('\r'),
+        't' => Some('\t'),
+        'v' => Some('\u{b}'),
+        's' => Some(' '),
+        '\\' | '"' | '\'' => Some(e),
+        _ => None,
+    };
+    if let Some(c) = simple {
+        out.push(c);
+        return;
+    }
+    let (digits, radix) = match e {
+        'x' => (2, 16),
+        'u' => (4, 16),
+        'U' => (8, 16),
+        '0'..='7' => (2, 8),
+        _ => (0, 0),
+    };
+    if radix != 0 {
+        let mut s = String::new();
+        if radix == 8 {
+            s.push(e);
+        }
+        for _ in 0..digits {
+            match it.peek() {
+                Some(d) if d.is_digit(radix) => {
+                    s.push(*d);
+                    it.next();
+                }
+                _ => break,
+            }
+        }
+        let want = if radix == 8 { 3 } else { digits };
+        if s.len() == want
+            && let Some(c) = u32::from_str_radix(&s, radix).ok().and_then(char::from_u32)
+        {
+            out.push(c);
+            return;
+        }
+        out.push('\\');
+        if radix != 8 {
+            out.push(e);
+        }
+        out.push_str(&s);
+        return;
+    }
+    out.push('\\');
+    out.push(e);
 }
 
 /// The directories a unit can write under `ProtectSystem=strict`: `ReadWritePaths=`

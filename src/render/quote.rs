@@ -57,6 +57,13 @@ pub fn systemd(value: &str) -> Result<String, Error> {
             "a trailing `\\` continues the line",
         ));
     }
+    if value.starts_with([' ', '\t']) || value.ends_with([' ', '\t']) {
+        return Err(refuse(
+            "a systemd unit",
+            value,
+            "systemd trims white space at either end of a value",
+        ));
+    }
     Ok(value.replace('%', "%%"))
 }
 

@@ -380,7 +380,9 @@ fn pattern_phrase(pattern: &str) -> &'static str {
         p if p == HOSTNAME_PATTERN => "a lower-case DNS name such as `api.example.com`",
         p if p == HEADER_VALUE_PATTERN => "one line of text without `\\` or `$`",
         p if p == ONE_LINE_PATTERN => "a single line of text",
-        p if p == DESCRIPTION_PATTERN => "a single line of text without `\\`",
+        p if p == DESCRIPTION_PATTERN => {
+            "a single line of text without `\\` and without a space at either end"
+        }
         p if p == ENV_NAME_PATTERN => "an environment variable name such as `LOG_LEVEL`",
         p if p == NODE_ARG_PATTERN => "a node flag such as `--enable-source-maps`",
         p if p == ROUTE_PATH_PATTERN => "a URL path such as `/api/`",

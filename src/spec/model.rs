@@ -30,8 +30,9 @@ pub const HOSTNAME_PATTERN: &str =
 pub const HEADER_VALUE_PATTERN: &str = "^[^\\x00-\\x1f\\x7f-\\x9f\\\\$]*$";
 /// One line of printable text (a description, a shell command).
 pub const ONE_LINE_PATTERN: &str = "^[^\\x00-\\x1f\\x7f-\\x9f]*$";
-/// One line of text without a backslash (which systemd would read as an escape or continuation).
-pub const DESCRIPTION_PATTERN: &str = "^[^\\x00-\\x1f\\x7f-\\x9f\\\\]*$";
+/// One line of text without a backslash (which systemd would read as an escape or
+/// continuation), and without a space at either end (which systemd would trim).
+pub const DESCRIPTION_PATTERN: &str = "^(?:[^ \\x00-\\x1f\\x7f-\\x9f\\\\](?:[^\\x00-\\x1f\\x7f-\\x9f\\\\]*[^ \\x00-\\x1f\\x7f-\\x9f\\\\])?)?$";
 /// An environment variable name.
 pub const ENV_NAME_PATTERN: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
 /// A command-line argument for node: no white space, quotes or shell metacharacters.
