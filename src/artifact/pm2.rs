@@ -141,19 +141,95 @@ impl P<'_> {
                     self.pos = self.s.len();
                     continue;
                 };
-                out.push(match n {
-                    'n' => '\n',
-                    't' => '\t',
-                    'r' => '\r',
-                    '0' => '\0',
-                    other => other,
-                });
                 self.pos += 1 + n.len_utf8();
+                match n {
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    'r' => out.push('\r'),
+                    'b' => out.push('\u{8}'),
+                    'f' => out.push('\u{c}'),
+                    'v' => out.push('\u{b}'),
+                    '0' if !self.peek().is_some_and(|d| d.is_ascii_digit()) => out.push('\0'),
+                    // A line continuation: the escaped line terminator is nothing.
+                    '\n' | '\u{2028}' | '\u{2029}' => {}
+                    '\r' => {
+                        if self.peek() == Some(b'\n') {
+                            self.pos += 1;
+                        }
+                    }
+                    'x' => {
+                        let c = self.hex(2)?;
+                        out.push(c);
+                    }
+                    'u' => {
+                        let c = self.unicode_escape()?;
+                        out.push(c);
+                    }
+                    '1'..='9' | '0' => return self.err("octal escapes are not allowed in modules"),
+                    other => out.push(other),
+                }
                 continue;
             }
             let ch = self.text[self.pos..].chars().next().unwrap_or('\u{fffd}');
             out.push(ch);
             self.pos += ch.len_utf8();
+        }
+    }
+
+    /// `n` hex digits at the cursor, as one character.
+    fn hex(&mut self, n: usize) -> Result<char, ParseError> {
+        let digits = self.text.get(self.pos..self.pos + n).unwrap_or("");
+        let c = (digits.len() == n && digits.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| u32::from_str_radix(digits, 16).ok())
+            .flatten()
+            .and_then(char::from_u32);
+        match c {
+            Some(c) => {
+                self.pos += n;
+                Ok(c)
+            }
+            None => self.err("invalid escape: `\\x` or `\\u` needs hex digits of a character"),
+        }
+    }
+
+    /// After `\u`: `XXXX`, a surrogate pair `XXXX\uXXXX`, or `{X…}`.
+    fn unicode_escape(&mut self) -> Result<char, ParseError> {
+        if self.peek() == Some(b'{') {
+            let end = self.text[self.pos..].find('}').map(|e| self.pos + e);
+            let code = end
+                .and_then(|e| u32::from_str_radix(&self.text[self.pos + 1..e], 16).ok())
+                .and_then(char::from_u32);
+            return match (code, end) {
+                (Some(c), Some(e)) => {
+                    self.pos = e + 1;
+                    Ok(c)
+                }
+                _ => self.err("invalid `\\u{…}` escape"),
+            };
+        }
+        let digits = self.text.get(self.pos..self.pos + 4).unwrap_or("");
+        let Ok(high) = u32::from_str_radix(digits, 16) else {
+            return self.err("invalid escape: `\\u` needs four hex digits");
+        };
+        if digits.len() != 4 {
+            return self.err("invalid escape: `\\u` needs four hex digits");
+        }
+        self.pos += 4;
+        if (0xd800..0xdc00).contains(&high) && self.s[self.pos..].starts_with(b"\\u") {
+            let low = self
+                .text
+                .get(self.pos + 2..self.pos + 6)
+                .and_then(|d| u32::from_str_radix(d, 16).ok());
+            if let Some(low) = low.filter(|l| (0xdc00..0xe000).contains(l)) {
+                self.pos += 6;
+                let c = 0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00);
+                return char::from_u32(c).map_or_else(|| self.err("invalid surrogate pair"), Ok);
+            }
+        }
+        match char::from_u32(high) {
+            Some(c) => Ok(c),
+            None => self
+                .err("a lone surrogate (`\\uD800`–`\\uDFFF`) is not a character svcgen can read"),
         }
     }
 
@@ -505,6 +581,24 @@ mod tests {
         assert_eq!(app.get("script").unwrap().as_str(), Some("dist/server.js"));
         let span = app.key_span("instances").unwrap();
         assert_eq!(&t[span.start..span.end], "instances");
+    }
+
+    #[test]
+    fn string_escapes_read_as_javascript_reads_them() {
+        let t = r#"module.exports = { apps: [{ name: "a\u2028b\x41\u{1F600}\uD83D\uDE00\
+c\'\v" }] };"#;
+        let root = parse(t, FileId(0), false).unwrap();
+        let Value::Array(apps) = &root.get("apps").unwrap().value else {
+            panic!()
+        };
+        assert_eq!(
+            apps[0].get("name").unwrap().as_str(),
+            Some("a\u{2028}bA\u{1F600}\u{1F600}c'\u{b}")
+        );
+        for bad in [r#"'\uD800'"#, r#"'\x4'"#, r#"'\u12'"#, r#"'\07'"#] {
+            let t = format!("module.exports = {{ apps: [{{ name: {bad} }}] }};");
+            assert!(parse(&t, FileId(0), false).is_err(), "{bad}");
+        }
     }
 
     #[test]

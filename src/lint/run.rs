@@ -607,13 +607,17 @@ fn run_rules_parallel(
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
+    // Each thread takes the next rule not yet taken: the rules differ in cost.
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let mut per_rule: Vec<(usize, Vec<Finding>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let (rules, dispatch) = (&rules, &dispatch);
+            .map(|_| {
+                let (rules, dispatch, next) = (&rules, &dispatch, &next);
                 scope.spawn(move || {
                     let mut done = Vec::new();
-                    for (i, rule) in rules.iter().enumerate().skip(t).step_by(threads) {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(rule) = rules.get(i) else { break };
                         let mut out = Vec::new();
                         let mut sink = Sink {
                             code: rule.code,

@@ -41,7 +41,14 @@ fn walk(node: &Node, path: &str, sink: &mut Sink<'_>) {
 }
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    for (i, app) in ctx.apps().into_iter().enumerate() {
-        walk(app, &format!("apps[{i}]"), sink);
+    // The whole `apps` value: an app that is a variable or a `require(…)` is as
+    // unread as a value inside one, and is never silently skipped.
+    match ctx.root.get("apps") {
+        Some(apps) => walk(apps, "apps", sink),
+        None => sink.report(
+            ctx.root.span,
+            "the exported object has no `apps` array: svcgen found no app to check",
+            "export `{ apps: [ { name, script, … } ] }` with literal values",
+        ),
     }
 }
