@@ -78,4 +78,31 @@ fn main() {
         bytes / per.as_secs_f64() / 1e6,
         bytes / 1e6
     );
+
+    // Many findings: 2,000 copies of a hand-written site in one http block.
+    let site = std::fs::read_to_string(root.join("fixtures/handwritten/shop.conf")).unwrap();
+    let mut many = String::from("events {}\nhttp {\n");
+    for i in 0..2000 {
+        many.push_str(&site.replace("shop", &format!("shop{i}")));
+    }
+    many.push_str("}\n");
+    let copies = dir.join("copies2000.conf");
+    std::fs::write(&copies, &many).unwrap();
+    let mut findings = 0;
+    let per = time("lint 2,000 copies of shop.conf", 10, || {
+        let r = lint(std::slice::from_ref(&copies), &opts);
+        findings = r.findings.len();
+        r
+    });
+    let json = time("  and write the JSON report", 10, || {
+        let r = lint(std::slice::from_ref(&copies), &opts);
+        svcgen::report::json::render(&r)
+    });
+    let mb = many.len() as f64 / 1e6;
+    println!(
+        "{:<48} {:>10.1} MB/s ({mb:.1} MB, {findings} findings); with the JSON report {:.1} MB/s",
+        "  throughput",
+        mb / per.as_secs_f64(),
+        mb / json.as_secs_f64()
+    );
 }

@@ -103,6 +103,7 @@ for f in ["copies20", "copies200", "copies2000", "gen10000", "gen100000", "gen10
     r = means(f"lin-{f}")
     size = os.path.getsize(f"{work}/{f}.conf")
     found = len(json.load(open(f"{work}/out-{f}.json"))["diagnostics"])
-    rss = int(open(f"{work}/rss-{f}").read()) - int(open(f"{work}/rssbase-{f}").read())
+    kib = lambda p: int(open(p).read().split()[-1])  # after any "Command exited…" line
+    rss = kib(f"{work}/rss-{f}") - kib(f"{work}/rssbase-{f}")
     print(f"| {f} | {size/1e6:.2f} MB | {found} | {r['text']*1e3:.1f} ms | {r['json']*1e3:.1f} ms | {size/r['json']/1e6:.0f} MB/s | {rss/1024:.1f} MB | {rss*1024/size:.1f}x |")
 PY

@@ -107,8 +107,8 @@ fn upstream_servers(config: &Config) -> Vec<(String, Directive<'_>)> {
     let mut out = Vec::new();
     fn rec<'a>(ds: Block<'a>, out: &mut Vec<(String, Directive<'a>)>) {
         for d in ds {
-            if d.name() == "upstream" {
-                for s in d.children().iter().filter(|s| s.name() == "server") {
+            if d.is("upstream") {
+                for s in d.children().iter().filter(|s| s.is("server")) {
                     if let Some(a) = s.arg(0) {
                         out.push((a.to_string(), s));
                     }

@@ -187,6 +187,9 @@ impl Tree {
 
     #[inline]
     fn file_of(&self, id: u32) -> u32 {
+        if let [(_, only)] = self.files.as_slice() {
+            return *only;
+        }
         let i = self.files.partition_point(|&(first, _)| first <= id);
         self.files[i.saturating_sub(1)].1
     }
@@ -303,10 +306,15 @@ impl<'a> Directive<'a> {
     #[inline]
     pub fn is(self, name: &str) -> bool {
         let n = self.node();
-        if n.meta & NAMED == 0 && n.name_len() as usize != name.len() {
+        if n.meta & NAMED != 0 {
+            return self.name() == name;
+        }
+        if n.name_len() as usize != name.len() {
             return false;
         }
-        self.name() == name
+        // Bytes: no character-boundary checks on the way.
+        let text = self.tree.text(self.tree.file_of(self.id)).as_bytes();
+        text.get(n.start as usize..(n.start + n.name_len()) as usize) == Some(name.as_bytes())
     }
 
     #[inline]

@@ -80,7 +80,7 @@ impl<'a> Ctx<'a> {
         routes: &'a HashMap<String, RouteKind>,
     ) -> Self {
         let mut http_index = HashMap::new();
-        for d in config.directives().iter().filter(|d| d.name() == "http") {
+        for d in config.directives().iter().filter(|d| d.is("http")) {
             let mut by_name: HashMap<&'a str, Vec<Directive<'a>>> = HashMap::new();
             for c in d.children().iter().filter(|c| c.block().is_none()) {
                 by_name.entry(c.name()).or_default().push(c);
@@ -150,7 +150,7 @@ impl<'a> Ctx<'a> {
                 .config
                 .directives()
                 .iter()
-                .filter(|d| d.name() == "http")
+                .filter(|d| d.is("http"))
                 .map(|d| (Some(d), d.children()))
                 .collect(),
             Level::Server => Vec::new(),
@@ -190,7 +190,7 @@ impl<'a> Ctx<'a> {
             f: &mut impl FnMut(&[Directive<'a>]),
         ) {
             for d in block {
-                if d.name() == "location" || d.name() == "if" {
+                if d.is("location") || d.is("if") {
                     chain.push(d);
                     f(chain);
                     rec(chain, d.children(), f);
@@ -242,8 +242,8 @@ pub fn body(d: Directive<'_>) -> Block<'_> {
 
 pub fn is_tls(server: Directive<'_>) -> bool {
     server.children().iter().any(|d| {
-        (d.name() == "listen" && d.args().any(|a| a.value == "ssl"))
-            || (d.name() == "ssl" && d.arg(0) == Some("on"))
+        (d.is("listen") && d.args().any(|a| a.value == "ssl"))
+            || (d.is("ssl") && d.arg(0) == Some("on"))
     })
 }
 

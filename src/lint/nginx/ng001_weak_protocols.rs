@@ -26,7 +26,7 @@ const WEAK: &[&str] = &["SSLv2", "SSLv3", "TLSv1", "TLSv1.1"];
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.every(|d| {
-        if d.name() == "ssl_protocols" {
+        if d.is("ssl_protocols") {
             for a in d.args().filter(|a| WEAK.contains(&a.value)) {
                 sink.report(
                     a.span,

@@ -62,7 +62,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if tls13.contains(&d.id()) {
             return;
         }
-        for c in block.iter().filter(|c| c.name() == "ssl_ciphers") {
+        for c in block.iter().filter(|c| c.is("ssl_ciphers")) {
             let Some(arg) = c.args().next() else { continue };
             let selected = expand(arg.value);
             if selected.is_empty() {
@@ -114,7 +114,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             return;
         };
         let chacha = block.iter().any(|c| {
-            c.name() == "ssl_conf_command" && c.args().any(|a| a.value.contains("PrioritizeChaCha"))
+            c.is("ssl_conf_command") && c.args().any(|a| a.value.contains("PrioritizeChaCha"))
         });
         if prefer.arg(0) == Some("on") && !chacha && !tls13.contains(&d.id()) {
             sink.report(

@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.every(|d| {
-        if d.name() != "add_header" {
+        if !d.is("add_header") {
             return;
         }
         let Some(name) = d.arg(0) else { return };

@@ -74,7 +74,7 @@ fn inspect(ctx: &Ctx<'_>, chain: &[Directive<'_>], directive: &str, sink: &mut S
     };
     let this = chain[chain.len() - 1];
     // The block as written: `location ~* \.php$`, `if ($request_method = OPTIONS)`.
-    let what = if this.name() == "server" || this.args().len() == 0 {
+    let what = if this.is("server") || this.args().len() == 0 {
         this.name().to_string()
     } else {
         let args: Vec<&str> = this.args().map(|a| a.value).collect();

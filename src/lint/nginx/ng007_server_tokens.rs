@@ -27,7 +27,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let servers = ctx.servers();
     if servers.is_empty() {
         ctx.every(|d| {
-            if d.name() == "server_tokens" && d.arg(0) != Some("off") {
+            if d.is("server_tokens") && d.arg(0) != Some("off") {
                 sink.report(
                     d.span(),
                     "`server_tokens` is not `off`: nginx discloses its version",

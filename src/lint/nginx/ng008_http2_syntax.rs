@@ -25,7 +25,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let new_syntax = ctx.settings.nginx_version >= (1, 25, 1);
     let (major, minor, patch) = ctx.settings.nginx_version;
     ctx.every(|d| {
-        if d.name() == "listen"
+        if d.is("listen")
             && new_syntax
             && let Some(a) = d.args().find(|a| a.value == "http2")
         {
@@ -37,7 +37,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 "remove `http2` from `listen` and add `http2 on;` to the server",
             );
         }
-        if d.name() == "http2" && !new_syntax {
+        if d.is("http2") && !new_syntax {
             sink.report(
                 d.span(),
                 format!("`http2` is an unknown directive on nginx {major}.{minor}.{patch} (it exists from 1.25.1)"),

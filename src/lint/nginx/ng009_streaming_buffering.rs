@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.each_location(|chain| {
         let loc = chain[chain.len() - 1];
-        if loc.name() != "location" || ctx.route_kind(loc) != Some(RouteKind::Streaming) {
+        if !loc.is("location") || ctx.route_kind(loc) != Some(RouteKind::Streaming) {
             return;
         }
         // An idle stream is cut after proxy_read_timeout (60 s by default).

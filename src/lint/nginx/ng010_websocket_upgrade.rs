@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.each_location(|chain| {
         let loc = chain[chain.len() - 1];
-        if loc.name() != "location" {
+        if !loc.is("location") {
             return;
         }
         let headers = ctx

@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let mut keepalive: HashSet<String> = HashSet::new();
     for (_, block) in ctx.http_blocks() {
-        for u in block.iter().filter(|d| d.name() == "upstream") {
+        for u in block.iter().filter(|d| d.is("upstream")) {
             if first(u.children(), "keepalive").is_some()
                 && let Some(name) = u.arg(0)
             {

@@ -136,7 +136,7 @@ fn check_regex(
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.each_location(|chain| {
         let loc = chain[chain.len() - 1];
-        if loc.name() != "location" {
+        if !loc.is("location") {
             return;
         }
         if let [m, _] = loc.args().collect::<Vec<_>>().as_slice()
