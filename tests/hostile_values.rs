@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{require, run, self_signed, text};
+use common::{nginx_test, require, run, self_signed, text};
 use serde_json::{Value, json};
 use svcgen::artifact::{FileId, nginx, systemd};
 use svcgen::render::{self, Artifact, ArtifactKind};
@@ -383,7 +383,7 @@ fn replace_in(v: &Value, with: &str) -> Value {
 }
 
 /// What must hold between the marker's rendering and the value's, file by file,
-/// before the real tools run. Returns the rendered files for them.
+/// before the real tools run.
 fn compare(marker: &[Artifact], hostile: &[Artifact], value: &str, case: &str) {
     assert_eq!(marker.len(), hostile.len(), "{case}: another set of files");
     for (m, h) in marker.iter().zip(hostile) {
@@ -482,7 +482,9 @@ fn hostile_values_are_refused_or_come_back_exactly() {
         let f = case % FIELDS.len();
         let b = (case / FIELDS.len()) % 2;
         let field = &FIELDS[f];
-        let value = format!("{}{}", field.prefix, rng.hostile(&canary_s));
+        // The marker's place in the files takes `with`: the value less its prefix.
+        let with = rng.hostile(&canary_s);
+        let value = format!("{}{with}", field.prefix);
         let marked = format!("{}{MARK}", field.prefix);
         let marker = marker_render.entry((f, b)).or_insert_with(|| {
             let (md, mfile) = with_value(&bases[b], field, &marked);
@@ -507,12 +509,6 @@ fn hostile_values_are_refused_or_come_back_exactly() {
             Outcome::Rendered(a) => a,
         };
         *accepted.entry(field.name).or_default() += 1;
-        // What the marker reads back as, once per field and supervisor.
-        let suffix = value
-            .strip_prefix(field.prefix)
-            .unwrap_or(&value)
-            .to_string();
-        let with = suffix;
         compare(&marker, &hostile, &with, &label);
         if let Some(eco) = artifact(&hostile, ArtifactKind::Pm2Ecosystem) {
             let m = artifact(&marker, ArtifactKind::Pm2Ecosystem).unwrap();
@@ -532,7 +528,15 @@ fn hostile_values_are_refused_or_come_back_exactly() {
             let marker_settings = marker_sh.entry(key).or_insert_with(|| {
                 let p = d.join(format!("sh/marker-{f}-{b}.sh"));
                 std::fs::write(&p, &m.content).unwrap();
-                settings(&bash, &[p]).remove(0)
+                let read = settings(&bash, &[p]).remove(0);
+                // The settings were read at all (NAME is the first): an empty
+                // read would make every comparison below pass.
+                assert_eq!(
+                    read.first().map(String::as_str),
+                    Some("hostile"),
+                    "{read:?}"
+                );
+                read
             });
             let p = d.join(format!("sh/case-{case}.sh"));
             std::fs::write(&p, &script.content).unwrap();
@@ -698,21 +702,7 @@ fn nginx_accepts(nginx_bin: &Path, d: &Path, site: &Artifact, label: &str) {
         })
         .collect();
     std::fs::write(d.join("site.conf"), content).unwrap();
-    let conf = d.join("nginx.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "pid {d}/nginx.pid;\nerror_log {d}/logs/error.log;\nevents {{}}\nhttp {{\n    include /etc/nginx/mime.types;\n    include {d}/site.conf;\n}}\n",
-            d = d.display()
-        ),
-    )
-    .unwrap();
-    let out = run(Command::new(nginx_bin)
-        .arg("-t")
-        .arg("-p")
-        .arg(d)
-        .arg("-c")
-        .arg(&conf));
+    let out = nginx_test(nginx_bin, d, &d.join("site.conf"));
     assert!(
         out.status.success(),
         "{label}: nginx -t: {}",

@@ -141,21 +141,7 @@ fn nginx_accepts_every_site_together() {
         write(&d.join("sites"), &with_live_upstream(&site, &spec, d));
         sites += 1;
     }
-    let conf = d.join("nginx.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "pid {d}/nginx.pid;\nerror_log {d}/logs/error.log;\nevents {{}}\nhttp {{\n    include /etc/nginx/mime.types;\n    include {d}/sites/*.conf;\n}}\n",
-            d = d.display()
-        ),
-    )
-    .unwrap();
-    let out = run(Command::new(nginx)
-        .arg("-t")
-        .arg("-p")
-        .arg(d)
-        .arg("-c")
-        .arg(&conf));
+    let out = nginx_test(&nginx, d, &d.join("sites/*.conf"));
     let stderr = text(&out.stderr);
     assert!(
         out.status.success(),

@@ -91,7 +91,8 @@ pub struct Source {
     pub name: String,
     /// Shared with the parsed trees that point into it: a file is held once.
     pub text: Arc<String>,
-    line_starts: Vec<usize>,
+    /// Shared with the text report, which cuts snippets from it.
+    line_starts: Arc<[usize]>,
 }
 
 impl Source {
@@ -101,13 +102,18 @@ impl Source {
         Self {
             name,
             text: Arc::new(text),
-            line_starts,
+            line_starts: line_starts.into(),
         }
     }
 
     /// Byte offsets where each line starts (computed once, when the source is added).
     pub fn line_starts(&self) -> &[usize] {
         &self.line_starts
+    }
+
+    /// The index itself, for a reader that keeps it (no copy).
+    pub fn shared_line_starts(&self) -> Arc<[usize]> {
+        self.line_starts.clone()
     }
 
     /// 1-based line and column (in characters) of a byte offset.

@@ -151,7 +151,7 @@ pub fn render(report: &Report, colour: bool) -> String {
                 Indexed {
                     name: l.file.to_string(),
                     text: s.text.clone(),
-                    line_starts: Arc::from(s.line_starts()),
+                    line_starts: s.shared_line_starts(),
                 }
             })
             .clone();

@@ -112,3 +112,25 @@ pub fn self_signed(cn: &str, cert: &Path, key: &Path) {
         .arg(cert));
     assert!(out.status.success(), "openssl: {}", text(&out.stderr));
 }
+
+/// `nginx -t` on an nginx.conf written into `dir` (pid file and error log inside
+/// it; `dir/logs` must exist) whose http block includes the MIME types and `sites`
+/// (a file or a glob).
+pub fn nginx_test(nginx: &Path, dir: &Path, sites: &Path) -> Output {
+    let conf = dir.join("nginx.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "pid {d}/nginx.pid;\nerror_log {d}/logs/error.log;\nevents {{}}\nhttp {{\n    include /etc/nginx/mime.types;\n    include {sites};\n}}\n",
+            d = dir.display(),
+            sites = sites.display()
+        ),
+    )
+    .unwrap();
+    run(Command::new(nginx)
+        .arg("-t")
+        .arg("-p")
+        .arg(dir)
+        .arg("-c")
+        .arg(&conf))
+}

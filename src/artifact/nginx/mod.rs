@@ -333,8 +333,7 @@ pub fn load(
 ) -> Result<Config, ParseError> {
     let mut tree = Tree::default();
     let top = tree.parse(sources.shared_text(file), file)?;
-    tree.set_top(&top);
-    let level = detect_level(tree.top());
+    let level = detect_level(tree.block(&top));
     let mut walk = Splice {
         includes: &includes,
         missing: Vec::new(),

@@ -225,6 +225,11 @@ impl Tree {
         id
     }
 
+    /// `ids` as a block, to read before they are placed in the tree.
+    pub(super) fn block<'t>(&'t self, ids: &'t [u32]) -> Block<'t> {
+        Block { tree: self, ids }
+    }
+
     pub(super) fn set_top(&mut self, ids: &[u32]) {
         self.top = self.push_list(ids);
     }

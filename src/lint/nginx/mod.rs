@@ -159,14 +159,16 @@ impl<'a> Ctx<'a> {
 
     /// The servers that serve content (see [`serves_nothing`]).
     pub fn serving_servers(&self) -> Vec<Server<'a>> {
-        self.servers()
-            .into_iter()
+        self.servers
+            .iter()
             .filter(|s| !serves_nothing(s.server))
+            .copied()
             .collect()
     }
 
-    pub fn servers(&self) -> Vec<Server<'a>> {
-        self.servers.clone()
+    /// Every server block (found once, in `new`).
+    pub fn servers(&self) -> &[Server<'a>] {
+        &self.servers
     }
 
     /// Every directive in the configuration, depth first.

@@ -36,11 +36,8 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             }
         });
     }
-    for s in servers
-        .into_iter()
-        .filter(|s| !super::serves_nothing(s.server))
-    {
-        match ctx.effective(&server_chain(&s), "server_tokens") {
+    for s in servers.iter().filter(|s| !super::serves_nothing(s.server)) {
+        match ctx.effective(&server_chain(s), "server_tokens") {
             Some(d) if d.arg(0) == Some("off") => {}
             Some(d) => sink.report(
                 d.span(),

@@ -24,8 +24,8 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     // Stapling only happens in a TLS handshake: a plain-HTTP server (a redirect on
     // port 80) is not affected by an http-level `ssl_stapling on`.
-    for s in ctx.servers().into_iter().filter(|s| is_tls(s.server)) {
-        let chain = server_chain(&s);
+    for s in ctx.servers().iter().filter(|s| is_tls(s.server)) {
+        let chain = server_chain(s);
         let Some(stapling) = ctx
             .effective(&chain, "ssl_stapling")
             .filter(|d| d.arg(0) == Some("on"))
