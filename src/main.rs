@@ -654,14 +654,11 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
             let _ = svcgen::report::json::write(&report, &mut out).and_then(|()| out.flush());
         }
-        LintFormat::Text => eprint!(
-            "{}",
-            svcgen::report::text::render(
-                &report,
-                std::io::stderr().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-            )
-        ),
+        LintFormat::Text => {
+            let colour = std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let _ = svcgen::report::text::write(&report, colour, &mut std::io::stderr().lock());
+        }
         LintFormat::Sarif => print!("{}", svcgen::report::sarif::render(&report)),
         LintFormat::Github => print!("{}", svcgen::report::github::render(&report)),
     }

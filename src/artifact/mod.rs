@@ -1,7 +1,7 @@
 //! Parsed artifacts: one module per format, each turning text into a tree whose
 //! nodes keep their file and byte span. Rules run on these trees.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub mod nginx;
 pub mod pm2;
@@ -85,45 +85,78 @@ pub struct Span {
     pub end: usize,
 }
 
+/// Where each line of a text starts: 4 bytes a line (files are under 4 GiB),
+/// shared by the reports that cut snippets from it.
+#[derive(Debug, Clone)]
+pub struct LineIndex(Arc<[u32]>);
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let starts: Vec<u32> = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1))
+            .collect();
+        Self(starts.into())
+    }
+
+    /// How many lines (a final newline starts an empty last one).
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The byte offset where line `line` (0-based) starts.
+    pub fn start(&self, line: usize) -> usize {
+        self.0[line] as usize
+    }
+
+    /// [`LineIndex::start`], when there is such a line.
+    pub fn get(&self, line: usize) -> Option<usize> {
+        self.0.get(line).map(|&o| o as usize)
+    }
+
+    /// The 0-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let o = u32::try_from(offset).unwrap_or(u32::MAX);
+        match self.0.binary_search(&o) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+}
+
 /// One source text with its name and line starts.
 #[derive(Debug, Clone)]
 pub struct Source {
     pub name: String,
     /// Shared with the parsed trees that point into it: a file is held once.
     pub text: Arc<String>,
-    /// Shared with the text report, which cuts snippets from it.
-    line_starts: Arc<[usize]>,
+    /// Indexed the first time a position in it is asked for (a file without
+    /// findings never is).
+    lines: OnceLock<LineIndex>,
 }
 
 impl Source {
     pub fn new(name: String, text: String) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Self {
             name,
             text: Arc::new(text),
-            line_starts: line_starts.into(),
+            lines: OnceLock::new(),
         }
     }
 
-    /// Byte offsets where each line starts (computed once, when the source is added).
-    pub fn line_starts(&self) -> &[usize] {
-        &self.line_starts
-    }
-
-    /// The index itself, for a reader that keeps it (no copy).
-    pub fn shared_line_starts(&self) -> Arc<[usize]> {
-        self.line_starts.clone()
+    /// Where each line starts (indexed once, on first use).
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.line_starts[line];
+        let line = self.lines().line_of(offset);
+        let start = self.lines().start(line);
         let col = self
             .text
             .get(start..offset)

@@ -354,7 +354,9 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
             }
         };
         let kind = opts.file_type.or_else(|| detect(&path, &text));
-        let id = report.sources.add(name.clone(), text.clone());
+        // Held once: the source set keeps the text, this loop reads it from there.
+        let id = report.sources.add(name.clone(), text);
+        let text = report.sources.shared_text(id);
         match kind {
             Some(FileType::Description) => {
                 let spec = lint_description(&mut report, id, &name, &text, opts, &mut units);
@@ -462,13 +464,12 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
     let included_by: Vec<HashSet<String>> = units
         .iter()
         .map(|u| {
-            let mut names = HashSet::new();
-            for_each_directive(u.config.directives(), &mut |d| {
-                if d.span().file != u.file {
-                    names.insert(report.sources.name(d.span().file).to_string());
-                }
-            });
-            names
+            u.config
+                .tree
+                .files_with_directives()
+                .filter(|&f| f != u.file)
+                .map(|f| report.sources.name(f).to_string())
+                .collect::<HashSet<_>>()
         })
         .collect();
     for (i, u) in units.iter().enumerate() {
@@ -511,7 +512,7 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
                 Some(MISSING_INCLUDE.fix.into()),
             ));
         }
-        let mut suppressions = collect_suppressions(u.config.directives());
+        let mut suppressions = collect_suppressions(&u.config);
         finish(
             &mut report,
             findings,
@@ -562,13 +563,18 @@ fn for_each_directive<'a>(ds: Block<'a>, f: &mut impl FnMut(Directive<'a>)) {
     }
 }
 
-fn collect_suppressions(ds: Block<'_>) -> Vec<Suppression> {
+fn collect_suppressions(config: &ngx::Config) -> Vec<Suppression> {
     let mut out = Vec::new();
-    for_each_directive(ds, &mut |d| {
+    // One file: its comments straight from the tree's table, in order.
+    if config.tree.depth_first().is_some() {
+        for (d, text, span) in config.tree.all_comments() {
+            out.extend(suppress::parse_comment(text, span, d.span()));
+        }
+        return out;
+    }
+    for_each_directive(config.directives(), &mut |d| {
         for (text, span) in d.comments() {
-            if let Some(s) = suppress::parse_comment(text, span, d.span()) {
-                out.push(s);
-            }
+            out.extend(suppress::parse_comment(text, span, d.span()));
         }
     });
     out

@@ -10,7 +10,8 @@ use miette::{
 use thiserror::Error;
 
 use super::{all, docs_pointer, locate};
-use crate::lint::{Report, Severity};
+use crate::artifact::LineIndex;
+use crate::lint::{Finding, Report, Severity};
 
 /// A source whose line starts were indexed once: a snippet is cut from the index
 /// instead of scanning the text from its start for every finding, so the report
@@ -19,7 +20,7 @@ use crate::lint::{Report, Severity};
 struct Indexed {
     name: String,
     text: Arc<String>,
-    line_starts: Arc<[usize]>,
+    lines: LineIndex,
 }
 
 impl SourceCode for Indexed {
@@ -32,16 +33,13 @@ impl SourceCode for Indexed {
         let len = self.text.len();
         let start = span.offset().min(len);
         let end = (start + span.len()).min(len);
-        let line_of = |o: usize| match self.line_starts.binary_search(&o) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let last_line = self.line_starts.len() - 1;
-        let line_end = |l: usize| self.line_starts.get(l + 1).copied().unwrap_or(len);
+        let line_of = |o: usize| self.lines.line_of(o);
+        let last_line = self.lines.len() - 1;
+        let line_end = |l: usize| self.lines.get(l + 1).unwrap_or(len);
         let (l0, l1) = (line_of(start), line_of(end.saturating_sub(1).max(start)));
         // A very long line (minified code, a 16 MB single-line file) is shown as a
         // window around the span, so a report stays the size of a screen.
-        if line_end(l1) - self.line_starts[l0] > LONG_LINE {
+        if line_end(l1) - self.lines.start(l0) > LONG_LINE {
             let floor = |mut o: usize| {
                 while o > 0 && !self.text.is_char_boundary(o) {
                     o -= 1;
@@ -51,14 +49,14 @@ impl SourceCode for Indexed {
             // With no context asked for, miette reads the column of the span's start
             // from where the data starts (that is its `[file:line:col]` header).
             let lead = if before == 0 && after == 0 { 0 } else { WINDOW };
-            let from = floor(start.saturating_sub(lead).max(self.line_starts[l0]));
+            let from = floor(start.saturating_sub(lead).max(self.lines.start(l0)));
             let to = floor(
                 (end + WINDOW)
                     .min(line_end(l1))
                     .min(from + 2 * WINDOW + end - start),
             );
             let to = to.max(end.min(len));
-            let column = self.text[self.line_starts[l0]..from].chars().count();
+            let column = self.text[self.lines.start(l0)..from].chars().count();
             let data = &self.text.as_bytes()[from..to];
             let lines = data.iter().filter(|&&b| b == b'\n').count() + 1;
             return Ok(Box::new(MietteSpanContents::new_named(
@@ -72,7 +70,7 @@ impl SourceCode for Indexed {
         }
         let first = l0.saturating_sub(before);
         let last = (l1 + after).min(last_line);
-        let from = self.line_starts[first];
+        let from = self.lines.start(first);
         let to = line_end(last);
         let window: &'a [u8] = &self.text.as_bytes()[from..to];
         let rel = SourceSpan::new((start - from).into(), end - start);
@@ -126,7 +124,75 @@ impl Diagnostic for Shown {
     }
 }
 
+/// The report as one string (what [`write`] writes).
 pub fn render(report: &Report, colour: bool) -> String {
+    layout(report, colour).concat()
+}
+
+/// Writes the report to `w`, part by part (a large report is never copied into one
+/// string).
+pub fn write(report: &Report, colour: bool, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    for part in layout(report, colour) {
+        w.write_all(part.as_bytes())?;
+    }
+    w.flush()
+}
+
+/// The report in order: the findings (in one or several parts), then the summary.
+fn layout(report: &Report, colour: bool) -> Vec<String> {
+    let findings: Vec<&Finding> = all(report).collect();
+    // A large report is laid out on every core, each taking a contiguous share of
+    // the findings, and the shares joined in order: the same bytes as one thread.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let mut parts: Vec<String> = if findings.len() >= PARALLEL_FINDINGS && threads > 1 {
+        let share = findings.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = findings
+                .chunks(share)
+                .map(|chunk| scope.spawn(move || render_findings(report, chunk, colour)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    } else {
+        vec![render_findings(report, &findings, colour)]
+    };
+    let mut out = String::new();
+    for e in &report.exposures {
+        out.push_str(&format!(
+            "svcgen: {}: exposure {:.1} {} ({} failing checks)\n",
+            e.file,
+            e.score,
+            e.label,
+            e.failing.len()
+        ));
+    }
+    for note in &report.notes {
+        out.push_str(&format!("svcgen: note: {note}\n"));
+    }
+    let count = |s: Severity| all(report).filter(|f| f.severity == s).count();
+    let total = report.findings.len() + report.errors.len();
+    if total == 0 {
+        out.push_str("svcgen: no findings\n");
+    } else {
+        out.push_str(&format!(
+            "svcgen: {} error(s), {} warning(s), {} info\n",
+            count(Severity::Error),
+            count(Severity::Warning),
+            count(Severity::Info)
+        ));
+    }
+    parts.push(out);
+    parts
+}
+
+/// Findings from this many on are laid out on several threads.
+const PARALLEL_FINDINGS: usize = 4_000;
+
+/// The diagnostics of `findings`, in order, each followed by a blank line.
+fn render_findings(report: &Report, findings: &[&Finding], colour: bool) -> String {
     let theme = if colour {
         GraphicalTheme::unicode()
     } else {
@@ -135,11 +201,10 @@ pub fn render(report: &Report, colour: bool) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_word_separator(textwrap::WordSeparator::AsciiSpace);
-    // About 600 bytes per finding: one allocation instead of a doubling series.
-    let mut out = String::with_capacity((report.findings.len() + report.errors.len()) * 600);
+    let mut out = String::with_capacity(findings.len() * 600);
     let mut sources: Vec<Option<Indexed>> = Vec::new();
     let mut cache = Cache::new();
-    for f in all(report) {
+    for &f in findings {
         let l = locate(report, f);
         let idx = f.span.file.0;
         if sources.len() <= idx {
@@ -151,7 +216,7 @@ pub fn render(report: &Report, colour: bool) -> String {
                 Indexed {
                     name: l.file.to_string(),
                     text: s.text.clone(),
-                    line_starts: s.shared_line_starts(),
+                    lines: s.lines().clone(),
                 }
             })
             .clone();
@@ -190,30 +255,6 @@ pub fn render(report: &Report, colour: bool) -> String {
             let _ = handler.render_report(&mut out, &shown);
         }
         out.push('\n');
-    }
-    for e in &report.exposures {
-        out.push_str(&format!(
-            "svcgen: {}: exposure {:.1} {} ({} failing checks)\n",
-            e.file,
-            e.score,
-            e.label,
-            e.failing.len()
-        ));
-    }
-    for note in &report.notes {
-        out.push_str(&format!("svcgen: note: {note}\n"));
-    }
-    let count = |s: Severity| all(report).filter(|f| f.severity == s).count();
-    let total = report.findings.len() + report.errors.len();
-    if total == 0 {
-        out.push_str("svcgen: no findings\n");
-    } else {
-        out.push_str(&format!(
-            "svcgen: {} error(s), {} warning(s), {} info\n",
-            count(Severity::Error),
-            count(Severity::Warning),
-            count(Severity::Info)
-        ));
     }
     out
 }
@@ -261,34 +302,31 @@ fn fast_report(out: &mut String, cache: &mut Cache, d: &Shown, start: usize) -> 
     let src = &d.src;
     let text = src.text.as_str();
     let len = text.len();
-    let starts = &src.line_starts;
+    let starts = &src.lines;
     let end = start + d.span.len();
     if start >= len || end > len || d.label.contains('\n') {
         return false;
     }
-    let line_of = |o: usize| match starts.binary_search(&o) {
-        Ok(i) => i,
-        Err(i) => i.saturating_sub(1),
-    };
+    let line_of = |o: usize| starts.line_of(o);
     let l0 = line_of(start);
     if line_of(end.saturating_sub(1).max(start)) != l0 {
         return false;
     }
     // Lines as miette's `get_lines` cuts them: without their `\n`; the empty "line"
     // after a final newline is not one.
-    let line_end = |l: usize| starts.get(l + 1).copied().unwrap_or(len);
+    let line_end = |l: usize| starts.get(l + 1).unwrap_or(len);
     let real_lines = if text.ends_with('\n') {
         starts.len() - 1
     } else {
         starts.len()
     };
-    if line_end(l0) - starts[l0] > LONG_LINE {
+    if line_end(l0) - starts.start(l0) > LONG_LINE {
         return false;
     }
     let first = l0.saturating_sub(1);
     let last = (l0 + 1).min(real_lines - 1);
     let body = |l: usize| {
-        let t = &text[starts[l]..line_end(l)];
+        let t = &text[starts.start(l)..line_end(l)];
         t.strip_suffix('\n').unwrap_or(t)
     };
     let plain = |t: &str| t.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b));
@@ -319,7 +357,7 @@ fn fast_report(out: &mut String, cache: &mut Cache, d: &Shown, start: usize) -> 
         " ".repeat(w + 2),
         src.name,
         l0 + 1,
-        start - starts[l0] + 1
+        start - starts.start(l0) + 1
     );
     for l in first..=last {
         let t = body(l);
@@ -340,7 +378,7 @@ fn fast_report(out: &mut String, cache: &mut Cache, d: &Shown, start: usize) -> 
             continue;
         }
         let at = |o: usize| {
-            let i = o - starts[l];
+            let i = o - starts.start(l);
             if i > t.len() {
                 visual(t) + 1
             } else {
@@ -379,12 +417,10 @@ mod tests {
 
     /// Every finding the fast path writes is what miette writes.
     fn check(name: &str, text: &str, spans: &[(usize, usize)], fast_expected: bool) {
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         let src = Indexed {
             name: name.into(),
             text: Arc::new(text.to_string()),
-            line_starts: Arc::from(line_starts),
+            lines: LineIndex::new(text),
         };
         let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
             .with_width(WIDTH)
@@ -448,5 +484,36 @@ mod tests {
         // A very long line and non-ASCII text are left to miette (still exact).
         let wide = format!("a {};\nb \u{e9}t\u{e9};\n", "x".repeat(3000));
         check("w.conf", &wide, &[(0, 1), (2, 10), (3008, 2)], false);
+    }
+
+    /// A report large enough to be laid out on several threads is the same text as
+    /// one thread writes.
+    #[test]
+    fn parallel_layout_is_the_sequential_one() {
+        let site = include_str!("../../fixtures/handwritten/shop.conf");
+        let copies: String = (0..300)
+            .map(|i| site.replace("shop", &format!("shop{i}")))
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("many.conf");
+        std::fs::write(&path, copies).unwrap();
+        let report = crate::lint::run::lint(&[path], &crate::lint::run::Options::default());
+        let findings: Vec<&Finding> = all(&report).collect();
+        assert!(
+            findings.len() >= PARALLEL_FINDINGS,
+            "{} findings",
+            findings.len()
+        );
+        let whole = render(&report, false);
+        let one_thread = render_findings(&report, &findings, false);
+        assert!(
+            whole.starts_with(&one_thread),
+            "the parallel layout differs"
+        );
+        assert!(
+            whole.ends_with("svcgen: 1500 error(s), 3600 warning(s), 0 info\n"),
+            "{}",
+            &whole[whole.len() - 200..]
+        );
     }
 }

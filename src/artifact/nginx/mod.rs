@@ -21,6 +21,26 @@ enum Tok {
     Comment,
 }
 
+/// What a byte is to the lexer: white space, a byte that ends or needs a look in a
+/// bare word (`;`, `{`, `}`, `\\`, `$`), or plain.
+const PLAIN: u8 = 0;
+const SPACE: u8 = 1;
+const SPECIAL: u8 = 2;
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_whitespace() {
+            t[b] = SPACE;
+        } else if matches!(c, b';' | b'{' | b'}' | b'\\' | b'$') {
+            t[b] = SPECIAL;
+        }
+        b += 1;
+    }
+    t
+};
+
 struct Lexer<'a> {
     src: &'a [u8],
     text: &'a str,
@@ -46,7 +66,10 @@ impl<'a> Lexer<'a> {
 
     fn next(&mut self) -> Result<Option<(Tok, Span)>, ParseError> {
         let s = self.src;
-        while self.pos < s.len() && s[self.pos].is_ascii_whitespace() {
+        while s
+            .get(self.pos)
+            .is_some_and(|&b| BYTE_CLASS[b as usize] == SPACE)
+        {
             self.pos += 1;
         }
         if self.pos >= s.len() {
@@ -68,9 +91,7 @@ impl<'a> Lexer<'a> {
                 Ok(Some((Tok::Close, self.span(start, self.pos))))
             }
             b'#' => {
-                while self.pos < s.len() && s[self.pos] != b'\n' {
-                    self.pos += 1;
-                }
+                self.pos = memchr::memchr(b'\n', &s[self.pos..]).map_or(s.len(), |i| self.pos + i);
                 Ok(Some((Tok::Comment, self.span(start, self.pos))))
             }
             b'"' | b'\'' => {
@@ -78,9 +99,8 @@ impl<'a> Lexer<'a> {
                 self.pos += 1;
                 let body_start = self.pos;
                 // Fast path: no escapes, the value is a slice of the text.
-                while self.pos < s.len() && s[self.pos] != quote && s[self.pos] != b'\\' {
-                    self.pos += 1;
-                }
+                self.pos =
+                    memchr::memchr2(quote, b'\\', &s[self.pos..]).map_or(s.len(), |i| self.pos + i);
                 if self.pos < s.len() && s[self.pos] == quote {
                     self.pos += 1;
                     self.after_quote()?;
@@ -123,7 +143,14 @@ impl<'a> Lexer<'a> {
             _ => {
                 let mut escaped = false;
                 while self.pos < s.len() {
-                    let b = s[self.pos];
+                    // The plain bytes of a word in one table lookup each.
+                    while s
+                        .get(self.pos)
+                        .is_some_and(|&b| BYTE_CLASS[b as usize] == PLAIN)
+                    {
+                        self.pos += 1;
+                    }
+                    let Some(&b) = s.get(self.pos) else { break };
                     if b.is_ascii_whitespace() || b == b';' || b == b'{' || b == b'}' {
                         break;
                     }
@@ -490,7 +517,7 @@ fn expand_include(pattern: &Path) -> Result<Vec<PathBuf>, String> {
 
 fn has_include(ds: Block<'_>) -> bool {
     ds.iter()
-        .any(|d| d.name() == "include" || has_include(d.children()))
+        .any(|d| d.is("include") || has_include(d.children()))
 }
 
 /// The include walk: every included file parsed and spliced in, with a stack of the
@@ -607,7 +634,7 @@ impl Splice<'_, '_> {
         }
         let any = ids.iter().any(|&id| {
             let d = tree.directive(id);
-            d.name() == "include" || has_include(d.children())
+            d.is("include") || has_include(d.children())
         });
         if !any {
             return ids;
@@ -627,7 +654,7 @@ impl Splice<'_, '_> {
                 out.push(id);
                 continue;
             };
-            if d.name() != "include" {
+            if !d.is("include") {
                 out.push(id);
                 continue;
             }

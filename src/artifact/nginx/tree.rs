@@ -18,11 +18,11 @@ const NONE: u32 = u32::MAX;
 enum Kind {
     Simple,
     Block,
-    /// A `*_by_lua_block`: `kids` and `nkids` are its body's byte range.
+    /// A `*_by_lua_block`: `kids` points at its body's byte range (two entries).
     Raw,
 }
 
-/// 24 bytes. The file is found from `Tree::files`, the argument count from the next
+/// 20 bytes. The file is found from `Tree::files`, the argument count from the next
 /// node's first argument, a name that is not the text of its token (quoted,
 /// escaped or synthetic) from `Tree::names`.
 #[derive(Debug, Clone)]
@@ -31,14 +31,30 @@ struct Node {
     end: u32,
     /// The first argument; the arguments of node `i` end where node `i + 1`'s begin.
     args: u32,
+    /// Where its children are listed in `Tree::kids`: the count, then the ids.
     kids: u32,
-    nkids: u32,
     /// The name token's length (16 bits), the kind (2 bits), `NAMED` (the name is
-    /// in `names`).
+    /// in `names`), the name's [`tag`] (8 bits from bit 20).
     meta: u32,
 }
 
 const NAMED: u32 = 1 << 18;
+const TAG_SHIFT: u32 = 20;
+
+/// Eight bits of a name (first, middle and last byte), kept in the node so that
+/// `Directive::is` rejects almost every other name without reading the text.
+#[inline]
+fn tag(name: &[u8]) -> u32 {
+    match name {
+        [] => 0,
+        [first, .., last] | [first @ last] => {
+            (u32::from(*first)
+                ^ u32::from(*last).rotate_left(3)
+                ^ u32::from(name[name.len() / 2]).rotate_left(5))
+                & 0xff
+        }
+    }
+}
 
 impl Node {
     #[inline]
@@ -93,8 +109,8 @@ pub struct Tree {
     values: Vec<(u32, Box<str>)>,
     /// `(node, start, end)`: comment lines directly above a directive, in node order.
     comments: Vec<(u32, u32, u32)>,
-    /// The top level: a range of `kids`.
-    top: (u32, u32),
+    /// The top level: a list in `kids`.
+    top: u32,
 }
 
 impl fmt::Debug for Tree {
@@ -157,11 +173,14 @@ impl Tree {
         }
     }
 
+    /// The list that starts at `at` in `kids` (its length, then its items).
     #[inline]
-    fn range(&self, (at, n): (u32, u32)) -> &[u32] {
-        self.kids
-            .get(at as usize..at as usize + n as usize)
-            .unwrap_or(&[])
+    fn range(&self, at: u32) -> &[u32] {
+        let at = at as usize;
+        match self.kids.get(at) {
+            Some(&n) => self.kids.get(at + 1..at + 1 + n as usize).unwrap_or(&[]),
+            None => &[],
+        }
     }
 
     #[inline]
@@ -179,10 +198,11 @@ impl Tree {
             .unwrap_or("")
     }
 
-    fn push_list(&mut self, ids: &[u32]) -> (u32, u32) {
+    fn push_list(&mut self, ids: &[u32]) -> u32 {
         let at = self.kids.len() as u32;
+        self.kids.push(ids.len() as u32);
         self.kids.extend_from_slice(ids);
-        (at, ids.len() as u32)
+        at
     }
 
     #[inline]
@@ -207,7 +227,7 @@ impl Tree {
     /// A block around `ids` named `name`, spanning the whole of `file` (the synthetic
     /// `http` block around a conf.d file, the `fragment` block around a snippet).
     pub(super) fn wrap(&mut self, name: &str, file: FileId, ids: &[u32]) -> u32 {
-        let (kids, nkids) = self.push_list(ids);
+        let kids = self.push_list(ids);
         let len = self.text(file.0 as u32).len() as u32;
         let id = self.nodes.len() as u32;
         self.files.push((id, file.0 as u32));
@@ -217,8 +237,7 @@ impl Tree {
             end: len,
             args: self.args.len() as u32,
             kids,
-            nkids,
-            meta: NAMED,
+            meta: NAMED | (tag(name.as_bytes()) << TAG_SHIFT),
         };
         node.set_kind(Kind::Block);
         self.nodes.push(node);
@@ -234,21 +253,57 @@ impl Tree {
         self.top = self.push_list(ids);
     }
 
-    pub(super) fn directive(&self, id: u32) -> Directive<'_> {
+    /// The files that have at least one directive in this tree.
+    pub fn files_with_directives(&self) -> impl Iterator<Item = FileId> + '_ {
+        self.files
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &(first, file))| {
+                let next = self
+                    .files
+                    .get(i + 1)
+                    .map_or(self.nodes.len() as u32, |f| f.0);
+                (next > first).then_some(FileId(file as usize))
+            })
+    }
+
+    /// Every directive in depth-first order straight from the arena, when that is
+    /// the arena's order: one file parsed, nothing spliced into it or wrapped around
+    /// it (each directive is pushed when its name is read, before its children).
+    pub fn depth_first(&self) -> Option<impl Iterator<Item = Directive<'_>>> {
+        (self.files.len() == 1).then(|| (0..self.nodes.len() as u32).map(|id| self.directive(id)))
+    }
+
+    /// Every comment with the directive it belongs to, in the arena's order (see
+    /// [`Tree::depth_first`] for when that is the tree's order).
+    pub fn all_comments(&self) -> impl Iterator<Item = (Directive<'_>, &str, Span)> + '_ {
+        self.comments.iter().map(move |&(id, s, e)| {
+            let file = self.file_of(id);
+            (
+                self.directive(id),
+                self.slice(file, s + 1, e),
+                Span {
+                    file: FileId(file as usize),
+                    start: s as usize,
+                    end: e as usize,
+                },
+            )
+        })
+    }
+
+    pub fn directive(&self, id: u32) -> Directive<'_> {
         Directive { tree: self, id }
     }
 
     /// The children of block `id`, when it is one.
     pub(super) fn kid_ids(&self, id: u32) -> Option<Vec<u32>> {
         let n = &self.nodes[id as usize];
-        (n.kind() == Kind::Block).then(|| self.range((n.kids, n.nkids)).to_vec())
+        (n.kind() == Kind::Block).then(|| self.range(n.kids).to_vec())
     }
 
     pub(super) fn set_kids(&mut self, id: u32, ids: &[u32]) {
-        let (at, n) = self.push_list(ids);
-        let node = &mut self.nodes[id as usize];
-        node.kids = at;
-        node.nkids = n;
+        let at = self.push_list(ids);
+        self.nodes[id as usize].kids = at;
     }
 
     /// Parses `text` (file `file`) into this tree; returns its top-level ids. On an
@@ -308,18 +363,21 @@ impl<'a> Directive<'a> {
 
     /// `self.name() == name`, without cutting the name from the text unless its
     /// length matches (the test the rules make most).
-    #[inline]
+    #[inline(always)]
     pub fn is(self, name: &str) -> bool {
-        let n = self.node();
-        if n.meta & NAMED != 0 {
+        let meta = self.node().meta;
+        if meta & NAMED != 0 {
             return self.name() == name;
         }
-        if n.name_len() as usize != name.len() {
+        // Length, then the tag: most other names fail one of the two.
+        if meta & 0xffff != name.len() as u32 || (meta >> TAG_SHIFT) & 0xff != tag(name.as_bytes())
+        {
             return false;
         }
         // Bytes: no character-boundary checks on the way.
+        let start = self.node().start as usize;
         let text = self.tree.text(self.tree.file_of(self.id)).as_bytes();
-        text.get(n.start as usize..(n.start + n.name_len()) as usize) == Some(name.as_bytes())
+        text.get(start..start + name.len()) == Some(name.as_bytes())
     }
 
     #[inline]
@@ -351,14 +409,21 @@ impl<'a> Directive<'a> {
         let n = self.node();
         (n.kind() == Kind::Block).then(|| Block {
             tree: self.tree,
-            ids: self.tree.range((n.kids, n.nkids)),
+            ids: self.tree.range(n.kids),
         })
     }
 
     pub fn raw_block(self) -> Option<&'a str> {
         let n = self.node();
-        (n.kind() == Kind::Raw)
-            .then(|| self.tree.slice(self.tree.file_of(self.id), n.kids, n.nkids))
+        (n.kind() == Kind::Raw).then(|| {
+            let body = self.tree.range(n.kids);
+            let (from, to) = (body.first().copied(), body.get(1).copied());
+            self.tree.slice(
+                self.tree.file_of(self.id),
+                from.unwrap_or(0),
+                to.unwrap_or(0),
+            )
+        })
     }
 
     #[inline]
@@ -542,7 +607,8 @@ fn parse_into(tree: &mut Tree, text: &str, file: FileId) -> Result<Vec<u32>, Par
     // About one directive per 40 bytes and two arguments each, in real files.
     tree.nodes.reserve(text.len() / 40);
     tree.args.reserve(text.len() / 20);
-    tree.kids.reserve(text.len() / 40);
+    // Every directive is some block's child, and every block also keeps its count.
+    tree.kids.reserve(text.len() / 32);
     tree.files.push((tree.nodes.len() as u32, file.0 as u32));
     let mut lx = Lexer {
         src: text.as_bytes(),
@@ -586,17 +652,20 @@ fn parse_into(tree: &mut Tree, text: &str, file: FileId) -> Result<Vec<u32>, Par
                         };
                         let meta = match name {
                             Some(n) => {
+                                let t = tag(n.as_bytes());
                                 tree.names.push((id, n.into()));
-                                NAMED | (e - s).min(0xffff)
+                                NAMED | (e - s).min(0xffff) | (t << TAG_SHIFT)
                             }
-                            None => e - s,
+                            None => {
+                                (e - s)
+                                    | (tag(&text.as_bytes()[s as usize..e as usize]) << TAG_SHIFT)
+                            }
                         };
                         tree.nodes.push(Node {
                             start: s,
                             end: e,
                             args: tree.args.len() as u32,
-                            kids: 0,
-                            nkids: 0,
+                            kids: NONE,
                             meta,
                         });
                         tree.comments
@@ -630,10 +699,10 @@ fn parse_into(tree: &mut Tree, text: &str, file: FileId) -> Result<Vec<u32>, Par
                 };
                 if tree.directive(id).name().ends_with("_by_lua_block") {
                     let (body_start, body_end) = lx.raw_block(span.start)?;
+                    let at = tree.push_list(&[body_start as u32, body_end as u32]);
                     let n = &mut tree.nodes[id as usize];
                     n.set_kind(Kind::Raw);
-                    n.kids = body_start as u32;
-                    n.nkids = body_end as u32;
+                    n.kids = at;
                     n.end = lx.pos as u32;
                     kids.push(id);
                 } else if frames.len() >= MAX_DEPTH {
@@ -660,11 +729,10 @@ fn parse_into(tree: &mut Tree, text: &str, file: FileId) -> Result<Vec<u32>, Par
                 let Some((mark, id)) = frames.pop() else {
                     return Err(lx.err("unexpected `}`", span.start, span.end));
                 };
-                let (at, n) = tree.push_list(&kids[mark..]);
+                let at = tree.push_list(&kids[mark..]);
                 kids.truncate(mark);
                 let node = &mut tree.nodes[id as usize];
                 node.kids = at;
-                node.nkids = n;
                 node.end = e;
                 comments.clear();
                 kids.push(id);
@@ -691,4 +759,50 @@ fn parse_into(tree: &mut Tree, text: &str, file: FileId) -> Result<Vec<u32>, Par
         ));
     }
     Ok(kids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The arena's per-directive and per-argument costs, which the memory bound of a
+    /// large configuration rests on.
+    #[test]
+    fn records_stay_small() {
+        assert_eq!(std::mem::size_of::<Node>(), 20);
+        assert_eq!(std::mem::size_of::<ArgNode>(), 8);
+    }
+
+    #[test]
+    fn simple_directives_have_no_children_and_blocks_keep_theirs() {
+        let tree = parse_text("a 1;\nb { c; d { e; } }\nf;", FileId(0)).unwrap();
+        let top: Vec<&str> = tree.top().iter().map(|d| d.name()).collect();
+        assert_eq!(top, ["a", "b", "f"]);
+        let a = tree.top().first().unwrap();
+        assert!(a.block().is_none() && a.children().is_empty());
+        let b = tree.top().get(1).unwrap();
+        let kids: Vec<&str> = b.children().iter().map(|d| d.name()).collect();
+        assert_eq!(kids, ["c", "d"]);
+        let d = b.children().get(1).unwrap();
+        assert_eq!(d.children().first().unwrap().name(), "e");
+        assert!(tree.top().last().unwrap().block().is_none());
+    }
+
+    /// The arena's own order is the depth-first order of the tree it holds.
+    #[test]
+    fn arena_order_is_depth_first() {
+        let text = "a;\nb { c { d; e { f; } } g; }\nh { i; }\nj_by_lua_block { x }\nk;";
+        let tree = parse_text(text, FileId(0)).unwrap();
+        fn rec<'a>(b: Block<'a>, out: &mut Vec<&'a str>) {
+            for d in b {
+                out.push(d.name());
+                rec(d.children(), out);
+            }
+        }
+        let mut walked = Vec::new();
+        rec(tree.top(), &mut walked);
+        let arena: Vec<&str> = tree.depth_first().unwrap().map(|d| d.name()).collect();
+        assert_eq!(arena, walked);
+        assert_eq!(walked.len(), 11);
+    }
 }

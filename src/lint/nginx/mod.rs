@@ -18,6 +18,7 @@ pub mod ng013_host_header;
 pub mod ng014_plain_http_content;
 pub mod ng015_ocsp_stapling;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::artifact::nginx::{Block, Config, Directive, Level};
@@ -38,11 +39,16 @@ pub struct Ctx<'a> {
     pub settings: &'a Settings,
     /// Location prefix → kind, from a description.
     pub routes: &'a HashMap<String, RouteKind>,
-    /// The simple directives of each `http` block by name, so inheritance lookups
-    /// from thousands of servers do not rescan a large http block each time.
-    http_index: HashMap<u32, HashMap<&'a str, Vec<Directive<'a>>>>,
+    /// The simple directives of each `http` block (by the block's id), so inheritance
+    /// lookups from thousands of servers do not rescan a large http block each time.
+    http_index: Vec<(u32, Vec<Directive<'a>>)>,
     /// Every server block, found once.
     servers: Vec<Server<'a>>,
+    /// The ancestor chains of every `location` and `if` block (see
+    /// [`Ctx::each_location`]), one after another; `chain_ends[i]` is where the
+    /// `i`-th ends.
+    chains: Vec<u32>,
+    chain_ends: Vec<u32>,
 }
 
 /// A server block with the `http` block around it (absent in a conf.d file).
@@ -79,21 +85,30 @@ impl<'a> Ctx<'a> {
         settings: &'a Settings,
         routes: &'a HashMap<String, RouteKind>,
     ) -> Self {
-        let mut http_index = HashMap::new();
-        for d in config.directives().iter().filter(|d| d.is("http")) {
-            let mut by_name: HashMap<&'a str, Vec<Directive<'a>>> = HashMap::new();
-            for c in d.children().iter().filter(|c| c.block().is_none()) {
-                by_name.entry(c.name()).or_default().push(c);
-            }
-            http_index.insert(d.id(), by_name);
-        }
+        let http_index = config
+            .directives()
+            .iter()
+            .filter(|d| d.is("http"))
+            .map(|d| {
+                (
+                    d.id(),
+                    d.children()
+                        .iter()
+                        .filter(|c| c.block().is_none())
+                        .collect(),
+                )
+            })
+            .collect();
         let mut ctx = Self {
             config,
             settings,
             routes,
             http_index,
             servers: Vec::new(),
+            chains: Vec::new(),
+            chain_ends: Vec::new(),
         };
+
         let mut servers = Vec::new();
         for (http, block) in ctx.http_blocks() {
             for d in block.iter().filter(|d| d.is("server")) {
@@ -101,17 +116,60 @@ impl<'a> Ctx<'a> {
             }
         }
         ctx.servers = servers;
+        ctx.find_locations();
         ctx
+    }
+
+    fn find_locations(&mut self) {
+        fn rec(chain: &mut Vec<u32>, block: Block<'_>, out: &mut Vec<u32>, ends: &mut Vec<u32>) {
+            for d in block {
+                if d.is("location") || d.is("if") {
+                    chain.push(d.id());
+                    out.extend_from_slice(chain);
+                    ends.push(out.len() as u32);
+                    rec(chain, d.children(), out, ends);
+                    chain.pop();
+                }
+            }
+        }
+        let (mut out, mut ends) = (Vec::new(), Vec::new());
+        match self.config.level {
+            Level::Server => {
+                // The fragment's own top level is the first link of every chain.
+                for top in self.config.directives() {
+                    rec(&mut vec![top.id()], top.children(), &mut out, &mut ends);
+                }
+            }
+            _ => {
+                for s in &self.servers {
+                    let mut chain: Vec<u32> = s.http.iter().map(|h| h.id()).collect();
+                    chain.push(s.server.id());
+                    rec(&mut chain, s.server.children(), &mut out, &mut ends);
+                }
+            }
+        }
+        self.chains = out;
+        self.chain_ends = ends;
+    }
+
+    /// [`headers_in_force`] at `server`.
+    pub fn server_headers(&self, server: &Server<'a>) -> Headers<'a> {
+        headers_in_force(self, &server_chain(server))
+    }
+
+    /// The simple directives of `level` when it is an indexed `http` block.
+    fn http_simple(&self, level: Directive<'a>) -> Option<&[Directive<'a>]> {
+        self.http_index
+            .iter()
+            .find(|(id, _)| *id == level.id())
+            .map(|(_, ds)| ds.as_slice())
     }
 
     /// The directives named `name` directly in `level`'s block (empty: no allocation).
     fn at_level(&self, level: Directive<'a>, name: &str) -> Vec<Directive<'a>> {
-        match self.http_index.get(&level.id()) {
-            Some(index) => index.get(name).cloned().unwrap_or_default(),
-            None if level.children().iter().any(|d| d.is(name)) => {
-                level.children().iter().filter(|d| d.is(name)).collect()
-            }
-            None => Vec::new(),
+        match self.http_simple(level) {
+            Some(ds) => ds.iter().copied().filter(|d| d.is(name)).collect(),
+            None => level.children().iter().filter(|d| d.is(name)).collect(),
         }
     }
 
@@ -136,8 +194,8 @@ impl<'a> Ctx<'a> {
         chain
             .iter()
             .rev()
-            .find_map(|level| match self.http_index.get(&level.id()) {
-                Some(index) => index.get(name).and_then(|v| v.first().copied()),
+            .find_map(|level| match self.http_simple(*level) {
+                Some(ds) => ds.iter().copied().find(|d| d.is(name)),
                 None => first(level.children(), name),
             })
     }
@@ -171,6 +229,15 @@ impl<'a> Ctx<'a> {
         &self.servers
     }
 
+    /// Every directive named `name`, depth first (the order of [`Ctx::every`]).
+    pub fn named(&self, name: &str, mut f: impl FnMut(Directive<'a>)) {
+        self.every(|d| {
+            if d.is(name) {
+                f(d);
+            }
+        });
+    }
+
     /// Every directive in the configuration, depth first.
     pub fn every(&self, mut f: impl FnMut(Directive<'a>)) {
         fn rec<'a>(ds: Block<'a>, f: &mut impl FnMut(Directive<'a>)) {
@@ -179,42 +246,28 @@ impl<'a> Ctx<'a> {
                 rec(d.children(), f);
             }
         }
-        rec(self.config.directives(), &mut f);
+        match self.config.tree.depth_first() {
+            Some(all) => all.for_each(f),
+            None => rec(self.config.directives(), &mut f),
+        }
     }
 
     /// Calls `f` with the ancestor chain of every `location` and `if` block, outermost
     /// first (`[http?, server?, location…, this]`). A bare fragment's chains start
     /// at its synthetic `fragment` block (what the file sets at its top level).
     pub fn each_location(&self, mut f: impl FnMut(&[Directive<'a>])) {
-        fn rec<'a>(
-            chain: &mut Vec<Directive<'a>>,
-            block: Block<'a>,
-            f: &mut impl FnMut(&[Directive<'a>]),
-        ) {
-            for d in block {
-                if d.is("location") || d.is("if") {
-                    chain.push(d);
-                    f(chain);
-                    rec(chain, d.children(), f);
-                    chain.pop();
-                }
-            }
-        }
-        match self.config.level {
-            Level::Server => {
-                // The fragment's own top level is the first link of every chain.
-                for top in self.config.directives() {
-                    let mut chain = vec![top];
-                    rec(&mut chain, top.children(), &mut f);
-                }
-            }
-            _ => {
-                for s in self.servers() {
-                    let mut chain: Vec<Directive<'_>> = s.http.into_iter().collect();
-                    chain.push(s.server);
-                    rec(&mut chain, s.server.children(), &mut f);
-                }
-            }
+        let tree = &self.config.tree;
+        let mut chain = Vec::new();
+        let mut from = 0;
+        for &end in &self.chain_ends {
+            chain.clear();
+            chain.extend(
+                self.chains[from..end as usize]
+                    .iter()
+                    .map(|&id| tree.directive(id)),
+            );
+            f(&chain);
+            from = end as usize;
         }
     }
 
@@ -249,10 +302,19 @@ pub fn is_tls(server: Directive<'_>) -> bool {
     })
 }
 
-pub fn server_names(server: Directive<'_>) -> Vec<String> {
+/// A server's names in lower case (copied only when written otherwise).
+pub fn server_names(server: Directive<'_>) -> Vec<Cow<'_, str>> {
     each(server.children(), "server_name")
-        .flat_map(|d| d.args().map(|a| a.value.to_ascii_lowercase()))
-        .filter(|n| !n.is_empty() && n != "_")
+        .flat_map(|d| d.args())
+        .map(|a| a.value)
+        .filter(|n| !n.is_empty() && *n != "_")
+        .map(|n| {
+            if n.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(n.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(n)
+            }
+        })
         .collect()
 }
 
@@ -274,45 +336,74 @@ pub fn header_map<'a>(headers: &[Directive<'a>]) -> HashMap<String, Directive<'a
 
 /// One response header in force at a level, and where it was set.
 pub struct SetHeader<'a> {
+    /// The header's name as written.
+    pub name: &'a str,
     /// The value, when it is written (`security_headers on;` sets its own).
-    pub value: Option<String>,
+    pub value: Option<&'a str>,
     pub directive: Directive<'a>,
     /// The value's span (the directive's when there is no value argument).
     pub value_span: crate::artifact::Span,
 }
 
-/// The response headers in force at the end of `chain`, by lower-case name: nginx's
+/// The response headers in force at a level (a handful: a list, looked up by name
+/// without regard to case).
+#[derive(Default)]
+pub struct Headers<'a>(Vec<SetHeader<'a>>);
+
+impl<'a> Headers<'a> {
+    /// The header named `name` (any case); the last one set wins, as in a response.
+    pub fn get(&self, name: &str) -> Option<&SetHeader<'a>> {
+        self.0
+            .iter()
+            .rev()
+            .find(|h| h.name.eq_ignore_ascii_case(name))
+    }
+
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    fn insert(&mut self, h: SetHeader<'a>) {
+        self.0.push(h);
+    }
+
+    /// Adds `h` unless a header of its name is set already.
+    fn insert_missing(&mut self, h: SetHeader<'a>) {
+        if !self.contains_key(h.name) {
+            self.0.push(h);
+        }
+    }
+}
+
+/// The response headers in force at the end of `chain`, by name: nginx's
 /// `add_header`, headers-more's `more_set_headers "Name: value"`, and the set that
 /// `security_headers on;` (the security-headers module) sends.
-pub fn headers_in_force<'a>(
-    ctx: &Ctx<'a>,
-    chain: &[Directive<'a>],
-) -> HashMap<String, SetHeader<'a>> {
-    let mut out = HashMap::new();
+pub fn headers_in_force<'a>(ctx: &Ctx<'a>, chain: &[Directive<'a>]) -> Headers<'a> {
+    let mut out = Headers::default();
     if let Some((_, hs)) = ctx.effective_list(chain, "add_header") {
-        for d in hs {
-            if let Some(n) = d.arg(0) {
-                out.insert(
-                    n.to_ascii_lowercase(),
-                    SetHeader {
-                        value: d.arg(1).map(str::to_string),
-                        directive: d,
-                        value_span: d.args().get(1).map_or(d.span(), |a| a.span),
-                    },
-                );
+        for &d in hs.iter() {
+            let mut args = d.args();
+            if let Some(n) = args.next() {
+                let v = args.next();
+                out.insert(SetHeader {
+                    name: n.value,
+                    value: v.as_ref().map(|a| a.value),
+                    directive: d,
+                    value_span: v.map_or(d.span(), |a| a.span),
+                });
             }
         }
     }
     if let Some((_, hs)) = ctx.effective_list(chain, "more_set_headers") {
-        for d in hs {
+        for &d in hs.iter() {
             for a in d.args().filter(|a| !a.value.starts_with('-')) {
                 if let Some((n, v)) = a.value.split_once(':') {
-                    out.entry(n.trim().to_ascii_lowercase())
-                        .or_insert(SetHeader {
-                            value: Some(v.trim().to_string()),
-                            directive: d,
-                            value_span: a.span,
-                        });
+                    out.insert_missing(SetHeader {
+                        name: n.trim(),
+                        value: Some(v.trim()),
+                        directive: d,
+                        value_span: a.span,
+                    });
                 }
             }
         }
@@ -327,8 +418,9 @@ pub fn headers_in_force<'a>(
             "x-frame-options",
             "referrer-policy",
         ] {
-            out.entry(n.to_string()).or_insert(SetHeader {
-                value: (n == "x-content-type-options").then(|| "nosniff".to_string()),
+            out.insert_missing(SetHeader {
+                name: n,
+                value: (n == "x-content-type-options").then_some("nosniff"),
                 directive: d,
                 value_span: d.span(),
             });
@@ -346,7 +438,9 @@ pub fn serves_nothing(server: Directive<'_>) -> bool {
         || first(block, "return").is_some_and(|r| r.arg(0) == Some("444"))
 }
 
-/// True when every location of the server only redirects (a pure redirect server).
+/// True when the server serves no content of its own: every location only
+/// redirects, or the server itself returns a redirect or an error status (certbot's
+/// port-80 server: `if ($host = …) { return 301 …; }` then `return 404;`).
 pub fn only_redirects(server: Directive<'_>) -> bool {
     let returns = |block: Block<'_>| {
         first(block, "return").is_some_and(|r| {
@@ -354,7 +448,12 @@ pub fn only_redirects(server: Directive<'_>) -> bool {
                 || r.arg(0).is_some_and(|a| a.starts_with("http"))
         })
     };
-    if returns(server.children()) {
+    let refuses = first(server.children(), "return").is_some_and(|r| {
+        r.arg(0)
+            .and_then(|c| c.parse::<u16>().ok())
+            .is_some_and(|c| (400..600).contains(&c))
+    });
+    if returns(server.children()) || refuses {
         return true;
     }
     let locations: Vec<Directive<'_>> = each(server.children(), "location").collect();

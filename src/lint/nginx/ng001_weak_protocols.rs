@@ -25,15 +25,13 @@ pub static RULE: Rule = Rule {
 const WEAK: &[&str] = &["SSLv2", "SSLv3", "TLSv1", "TLSv1.1"];
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    ctx.every(|d| {
-        if d.is("ssl_protocols") {
-            for a in d.args().filter(|a| WEAK.contains(&a.value)) {
-                sink.report(
-                    a.span,
-                    format!("`{}` is a deprecated, attackable protocol", a.value),
-                    "allow only TLSv1.2 and TLSv1.3 (Mozilla intermediate) or TLSv1.3 (modern)",
-                );
-            }
+    ctx.named("ssl_protocols", |d| {
+        for a in d.args().filter(|a| WEAK.contains(&a.value)) {
+            sink.report(
+                a.span,
+                format!("`{}` is a deprecated, attackable protocol", a.value),
+                "allow only TLSv1.2 and TLSv1.3 (Mozilla intermediate) or TLSv1.3 (modern)",
+            );
         }
     });
     if ctx.settings.nginx_version >= (1, 23, 4) {

@@ -1,9 +1,9 @@
 //! NG002: weak or non-forward-secret ciphers; server cipher preference with a
 //! Mozilla cipher set.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::cipher_string::{expand, weakness};
+use super::cipher_string::{Cipher, expand, weakness};
 use super::{Ctx, first};
 use crate::artifact::nginx::Block;
 use crate::lint::registry::{Check, Rule};
@@ -57,6 +57,9 @@ fn tls13_only_blocks(ds: Block<'_>) -> HashSet<u32> {
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let tls13 = tls13_only_blocks(ctx.config.directives());
+    // Each distinct cipher string is expanded once (a large configuration repeats
+    // the same few in every server).
+    let mut expanded: HashMap<&str, Vec<&'static Cipher>> = HashMap::new();
     ctx.every(|d| {
         let block = d.children();
         if tls13.contains(&d.id()) {
@@ -64,7 +67,9 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         }
         for c in block.iter().filter(|c| c.is("ssl_ciphers")) {
             let Some(arg) = c.args().next() else { continue };
-            let selected = expand(arg.value);
+            let selected = expanded
+                .entry(arg.value)
+                .or_insert_with(|| expand(arg.value));
             if selected.is_empty() {
                 sink.report(
                     arg.span,
@@ -78,7 +83,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             }
             // One finding per kind of weakness, naming a few of the ciphers.
             let mut kinds: Vec<(&str, Vec<&str>)> = Vec::new();
-            for cipher in &selected {
+            for cipher in selected.iter() {
                 if let Some(why) = weakness(cipher) {
                     match kinds.iter_mut().find(|(w, _)| *w == why) {
                         Some((_, names)) => names.push(cipher.name),

@@ -1,6 +1,6 @@
 //! NG003: HSTS missing on a TLS server, or with too short a max-age.
 
-use super::{Ctx, headers_in_force, is_tls, server_chain};
+use super::{Ctx, is_tls};
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -34,8 +34,7 @@ fn max_age(value: &str) -> Option<u64> {
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for s in ctx.serving_servers().iter().filter(|s| is_tls(s.server)) {
-        let chain = server_chain(s);
-        let headers = headers_in_force(ctx, &chain);
+        let headers = ctx.server_headers(s);
         match headers.get("strict-transport-security") {
             None => sink.report(
                 s.server.name_span(),
@@ -45,7 +44,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             // `security_headers on;` sends its own.
             Some(h) if h.value.is_none() => {}
             Some(h) => {
-                let age = h.value.as_deref().and_then(max_age);
+                let age = h.value.and_then(max_age);
                 let min = ctx.settings.hsts_min_age;
                 if age.is_none_or(|a| a < min) {
                     sink.report(

@@ -1,6 +1,6 @@
 //! NG004: missing security headers on a server that serves content.
 
-use super::{Ctx, headers_in_force, only_redirects, server_chain};
+use super::{Ctx, only_redirects};
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "missing-security-headers",
     severity: Severity::Warning,
     summary: "server lacks nosniff, frame protection, a CSP or a Referrer-Policy",
-    what: "For every server that serves content (not only redirects), checks the `add_header` set in force at server level for `X-Content-Type-Options: nosniff`, frame protection (`X-Frame-Options` or a `Content-Security-Policy` with `frame-ancestors`), `Content-Security-Policy` and `Referrer-Policy`, and names the ones missing.",
+    what: "For every server that serves content (not one that only redirects, or answers every request with a redirect or an error status, as certbot's port-80 server does), checks the `add_header` set in force at server level for `X-Content-Type-Options: nosniff`, frame protection (`X-Frame-Options` or a `Content-Security-Policy` with `frame-ancestors`), `Content-Security-Policy` and `Referrer-Policy`, and names the ones missing.",
     why: "Without nosniff browsers may execute an upload as script; without frame protection the site can be framed for clickjacking; a CSP limits what injected markup can do; a Referrer-Policy keeps URLs with tokens from leaking to other sites.",
     example: "server {\n    listen 443 ssl;\n    add_header Strict-Transport-Security \"max-age=63072000\" always;\n}",
     fix: "add_header X-Content-Type-Options nosniff always;\nadd_header X-Frame-Options DENY always;\nadd_header Content-Security-Policy \"default-src 'self'; frame-ancestors 'none'\" always;\nadd_header Referrer-Policy strict-origin-when-cross-origin always;",
@@ -26,16 +26,15 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if only_redirects(s.server) {
             continue;
         }
-        let chain = server_chain(&s);
-        let headers = headers_in_force(ctx, &chain);
+        let headers = ctx.server_headers(&s);
         let csp = headers
             .get("content-security-policy")
-            .and_then(|h| h.value.as_deref())
+            .and_then(|h| h.value)
             .unwrap_or("");
         let mut missing = Vec::new();
         if headers
             .get("x-content-type-options")
-            .and_then(|h| h.value.as_deref())
+            .and_then(|h| h.value)
             .is_none_or(|v| !v.eq_ignore_ascii_case("nosniff"))
         {
             missing.push("X-Content-Type-Options: nosniff");

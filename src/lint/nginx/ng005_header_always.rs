@@ -19,10 +19,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    ctx.every(|d| {
-        if !d.is("add_header") {
-            return;
-        }
+    ctx.named("add_header", |d| {
         let Some(name) = d.arg(0) else { return };
         if SECURITY_HEADERS.contains(&name.to_ascii_lowercase().as_str())
             && d.args().next_back().is_none_or(|a| a.value != "always")

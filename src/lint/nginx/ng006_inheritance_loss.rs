@@ -34,20 +34,27 @@ fn names(ds: &[Directive<'_>]) -> Vec<String> {
         .collect()
 }
 
-fn inspect(ctx: &Ctx<'_>, chain: &[Directive<'_>], directive: &str, sink: &mut Sink<'_>) {
+fn inspect<'a>(ctx: &Ctx<'a>, chain: &[Directive<'a>], directive: &str, sink: &mut Sink<'_>) {
+    if chain.len() < 2 {
+        return;
+    }
     let here: Vec<Directive<'_>> = body(chain[chain.len() - 1])
         .iter()
-        .filter(|d| d.name() == directive)
+        .filter(|d| d.is(directive))
         .collect();
-    if here.is_empty() || chain.len() < 2 {
+    if here.is_empty() {
         return;
     }
     // `add_header_inherit merge;` exists only from nginx 1.29.3: a configuration that
     // writes it targets that version, whatever --nginx-version says (below it,
     // nginx -t refuses the unknown directive).
-    let inherit = format!("{directive}_inherit");
-    if directive != "proxy_set_header"
-        && ctx.effective(chain, &inherit).and_then(|d| d.arg(0)) == Some("merge")
+    let inherit = match directive {
+        "add_header" => Some("add_header_inherit"),
+        "add_trailer" => Some("add_trailer_inherit"),
+        _ => None,
+    };
+    if let Some(inherit) = inherit
+        && ctx.effective(chain, inherit).and_then(|d| d.arg(0)) == Some("merge")
     {
         return;
     }
@@ -56,7 +63,7 @@ fn inspect(ctx: &Ctx<'_>, chain: &[Directive<'_>], directive: &str, sink: &mut S
     };
     let own = names(&here);
     let mut dropped: Vec<&str> = Vec::new();
-    for d in &parent {
+    for d in parent.iter() {
         if let Some(n) = d.arg(0)
             && !own.contains(&n.to_ascii_lowercase())
             && !dropped.contains(&n)

@@ -26,8 +26,8 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     // applies, with or without a server block in the file.
     let servers = ctx.servers();
     if servers.is_empty() {
-        ctx.every(|d| {
-            if d.is("server_tokens") && d.arg(0) != Some("off") {
+        ctx.named("server_tokens", |d| {
+            if d.arg(0) != Some("off") {
                 sink.report(
                     d.span(),
                     "`server_tokens` is not `off`: nginx discloses its version",

@@ -22,9 +22,8 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    ctx.every(|d| {
-        if d.is("proxy_set_header")
-            && d.arg(0).is_some_and(|h| h.eq_ignore_ascii_case("host"))
+    ctx.named("proxy_set_header", |d| {
+        if d.arg(0).is_some_and(|h| h.eq_ignore_ascii_case("host"))
             && d.arg(1)
                 .is_some_and(|v| v.contains("$http_host") || v.starts_with("$arg_"))
         {
