@@ -50,16 +50,24 @@ echo "units scored: ${#units[@]}"
 
 # Many findings: N copies of a hand-written site (its names numbered) in one http block.
 copies() {
-  python3 - "$1" <<'PY'
+  python3 - "$1" "${2:-fixtures/handwritten/shop.conf}" "${3:-shop}" <<'PY'
 import sys
-site = open("fixtures/handwritten/shop.conf").read()
+n, path, name = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+site = open(path).read()
 out = ["events {}", "http {"]
-out += [site.replace("shop", f"shop{i}") for i in range(int(sys.argv[1]))]
+out += [site.replace(name, f"{name}{i}") for i in range(n)]
 out.append("}")
 sys.stdout.write("\n".join(out) + "\n")
 PY
 }
 for n in 20 200 2000; do copies "$n" >"$work/copies$n.conf"; done
+# The typical density: a certbot-managed site (fixtures/bench/certbot-site.conf).
+copies 2000 fixtures/bench/certbot-site.conf blog >"$work/certbot2000.conf"
+hyperfine -N -i --warmup 1 --runs 10 --export-json "$work/typical-many.json" \
+  -n "svcgen text" "$svcgen lint $work/certbot2000.conf" \
+  -n "svcgen json" "$svcgen lint --format json $work/certbot2000.conf"
+hyperfine -N -i --runs 1 --export-json "$work/typical-many-gixy.json" \
+  -n gixy "gixy $work/certbot2000.conf"
 for n in 10000 1000000; do python3 scripts/gen-big-nginx.py "$n" >"$work/gen$n.conf"; done
 cp "$work/big.conf" "$work/gen100000.conf"
 hyperfine -N -i --warmup 1 --runs 10 --export-json "$work/many.json" \
@@ -76,7 +84,7 @@ for f in copies20 copies200 copies2000 gen10000 gen100000 gen1000000; do
   cp "$work/rss-base" "$work/rssbase-$f"
 done
 
-python3 - "$work" "$(wc -c <"$work/big.conf")" <<'PY'
+python3 - "$work" "$(wc -c <"$work/big.conf")" "$svcgen" <<'PY'
 import json, sys
 work, size = sys.argv[1], int(sys.argv[2])
 def means(name):
@@ -95,6 +103,11 @@ import os
 m, g = means("many"), means("many-gixy")["gixy"]
 mb = os.path.getsize(f"{work}/copies2000.conf") / 1e6
 print(f"| 2,000 copies of shop.conf ({mb:.1f} MB, 34,000 findings), text | {m['svcgen text']*1e3:.0f} ms | {g:.1f} s | {g/m['svcgen text']:.0f}x |")
+print(f"| the same, JSON | {m['svcgen json']*1e3:.0f} ms ({mb/m['svcgen json']:.0f} MB/s) | | {g/m['svcgen json']:.0f}x |")
+m, g = means("typical-many"), means("typical-many-gixy")["gixy"]
+mb = os.path.getsize(f"{work}/certbot2000.conf") / 1e6
+found = int(os.popen(f"{sys.argv[3]} lint --format json {work}/certbot2000.conf").read().count('"code"'))
+print(f"| 2,000 copies of certbot-site.conf ({mb:.1f} MB, {found:,} findings), text | {m['svcgen text']*1e3:.0f} ms | {g:.1f} s | {g/m['svcgen text']:.0f}x |")
 print(f"| the same, JSON | {m['svcgen json']*1e3:.0f} ms ({mb/m['svcgen json']:.0f} MB/s) | | {g/m['svcgen json']:.0f}x |")
 print()
 print("| input | size | findings | text | JSON | JSON throughput | peak memory above start-up | memory / input |")
