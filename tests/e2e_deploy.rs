@@ -598,6 +598,26 @@ fn scenarios(kind: &'static str) {
         ("200", "static asset v1"),
         "static route"
     );
+    // The static directory holds a `.env` (fixtures/e2e-app/public/.env): never served.
+    c.ok(&format!("test -s {APP_DIR}/current/public/.env"));
+    let dotfile = run(Command::new("curl")
+        .args([
+            "-sk",
+            "--max-time",
+            "5",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+        ])
+        .args(["--resolve", &format!("localhost:{https_port}:127.0.0.1")])
+        .arg(format!("https://localhost:{https_port}/static/.env")));
+    assert_eq!(
+        text(&dotfile.stdout).trim(),
+        "404",
+        "a dotfile in a static route"
+    );
+    eprintln!("[{kind}] /static/hello.txt 200, /static/.env 404");
 
     // 2. v1 -> v2.
     b.push("v2", &[], &[]);

@@ -103,6 +103,41 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             );
         }
     }
+    // ProtectHome=yes hides /home, /root and /run/user from the service: an app,
+    // a node or a state directory there cannot be reached, and the unit fails.
+    let under_home = |p: &str| {
+        ["/home", "/root", "/run/user"]
+            .iter()
+            .any(|h| p == *h || p.starts_with(&format!("{h}/")))
+    };
+    if !s.hardening.read_home {
+        let mut hidden: Vec<(String, &str)> = vec![
+            ("/app_dir".into(), s.app_dir.as_str()),
+            ("/node/path".into(), s.node.path.as_str()),
+        ];
+        if s.entry.starts_with('/') {
+            hidden.push(("/entry".into(), s.entry.as_str()));
+        }
+        for (key, value) in [
+            ("/env_file", &s.env_file),
+            ("/supervisor/pm2_home", &s.supervisor.pm2_home),
+            ("/logs/dir", &s.logs.dir),
+        ] {
+            if let Some(v) = value {
+                hidden.push((key.into(), v.as_str()));
+            }
+        }
+        for (pointer, path) in hidden.iter().filter(|(_, p)| under_home(p)) {
+            c.err(
+                pointer,
+                format!(
+                    "`{path}` is under a home directory, which the unit hides (ProtectHome=yes): the service cannot start"
+                ),
+                "hidden from the service",
+                "set `hardening.read_home: true` (ProtectHome=read-only; nvm installs of node live there), or install under /srv or /opt",
+            );
+        }
+    }
     if s.app_dir.trim_end_matches('/').is_empty() {
         c.err(
             "/app_dir",
