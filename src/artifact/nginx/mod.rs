@@ -639,6 +639,7 @@ impl Splice<'_, '_> {
         if !any {
             return ids;
         }
+        tree.mark_spliced();
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(children) = tree.kid_ids(id) {
@@ -795,6 +796,61 @@ mod tests {
         let deep = "location / { ".repeat(50_000);
         let e = parse(&deep).unwrap_err();
         assert!(e.message.contains("nested more than"), "{}", e.message);
+    }
+
+    /// The arena is read in place of the tree only when it is the tree: an include
+    /// that named nothing leaves its node (and the comment above it) out of the
+    /// tree, but not out of the arena.
+    #[test]
+    fn the_arena_stands_for_the_tree_only_without_includes() {
+        fn walk<'a>(b: Block<'a>, out: &mut Vec<u32>) {
+            for d in b {
+                out.push(d.id());
+                walk(d.children(), out);
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let prefix = dir.path().to_path_buf();
+        for (text, in_place) in [
+            (
+                "events {}\nhttp { server { listen 80; location / { return 200; } } }\n",
+                true,
+            ),
+            (
+                "events {}\n# off\ninclude missing/*.conf;\nhttp { }\n",
+                false,
+            ),
+            (
+                "events {}\nhttp { server { include missing.conf; listen 80; } }\n",
+                false,
+            ),
+        ] {
+            let mut sources = SourceSet::default();
+            let id = sources.add("t.conf".into(), text.into());
+            let c = load(
+                &mut sources,
+                id,
+                IncludeSource::Disk {
+                    prefix: prefix.clone(),
+                },
+            )
+            .unwrap();
+            let mut walked = Vec::new();
+            walk(c.directives(), &mut walked);
+            match c.tree.depth_first() {
+                Some(all) => {
+                    assert!(in_place, "{text}");
+                    assert_eq!(all.map(|d| d.id()).collect::<Vec<_>>(), walked, "{text}");
+                }
+                None => {
+                    assert!(!in_place, "{text}");
+                    assert!(
+                        walked.len() < c.tree.len(),
+                        "{text}: the include is out of the tree"
+                    );
+                }
+            }
+        }
     }
 
     fn contexts(text: &str) -> Vec<String> {

@@ -111,6 +111,9 @@ pub struct Tree {
     comments: Vec<(u32, u32, u32)>,
     /// The top level: a list in `kids`.
     top: u32,
+    /// An `include` was met: lists were rewritten, and an include that named nothing
+    /// left its node out of the tree (the arena holds more than the tree).
+    spliced: bool,
 }
 
 impl fmt::Debug for Tree {
@@ -268,26 +271,34 @@ impl Tree {
     }
 
     /// Every directive in depth-first order straight from the arena, when that is
-    /// the arena's order: one file parsed, nothing spliced into it or wrapped around
+    /// the arena's order: one file parsed, no include met and nothing wrapped around
     /// it (each directive is pushed when its name is read, before its children).
     pub fn depth_first(&self) -> Option<impl Iterator<Item = Directive<'_>>> {
-        (self.files.len() == 1).then(|| (0..self.nodes.len() as u32).map(|id| self.directive(id)))
+        (self.files.len() == 1 && !self.spliced)
+            .then(|| (0..self.nodes.len() as u32).map(|id| self.directive(id)))
+    }
+
+    /// Records that an `include` was met (see [`Tree::depth_first`]).
+    pub(super) fn mark_spliced(&mut self) {
+        self.spliced = true;
+    }
+
+    /// A comment's text (after `#`) and span.
+    fn comment(&self, file: u32, start: u32, end: u32) -> (&str, Span) {
+        let span = Span {
+            file: FileId(file as usize),
+            start: start as usize,
+            end: end as usize,
+        };
+        (self.slice(file, start + 1, end), span)
     }
 
     /// Every comment with the directive it belongs to, in the arena's order (see
     /// [`Tree::depth_first`] for when that is the tree's order).
     pub fn all_comments(&self) -> impl Iterator<Item = (Directive<'_>, &str, Span)> + '_ {
         self.comments.iter().map(move |&(id, s, e)| {
-            let file = self.file_of(id);
-            (
-                self.directive(id),
-                self.slice(file, s + 1, e),
-                Span {
-                    file: FileId(file as usize),
-                    start: s as usize,
-                    end: e as usize,
-                },
-            )
+            let (text, span) = self.comment(self.file_of(id), s, e);
+            (self.directive(id), text, span)
         })
     }
 
@@ -459,16 +470,9 @@ impl<'a> Directive<'a> {
         let from = c.partition_point(|x| x.0 < self.id);
         let to = from + c[from..].partition_point(|x| x.0 == self.id);
         let (tree, file) = (self.tree, self.tree.file_of(self.id));
-        c[from..to].iter().map(move |&(_, s, e)| {
-            (
-                tree.slice(file, s + 1, e),
-                Span {
-                    file: FileId(file as usize),
-                    start: s as usize,
-                    end: e as usize,
-                },
-            )
-        })
+        c[from..to]
+            .iter()
+            .map(move |&(_, s, e)| tree.comment(file, s, e))
     }
 }
 
