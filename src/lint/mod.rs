@@ -178,3 +178,23 @@ impl Report {
         self.errors.sort_by_key(|f| (f.span.file.0, f.span.start));
     }
 }
+
+/// How many threads the work that is spread over cores uses: the cores there are,
+/// at most eight.
+pub fn worker_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8))
+}
+
+/// `n` copies of `fixtures/handwritten/shop.conf` in one http block, each with its
+/// names numbered (17 findings a copy): the input of the tests that hold a parallel
+/// path to its sequential one.
+#[cfg(test)]
+pub(crate) fn shop_copies(n: usize) -> String {
+    let site = include_str!("../../fixtures/handwritten/shop.conf");
+    let mut text = String::from("events {}\nhttp {\n");
+    for i in 0..n {
+        text.push_str(&site.replace("shop", &format!("shop{i}")));
+    }
+    text.push_str("}\n");
+    text
+}

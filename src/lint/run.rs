@@ -591,7 +591,7 @@ fn run_nginx(u: &NginxUnit, opts: &Options) -> Vec<Finding> {
     // tree); a small one's stay on this thread, where starting threads would cost
     // more than they save.
     if u.config.tree.len() > PARALLEL_ABOVE {
-        run_rules_parallel(opts, dispatch)
+        run_rules_parallel(opts, super::worker_threads(), dispatch)
     } else {
         run_rules(opts, dispatch)
     }
@@ -604,15 +604,13 @@ const PARALLEL_ABOVE: usize = 20_000;
 /// out in the same order.
 fn run_rules_parallel(
     opts: &Options,
+    threads: usize,
     dispatch: impl Fn(&Check, &mut Sink<'_>) + Sync,
 ) -> Vec<Finding> {
     let rules: Vec<_> = registry::all()
         .iter()
         .filter(|r| opts.selection.enabled(r.code))
         .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
     // Each thread takes the next rule not yet taken: the rules differ in cost.
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut per_rule: Vec<(usize, Vec<Finding>)> = std::thread::scope(|scope| {
@@ -1130,15 +1128,7 @@ mod tests {
     /// in the same order.
     #[test]
     fn parallel_rules_find_the_same() {
-        let site = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/handwritten/shop.conf"),
-        )
-        .unwrap();
-        let mut text = String::from("events {}\nhttp {\n");
-        for i in 0..300 {
-            text.push_str(&site.replace("shop", &format!("shop{i}")));
-        }
-        text.push_str("}\n");
+        let text = crate::lint::shop_copies(300);
         let mut sources = crate::artifact::SourceSet::default();
         let id = sources.add("big.conf".into(), text);
         let config = ngx::load(&mut sources, id, IncludeSource::None).unwrap();
@@ -1152,7 +1142,9 @@ mod tests {
         };
         let key = |f: &Finding| (f.code, f.span.start, f.span.end, f.message.clone());
         let one: Vec<_> = run_rules(&opts, dispatch).iter().map(key).collect();
-        let many: Vec<_> = run_rules_parallel(&opts, dispatch)
+        // Three threads whatever the machine has, so the parallel path is the one
+        // compared.
+        let many: Vec<_> = run_rules_parallel(&opts, 3, dispatch)
             .iter()
             .map(key)
             .collect();
