@@ -89,6 +89,24 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// `GET https://localhost:PORT/PATH` on loopback (the test certificate is not
+/// checked): the status code and the body.
+fn https_get(port: u16, path: &str, max_seconds: u32) -> (String, String) {
+    let out = run(Command::new("curl")
+        .args([
+            "-sk",
+            "--max-time",
+            &max_seconds.to_string(),
+            "-w",
+            "\n%{http_code}",
+        ])
+        .args(["--resolve", &format!("localhost:{port}:127.0.0.1")])
+        .arg(format!("https://localhost:{port}{path}")));
+    let t = text(&out.stdout);
+    let (body, code) = t.rsplit_once('\n').unwrap_or(("", "0"));
+    (code.to_string(), body.trim().to_string())
+}
+
 /// A booted container: systemd as PID 1, the host's network (loopback included).
 struct Container {
     nspawn: Child,
@@ -584,15 +602,7 @@ fn scenarios(kind: &'static str) {
         let n = check_sandbox(&c, u, &uid);
         eprintln!("[{kind}] {u}: {n} process(es) as uid {uid}, CapEff 0, NoNewPrivs 1, Seccomp 2");
     }
-    let (code, body) = {
-        let out = run(Command::new("curl")
-            .args(["-sk", "--max-time", "5", "-w", "\n%{http_code}"])
-            .args(["--resolve", &format!("localhost:{https_port}:127.0.0.1")])
-            .arg(format!("https://localhost:{https_port}/static/hello.txt")));
-        let t = text(&out.stdout);
-        let (body, code) = t.rsplit_once('\n').unwrap_or(("", "0"));
-        (code.to_string(), body.trim().to_string())
-    };
+    let (code, body) = https_get(https_port, "/static/hello.txt", 5);
     assert_eq!(
         (code.as_str(), body.as_str()),
         ("200", "static asset v1"),
@@ -600,23 +610,8 @@ fn scenarios(kind: &'static str) {
     );
     // The static directory holds a `.env` (fixtures/e2e-app/public/.env): never served.
     c.ok(&format!("test -s {APP_DIR}/current/public/.env"));
-    let dotfile = run(Command::new("curl")
-        .args([
-            "-sk",
-            "--max-time",
-            "5",
-            "-o",
-            "/dev/null",
-            "-w",
-            "%{http_code}",
-        ])
-        .args(["--resolve", &format!("localhost:{https_port}:127.0.0.1")])
-        .arg(format!("https://localhost:{https_port}/static/.env")));
-    assert_eq!(
-        text(&dotfile.stdout).trim(),
-        "404",
-        "a dotfile in a static route"
-    );
+    let (code, _) = https_get(https_port, "/static/.env", 5);
+    assert_eq!(code, "404", "a dotfile in a static route");
     eprintln!("[{kind}] /static/hello.txt 200, /static/.env 404");
 
     // 2. v1 -> v2.
@@ -722,21 +717,7 @@ fn scenarios(kind: &'static str) {
     // 8. systemctl stop with a request in flight: it completes within the budget.
     let slow = {
         let port = https_port;
-        thread::spawn(move || {
-            let out = run(Command::new("curl")
-                .args([
-                    "-sk",
-                    "--max-time",
-                    "20",
-                    "-o",
-                    "/dev/null",
-                    "-w",
-                    "%{http_code}",
-                ])
-                .args(["--resolve", &format!("localhost:{port}:127.0.0.1")])
-                .arg(format!("https://localhost:{port}/slow?ms=2000")));
-            text(&out.stdout)
-        })
+        thread::spawn(move || https_get(port, "/slow?ms=2000", 20).0)
     };
     thread::sleep(Duration::from_millis(500));
     let live_units = if kind == "pm2" {
