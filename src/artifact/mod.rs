@@ -104,7 +104,7 @@ impl LineIndex {
     }
 
     pub fn is_empty(&self) -> bool {
-        false
+        self.0.is_empty()
     }
 
     /// The byte offset where line `line` (0-based) starts.

@@ -110,24 +110,19 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             .iter()
             .any(|h| p == *h || p.starts_with(&format!("{h}/")))
     };
+    // The paths above that the service itself opens (nginx's are not hidden from nginx).
+    const THE_SERVICE_OPENS: [&str; 6] = [
+        "/app_dir",
+        "/entry",
+        "/node/path",
+        "/env_file",
+        "/supervisor/pm2_home",
+        "/logs/dir",
+    ];
     if !s.hardening.read_home {
-        let mut hidden: Vec<(String, &str)> = vec![
-            ("/app_dir".into(), s.app_dir.as_str()),
-            ("/node/path".into(), s.node.path.as_str()),
-        ];
-        if s.entry.starts_with('/') {
-            hidden.push(("/entry".into(), s.entry.as_str()));
-        }
-        for (key, value) in [
-            ("/env_file", &s.env_file),
-            ("/supervisor/pm2_home", &s.supervisor.pm2_home),
-            ("/logs/dir", &s.logs.dir),
-        ] {
-            if let Some(v) = value {
-                hidden.push((key.into(), v.as_str()));
-            }
-        }
-        for (pointer, path) in hidden.iter().filter(|(_, p)| under_home(p)) {
+        for (pointer, path) in paths.iter().filter(|(pointer, path)| {
+            THE_SERVICE_OPENS.contains(&pointer.as_str()) && under_home(path)
+        }) {
             c.err(
                 pointer,
                 format!(

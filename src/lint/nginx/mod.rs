@@ -441,7 +441,7 @@ pub fn serves_nothing(server: Directive<'_>) -> bool {
 /// True when the server serves no content of its own: every location only
 /// redirects, or the server itself returns a redirect or an error status (certbot's
 /// port-80 server: `if ($host = …) { return 301 …; }` then `return 404;`).
-pub fn only_redirects(server: Directive<'_>) -> bool {
+pub fn serves_no_content(server: Directive<'_>) -> bool {
     let returns = |block: Block<'_>| {
         first(block, "return").is_some_and(|r| {
             matches!(r.arg(0), Some("301" | "302" | "303" | "307" | "308"))

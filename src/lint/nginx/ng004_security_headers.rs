@@ -1,6 +1,6 @@
 //! NG004: missing security headers on a server that serves content.
 
-use super::{Ctx, only_redirects};
+use super::{Ctx, serves_no_content};
 use crate::lint::registry::{Check, Rule};
 use crate::lint::{Severity, Sink};
 
@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for s in ctx.serving_servers() {
-        if only_redirects(s.server) {
+        if serves_no_content(s.server) {
             continue;
         }
         let headers = ctx.server_headers(&s);
