@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use svcgen::lint::run::{Options, lint};
+use svcgen::lint::{Options, lint};
 use svcgen::render;
 use svcgen::spec;
 

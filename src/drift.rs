@@ -31,12 +31,14 @@ impl Target {
         }
     }
 
-    pub fn path_of(&self, service: &str, description: &str, a: &Artifact) -> PathBuf {
+    /// Where a rendered file goes: under `--out`, or at its install path under the
+    /// root; none for a file that is not installed as a file (under a root only).
+    pub fn path_of(&self, service: &str, description: &str, a: &Artifact) -> Option<PathBuf> {
         match self {
-            Target::Out(dir) => expand(dir, service, description).join(&a.file_name),
+            Target::Out(dir) => Some(expand(dir, service, description).join(&a.file_name)),
             Target::Root(root) => {
-                let rel = a.install_path.strip_prefix("/").unwrap_or(&a.install_path);
-                root.join(rel)
+                let path = a.install_path.as_deref()?;
+                Some(root.join(path.strip_prefix("/").unwrap_or(path)))
             }
         }
     }
@@ -127,7 +129,9 @@ pub fn compare(
     let mut out = Vec::new();
     let mut dirs: Vec<PathBuf> = Vec::new();
     for a in artifacts {
-        let path = target.path_of(service, description, a);
+        let Some(path) = target.path_of(service, description, a) else {
+            continue;
+        };
         if let Some(dir) = path.parent()
             && !dirs.iter().any(|d| d == dir)
         {

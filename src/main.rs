@@ -82,15 +82,6 @@ impl From<SeverityArg> for Severity {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum TypeArg {
-    Description,
-    Nginx,
-    Systemd,
-    Pm2,
-    Shell,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
 enum SupervisorArg {
     Pm2,
     Systemd,
@@ -328,7 +319,10 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
     let Some(target) = target else {
         for (_, artifacts) in &rendered {
             for a in artifacts {
-                println!("==> {} ({}) <==", a.file_name, a.install_path.display());
+                match &a.install_path {
+                    Some(at) => println!("==> {} ({}) <==", a.file_name, at.display()),
+                    None => println!("==> {} <==", a.file_name),
+                }
                 print!("{}", a.content);
             }
         }
@@ -372,7 +366,9 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
     let mut seen: std::collections::HashMap<PathBuf, &str> = std::collections::HashMap::new();
     for (spec, artifacts) in &rendered {
         for a in artifacts {
-            let path = target.path_of(&spec.service.name, &spec.file, a);
+            let Some(path) = target.path_of(&spec.service.name, &spec.file, a) else {
+                continue;
+            };
             if let Some(first) = seen.insert(path.clone(), spec.file.as_str())
                 && first != spec.file
             {
@@ -512,8 +508,8 @@ struct LintArgs {
     #[arg(long, value_name = "X.Y.Z")]
     nginx_version: Option<String>,
     /// Treat every path as this type instead of guessing.
-    #[arg(long = "type", value_enum)]
-    file_type: Option<TypeArg>,
+    #[arg(long = "type", value_parser = clap::builder::PossibleValuesParser::new(lint::registry::type_names()))]
+    file_type: Option<String>,
     /// Lint configuration file [default: .svcgen.yaml when present].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -569,7 +565,7 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
         }
         None => lint::config::LintConfig::default(),
     };
-    let mut opts = lint::run::Options::default();
+    let mut opts = lint::Options::default();
     // Codes are case-insensitive everywhere (`--select ng003`, `explain ng006`).
     opts.selection.select = if args.select.is_empty() {
         config.select.clone()
@@ -631,13 +627,7 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
     }
     opts.nginx_prefix = args.prefix.clone();
     opts.shellcheck_path = args.shellcheck.clone();
-    opts.file_type = args.file_type.map(|t| match t {
-        TypeArg::Description => lint::run::FileType::Description,
-        TypeArg::Nginx => lint::run::FileType::Nginx,
-        TypeArg::Systemd => lint::run::FileType::Systemd,
-        TypeArg::Pm2 => lint::run::FileType::Pm2,
-        TypeArg::Shell => lint::run::FileType::Shell,
-    });
+    opts.file_type = args.file_type.clone();
     opts.templates = args.templates.clone();
     opts.shellcheck = !args.no_shellcheck;
     opts.together = args.together;
@@ -647,7 +637,7 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
         .or(config.fail_on)
         .unwrap_or(Severity::Warning);
 
-    let report = lint::run::lint(&args.paths, &opts);
+    let report = lint::lint(&args.paths, &opts);
     match args.format {
         // Streamed: a report of tens of thousands of findings is never one string.
         LintFormat::Json => {
@@ -676,7 +666,7 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
 }
 
 fn explain_cmd(code: Option<&str>, all: bool, format: DiffFormat) -> ExitCode {
-    let rules: Vec<&lint::registry::Rule> = if all {
+    let rules: Vec<&lint::rule::Rule> = if all {
         lint::registry::all().to_vec()
     } else {
         match code.and_then(lint::registry::find) {
@@ -703,7 +693,7 @@ fn explain_cmd(code: Option<&str>, all: bool, format: DiffFormat) -> ExitCode {
             );
         }
         DiffFormat::Text => {
-            let texts: Vec<String> = rules.iter().map(|r| r.markdown()).collect();
+            let texts: Vec<String> = rules.iter().map(|r| lint::registry::markdown(r)).collect();
             print!("{}", texts.join("\n"));
         }
     }

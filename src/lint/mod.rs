@@ -5,16 +5,24 @@
 
 pub mod config;
 pub mod cross;
+pub mod description;
+pub mod driver;
+pub mod engine;
+pub mod format;
+pub mod input;
 pub mod nginx;
 pub mod pm2;
 pub mod registry;
-pub mod run;
+pub mod rule;
 pub mod secrets;
 pub mod shell;
 pub mod suppress;
 pub mod systemd;
 
 use std::fmt;
+use std::path::PathBuf;
+
+pub use driver::lint;
 
 use serde::{Deserialize, Serialize};
 
@@ -146,6 +154,29 @@ impl Default for Settings {
             exposure_max: 2.0,
         }
     }
+}
+
+/// How a lint run reads its inputs and which findings it keeps.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub selection: Selection,
+    pub settings: Settings,
+    /// Set when the nginx version came from the command line or configuration, so a
+    /// description's own `site.nginx_version` does not replace it.
+    pub nginx_version_fixed: bool,
+    /// Every input is of this format (a name or alias of a registered format).
+    pub file_type: Option<String>,
+    pub templates: Option<PathBuf>,
+    /// Run shellcheck on deploy scripts when it is installed.
+    pub shellcheck: bool,
+    /// The shellcheck to run (default: `shellcheck` on PATH, a note when absent).
+    pub shellcheck_path: Option<PathBuf>,
+    /// The hand-written files given belong to one service: run the cross-file rules.
+    pub together: bool,
+    /// nginx's conf prefix: the directory relative include paths start from. When
+    /// unset: the nearest directory above the linted file that holds `nginx.conf`
+    /// (as in `/etc/nginx/`), else the linted file's own directory.
+    pub nginx_prefix: Option<PathBuf>,
 }
 
 /// A lint run's result for reporting.

@@ -1,108 +1,40 @@
-//! The catalogue of rules: stable codes, default severities, documentation, and
-//! the check each one runs. A new rule is one file plus one line in `all()`.
+//! What the linter knows: the formats it reads (in the order they recognise files)
+//! and every rule with its documentation. A new format is its folder plus one line
+//! in `FORMATS`; a new rule is its file plus one line in its format's `RULES`.
 
-use serde::Serialize;
+use std::sync::OnceLock;
 
-use super::Severity;
-use super::nginx as ng;
-use super::pm2 as pm;
-use super::shell as sh;
-use super::systemd as sd;
+use super::format::Format;
+use super::rule::Rule;
+use super::{cross, description, input, nginx, pm2, shell, suppress, systemd};
 
-/// The check a rule runs, by the artifact it reads.
-pub enum Check {
-    Nginx(fn(&ng::Ctx<'_>, &mut super::Sink<'_>)),
-    Systemd(fn(&sd::Ctx<'_>, &mut super::Sink<'_>)),
-    Pm2(fn(&pm::Ctx<'_>, &mut super::Sink<'_>)),
-    Shell(fn(&sh::Ctx<'_>, &mut super::Sink<'_>)),
-    /// Across the files of one service.
-    Cross(fn(&super::cross::Ctx<'_>, &mut super::Sink<'_>)),
-    /// Reported by the engine itself (suppressions).
-    Engine,
-}
+/// The formats, in the order that breaks ties when two recognise a file equally.
+pub static FORMATS: &[&dyn Format] = &[
+    &nginx::format::FORMAT,
+    &systemd::format::FORMAT,
+    &pm2::format::FORMAT,
+    &shell::format::FORMAT,
+    &description::FORMAT,
+];
 
-/// One rule and its documentation.
-pub struct Rule {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub severity: Severity,
-    /// One line: what it finds.
-    pub summary: &'static str,
-    pub what: &'static str,
-    pub why: &'static str,
-    pub example: &'static str,
-    pub fix: &'static str,
-    pub references: &'static [&'static str],
-    /// The description key whose rendering this rule checks.
-    pub description_key: Option<&'static str>,
-    pub check: Check,
-}
+/// Rules that belong to no single format: across files, suppressions, inputs.
+static ENGINE: &[&[&Rule]] = &[cross::RULES, suppress::RULES, input::RULES];
 
-/// Every rule, in code order.
+/// Every rule: each format's, then the engine's.
 pub fn all() -> &'static [&'static Rule] {
-    static RULES: &[&Rule] = &[
-        &ng::ng001_weak_protocols::RULE,
-        &ng::ng002_weak_ciphers::RULE,
-        &ng::ng003_hsts::RULE,
-        &ng::ng004_security_headers::RULE,
-        &ng::ng005_header_always::RULE,
-        &ng::ng006_inheritance_loss::RULE,
-        &ng::ng007_server_tokens::RULE,
-        &ng::ng008_http2_syntax::RULE,
-        &ng::ng009_streaming_buffering::RULE,
-        &ng::ng010_websocket_upgrade::RULE,
-        &ng::ng011_upstream_keepalive::RULE,
-        &ng::ng012_alias_traversal::RULE,
-        &ng::ng013_host_header::RULE,
-        &ng::ng014_plain_http_content::RULE,
-        &ng::ng015_ocsp_stapling::RULE,
-        &sd::sd001_notify_without_notifier::RULE,
-        &sd::sd002_mdwe_with_node::RULE,
-        &sd::sd003_syscall_filter_errno::RULE,
-        &sd::sd004_root_user::RULE,
-        &sd::sd005_secret_environment::RULE,
-        &sd::sd006_stop_timeout::RULE,
-        &sd::sd007_exec_not_absolute::RULE,
-        &sd::sd008_no_install::RULE,
-        &sd::sd009_unwritable_dir::RULE,
-        &sd::sd010_unknown_directive::RULE,
-        &sd::sd011_invalid_value::RULE,
-        &sd::sd012_exposure::RULE,
-        &super::run::SD_SYNTAX,
-        &pm::pm001_kill_timeout::RULE,
-        &pm::pm002_fork_instances_one_port::RULE,
-        &pm::pm003_no_memory_limit::RULE,
-        &pm::pm004_inline_secret::RULE,
-        &pm::pm005_wait_ready::RULE,
-        &pm::pm006_file_name::RULE,
-        &pm::pm007_stop_signal::RULE,
-        &pm::pm008_dynamic_value::RULE,
-        &super::run::PM_SYNTAX,
-        &super::run::SHELLCHECK_FAILED,
-        &sh::sh001_strict_mode::RULE,
-        &sh::sh002_dev_dependencies::RULE,
-        &sh::sh003_health_check::RULE,
-        &sh::sh004_no_rollback::RULE,
-        &sh::sh005_migration_note::RULE,
-        &sh::sh006_previous_revision::RULE,
-        &sh::sh007_rm_empty_var::RULE,
-        &sh::sh008_pm2_update_env::RULE,
-        &super::cross::PORTS,
-        &super::cross::HEALTH,
-        &super::cross::TIMEOUTS,
-        &super::cross::ONE_SUPERVISOR,
-        &super::cross::SAME_APP_DIR,
-        &super::cross::LOGS_WRITABLE,
-        &super::cross::SAME_USER,
-        &super::suppress::UNUSED,
-        &super::suppress::NO_REASON,
-        &super::run::SYNTAX,
-        &super::run::MISSING_INCLUDE,
-        &super::run::DESCRIPTION,
-    ];
-    RULES
+    static ALL: OnceLock<Vec<&'static Rule>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        FORMATS
+            .iter()
+            .map(|f| f.rules())
+            .chain(ENGINE.iter().copied())
+            .flatten()
+            .copied()
+            .collect()
+    })
 }
 
+/// A rule by its code, in any case (`ng003`).
 pub fn find(code: &str) -> Option<&'static Rule> {
     all()
         .iter()
@@ -110,59 +42,113 @@ pub fn find(code: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
-/// Documentation as data, for `explain --format json` and SARIF.
-#[derive(Serialize)]
-pub struct RuleDoc {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub severity: Severity,
-    pub summary: &'static str,
-    pub what: &'static str,
-    pub why: &'static str,
-    pub example: &'static str,
-    pub fix: &'static str,
-    pub references: &'static [&'static str],
+/// A format by its name or an alias (`--type`).
+pub fn format(name: &str) -> Option<&'static dyn Format> {
+    FORMATS
+        .iter()
+        .copied()
+        .find(|f| f.name() == name || f.aliases().contains(&name))
 }
 
-impl Rule {
-    pub fn doc(&self) -> RuleDoc {
-        RuleDoc {
-            code: self.code,
-            name: self.name,
-            severity: self.severity,
-            summary: self.summary,
-            what: self.what,
-            why: self.why,
-            example: self.example,
-            fix: self.fix,
-            references: self.references,
+/// Every name `--type` takes.
+pub fn type_names() -> Vec<&'static str> {
+    FORMATS
+        .iter()
+        .flat_map(|f| std::iter::once(f.name()).chain(f.aliases().iter().copied()))
+        .collect()
+}
+
+/// The Markdown fence language of a rule's example: its format's (suppressions'
+/// examples are nginx comments; cross-file and input examples are plain text).
+pub fn fence(code: &str) -> &'static str {
+    if suppress::RULES.iter().any(|r| r.code == code) {
+        return "nginx";
+    }
+    FORMATS
+        .iter()
+        .find(|f| code.starts_with(f.family()))
+        .map_or("text", |f| f.fence())
+}
+
+/// A rule's documentation as Markdown, its example fenced in its format's language.
+pub fn markdown(rule: &Rule) -> String {
+    rule.markdown(fence(rule.code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::input;
+
+    /// Every rule code is unique, and every format's rules carry its family prefix.
+    #[test]
+    fn codes_are_unique_and_in_their_family() {
+        let mut seen = std::collections::HashSet::new();
+        for r in all() {
+            assert!(seen.insert(r.code), "{} is registered twice", r.code);
+        }
+        for f in FORMATS {
+            for r in f.rules() {
+                assert!(r.code.starts_with(f.family()), "{} in {}", r.code, f.name());
+            }
         }
     }
 
-    /// The documentation as Markdown (for `svcgen explain` and the README).
-    pub fn markdown(&self) -> String {
-        let mut s = format!(
-            "## {} `{}` ({})\n\n{}\n\n### What it does\n{}\n\n### Why is this bad?\n{}\n\n### Example\n```{}\n{}\n```\n\n### Use instead\n{}\n",
-            self.code,
-            self.name,
-            self.severity,
-            self.summary,
-            self.what.trim(),
-            self.why.trim(),
-            if self.code.starts_with("SD") {
-                "ini"
-            } else {
-                "nginx"
-            },
-            self.example.trim(),
-            self.fix.trim()
-        );
-        if !self.references.is_empty() {
-            s.push_str("\n### References\n");
-            for r in self.references {
-                s.push_str(&format!("- {r}\n"));
+    /// Every file a description renders for linting names a registered format:
+    /// nothing rendered is left unlinted by a name that is not there.
+    #[test]
+    fn every_rendered_file_names_a_registered_format() {
+        for d in crate::render::FILES {
+            if let Some(name) = d.lint {
+                assert!(format(name).is_some(), "{:?} names `{name}`", d.kind);
             }
         }
-        s
+    }
+
+    /// Every registered format has fixtures: files under `fixtures/` it recognises
+    /// (and that recognition picks it), and a `fixtures/lint/` folder for each of
+    /// its rules. A format added without fixtures fails here.
+    #[test]
+    fn every_format_has_fixtures() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let mut files = Vec::new();
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_none_or(|x| x != "expected") {
+                    files.push(p);
+                }
+            }
+        }
+        for (i, f) in FORMATS.iter().enumerate() {
+            let recognised = files
+                .iter()
+                .filter(|p| {
+                    let text = std::fs::read_to_string(p).unwrap_or_default();
+                    input::detect(FORMATS, p, &text) == Some(i)
+                })
+                .count();
+            assert!(
+                recognised >= 2,
+                "format {}: {recognised} fixtures",
+                f.name()
+            );
+            for r in f.rules() {
+                let dir = root.join("lint").join(r.code);
+                assert!(dir.is_dir(), "{}: no {}", r.code, dir.display());
+            }
+        }
+    }
+
+    #[test]
+    fn type_names_find_their_format() {
+        for name in type_names() {
+            assert!(format(name).is_some(), "{name}");
+        }
+        assert_eq!(format("unit").map(|f| f.name()), Some("systemd"));
+        assert!(format("toml").is_none());
     }
 }

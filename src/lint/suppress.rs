@@ -2,7 +2,7 @@
 //! above a directive or block silences those codes inside it. The reason is
 //! required; a suppression that silenced nothing is itself reported.
 
-use super::registry::{Check, Rule};
+use super::rule::Rule;
 use super::{Finding, Severity};
 use crate::artifact::Span;
 
@@ -17,7 +17,7 @@ pub static UNUSED: Rule = Rule {
     fix: "Remove the comment, or move it above the directive it was meant for.",
     references: &[],
     description_key: None,
-    check: Check::Engine,
+    check: None,
 };
 
 pub static NO_REASON: Rule = Rule {
@@ -31,8 +31,11 @@ pub static NO_REASON: Rule = Rule {
     fix: "# svcgen: ignore NG004 -- the API answers JSON only; headers are set by the gateway",
     references: &[],
     description_key: None,
-    check: Check::Engine,
+    check: None,
 };
+
+/// The suppression rules.
+pub static RULES: &[&Rule] = &[&UNUSED, &NO_REASON];
 
 /// One parsed suppression comment.
 #[derive(Debug, Clone)]

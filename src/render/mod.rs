@@ -1,9 +1,11 @@
-//! Rendering: the description → the four files.
+//! Rendering: the description → its files, one descriptor each (`files`).
 //!
 //! `plan` derives every value the templates print (ports, timeouts, header sets),
-//! so templates only lay values out, through a quoting filter for their language.
-//! Templates are embedded; `--templates DIR` overrides any of them by file name.
+//! once for all files, so the files agree by construction; templates only lay
+//! values out, through a quoting filter for their language. Templates are
+//! embedded; `--templates DIR` overrides any of them by file name.
 
+pub mod files;
 mod plan;
 pub mod quote;
 
@@ -13,47 +15,23 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use thiserror::Error;
 
 use crate::spec::LoadedSpec;
+pub use files::{ArtifactKind, Descriptor, FILES, Target};
 pub use plan::Plan;
-
-/// The embedded templates, by file name.
-pub const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "nginx.conf.j2",
-        include_str!("../../templates/nginx.conf.j2"),
-    ),
-    (
-        "unit.service.j2",
-        include_str!("../../templates/unit.service.j2"),
-    ),
-    (
-        "ecosystem.config.js.j2",
-        include_str!("../../templates/ecosystem.config.js.j2"),
-    ),
-    ("deploy.sh.j2", include_str!("../../templates/deploy.sh.j2")),
-    ("sudoers.j2", include_str!("../../templates/sudoers.j2")),
-];
-
-/// Which of the four files an artifact is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ArtifactKind {
-    SystemdUnit,
-    Pm2Ecosystem,
-    NginxSite,
-    DeployScript,
-    Sudoers,
-}
 
 /// One rendered file.
 #[derive(Debug, Clone)]
 pub struct Artifact {
     pub kind: ArtifactKind,
+    pub target: Target,
     /// The file's name (also its name under `--out`).
     pub file_name: String,
-    /// Where it is installed on the server, per the description's `install` section.
-    pub install_path: PathBuf,
+    /// Where it is installed on the server (per the description's `install`
+    /// section), if it is installed as a file.
+    pub install_path: Option<PathBuf>,
     /// File mode: the deploy script is executable, the rest are not.
     pub mode: u32,
+    /// The lint format that checks it, if any reads it.
+    pub lint_format: Option<&'static str>,
     pub content: String,
 }
 
@@ -106,7 +84,7 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderErr
         v.strip_suffix('\n').map(str::to_string).unwrap_or(v)
     });
     env.add_filter("comment", |v: String| quote::comment(&v));
-    for (name, text) in TEMPLATES {
+    for (name, text) in FILES.iter().map(|f| f.template) {
         let user = dir.map(|d| d.join(name)).filter(|p| p.is_file());
         let source = match user {
             Some(path) => {
@@ -117,7 +95,7 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderErr
             }
             None => (*text).to_string(),
         };
-        env.add_template_owned(*name, source)
+        env.add_template_owned(name, source)
             .map_err(|e| template_error(name, e))?;
     }
     if let Some(d) = dir {
@@ -129,90 +107,37 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderErr
     Ok(env)
 }
 
-/// Renders every file the description asks for.
+/// Renders every file the description asks for, in the order of `FILES`.
 pub fn render(spec: &LoadedSpec, env: &Environment<'_>) -> Result<Vec<Artifact>, RenderError> {
     let plan = Plan::new(spec);
     let ctx = Value::from(minijinja::value::Serde(&plan));
-    let s = &spec.service;
-    let app_files = s
-        .install
-        .app_files_dir
-        .clone()
-        .unwrap_or_else(|| s.app_dir.clone());
-    let mut out = Vec::with_capacity(6);
-    let mut add = |kind, template: &str, ctx: &Value, file_name: String, dir: &str, mode| {
+    let mut out = Vec::with_capacity(FILES.len() + 1);
+    for file in FILES {
+        let template = file.template.0;
         let tmpl = env
             .get_template(template)
             .map_err(|e| template_error(template, e))?;
-        let mut content = tmpl.render(ctx).map_err(|e| template_error(template, e))?;
-        if !content.ends_with('\n') {
-            content.push('\n');
-        }
-        out.push(Artifact {
-            kind,
-            install_path: Path::new(dir).join(&file_name),
-            file_name,
-            mode,
-            content,
-        });
-        Ok::<(), RenderError>(())
-    };
-    if plan.pm2 {
-        add(
-            ArtifactKind::SystemdUnit,
-            "unit.service.j2",
-            &ctx,
-            plan.unit_file.clone(),
-            &s.install.unit_dir,
-            0o644,
-        )?;
-        add(
-            ArtifactKind::Pm2Ecosystem,
-            "ecosystem.config.js.j2",
-            &ctx,
-            "ecosystem.config.js".into(),
-            &app_files,
-            0o644,
-        )?;
-    } else {
-        // One template unit per release slot: NAME-blue@PORT, NAME-green@PORT.
-        for slot in &plan.slots {
-            let slot_ctx =
-                minijinja::context! { slot => minijinja::value::Serde(slot), ..ctx.clone() };
-            add(
-                ArtifactKind::SystemdUnit,
-                "unit.service.j2",
-                &slot_ctx,
-                slot.unit_file.clone(),
-                &s.install.unit_dir,
-                0o644,
-            )?;
+        for place in (file.place)(&plan, &spec.service) {
+            let ctx = match place.context {
+                Some(own) => minijinja::context! { ..own, ..ctx.clone() },
+                None => ctx.clone(),
+            };
+            let mut content = tmpl.render(&ctx).map_err(|e| template_error(template, e))?;
+            if !content.ends_with('\n') {
+                content.push('\n');
+            }
+            out.push(Artifact {
+                kind: file.kind,
+                target: file.target,
+                install_path: place
+                    .install_dir
+                    .map(|d| Path::new(&d).join(&place.file_name)),
+                file_name: place.file_name,
+                mode: file.mode,
+                lint_format: file.lint,
+                content,
+            });
         }
     }
-    add(
-        ArtifactKind::NginxSite,
-        "nginx.conf.j2",
-        &ctx,
-        format!("{}.conf", s.name),
-        &s.install.nginx_dir,
-        0o644,
-    )?;
-    add(
-        ArtifactKind::DeployScript,
-        "deploy.sh.j2",
-        &ctx,
-        "deploy.sh".into(),
-        &app_files,
-        0o755,
-    )?;
-    // sudoers(5) skips files whose names contain a `.`; visudo wants mode 0440.
-    add(
-        ArtifactKind::Sudoers,
-        "sudoers.j2",
-        &ctx,
-        s.name.clone(),
-        &s.install.sudoers_dir,
-        0o440,
-    )?;
     Ok(out)
 }

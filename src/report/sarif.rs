@@ -39,7 +39,7 @@ pub fn render(report: &Report) -> String {
                 "name": r.name,
                 "shortDescription": {"text": r.summary},
                 "fullDescription": {"text": r.what},
-                "help": {"text": format!("{}\n\nFix: {}", r.why, r.fix), "markdown": r.markdown()},
+                "help": {"text": format!("{}\n\nFix: {}", r.why, r.fix), "markdown": registry::markdown(r)},
                 "defaultConfiguration": {"level": level(r.severity)},
                 "properties": {"tags": ["security"]},
             })

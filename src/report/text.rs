@@ -492,7 +492,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("many.conf");
         std::fs::write(&path, crate::lint::shop_copies(300)).unwrap();
-        let report = crate::lint::run::lint(&[path], &crate::lint::run::Options::default());
+        let report = crate::lint::lint(&[path], &crate::lint::Options::default());
         assert!(all(&report).count() >= PARALLEL_FINDINGS);
         let one = layout(&report, false, 1);
         // Three threads whatever the machine has: the parallel path is the one compared.

@@ -2,6 +2,7 @@
 //! ancestors, and nginx's replace-not-merge inheritance.
 
 pub mod cipher_string;
+pub mod format;
 pub mod ng001_weak_protocols;
 pub mod ng002_weak_ciphers;
 pub mod ng003_hsts;
@@ -18,6 +19,8 @@ pub mod ng013_host_header;
 pub mod ng014_plain_http_content;
 pub mod ng015_ocsp_stapling;
 
+use crate::lint::Sink;
+use crate::lint::rule::Rule;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -465,3 +468,27 @@ pub fn serves_no_content(server: Directive<'_>) -> bool {
                     .is_some_and(|a| a.value.contains("/.well-known/acme-challenge"))
         })
 }
+
+/// The check type of nginx rules.
+pub type Check = fn(&Ctx<'_>, &mut Sink<'_>);
+
+/// The nginx rules, in code order (the engine's own findings first).
+pub static RULES: &[&Rule] = &[
+    &format::SYNTAX,
+    &ng001_weak_protocols::RULE,
+    &ng002_weak_ciphers::RULE,
+    &ng003_hsts::RULE,
+    &ng004_security_headers::RULE,
+    &ng005_header_always::RULE,
+    &ng006_inheritance_loss::RULE,
+    &ng007_server_tokens::RULE,
+    &ng008_http2_syntax::RULE,
+    &ng009_streaming_buffering::RULE,
+    &ng010_websocket_upgrade::RULE,
+    &ng011_upstream_keepalive::RULE,
+    &ng012_alias_traversal::RULE,
+    &ng013_host_header::RULE,
+    &ng014_plain_http_content::RULE,
+    &ng015_ocsp_stapling::RULE,
+    &format::MISSING_INCLUDE,
+];

@@ -1,7 +1,7 @@
 //! NG001: weak TLS protocols, or no `ssl_protocols` where nginx's default is weak.
 
 use super::{Ctx, is_tls, server_chain};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
         "RFC 8996",
     ],
     description_key: Some("site.tls.profile"),
-    check: Check::Nginx(check),
+    check: Some(&(check as super::Check)),
 };
 
 const WEAK: &[&str] = &["SSLv2", "SSLv3", "TLSv1", "TLSv1.1"];

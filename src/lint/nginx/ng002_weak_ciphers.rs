@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::cipher_string::{Cipher, expand, weakness};
 use super::{Ctx, first};
 use crate::artifact::nginx::Block;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -23,7 +23,7 @@ pub static RULE: Rule = Rule {
         "https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_ciphers",
     ],
     description_key: Some("site.tls.profile"),
-    check: Check::Nginx(check),
+    check: Some(&(check as super::Check)),
 };
 
 /// True when the block's own `ssl_protocols` allows TLS 1.3 only: `ssl_ciphers`

@@ -1,7 +1,7 @@
 //! NG003: HSTS missing on a TLS server, or with too short a max-age.
 
 use super::{Ctx, is_tls};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
         "https://nginx.org/en/docs/http/ngx_http_headers_module.html#add_header",
     ],
     description_key: Some("site.tls.hsts"),
-    check: Check::Nginx(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn max_age(value: &str) -> Option<u64> {

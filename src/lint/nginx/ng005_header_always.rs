@@ -1,7 +1,7 @@
 //! NG005: a security header without `always`.
 
 use super::{Ctx, SECURITY_HEADERS};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "add_header X-Frame-Options DENY always;",
     references: &["https://nginx.org/en/docs/http/ngx_http_headers_module.html#add_header"],
     description_key: Some("site.headers"),
-    check: Check::Nginx(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

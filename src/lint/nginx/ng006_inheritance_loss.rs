@@ -3,7 +3,7 @@
 
 use super::{Ctx, body};
 use crate::artifact::nginx::Directive;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
         "gixy: add_header_redefinition",
     ],
     description_key: Some("site.headers"),
-    check: Check::Nginx(check),
+    check: Some(&(check as super::Check)),
 };
 
 /// The array directives nginx replaces instead of merging, that this rule follows.

@@ -1,7 +1,7 @@
 //! NG007: `server_tokens` not off.
 
 use super::{Ctx, server_chain};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
         "gixy: version_disclosure",
     ],
     description_key: None,
-    check: Check::Nginx(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

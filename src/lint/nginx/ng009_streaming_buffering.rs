@@ -1,7 +1,7 @@
 //! NG009: a streaming route with proxy buffering on.
 
 use super::{Ctx, RouteKind};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "# svcgen: streaming\nlocation /events/ {\n    proxy_pass http://app;\n    proxy_buffering off;\n    proxy_read_timeout 1h;\n}",
     references: &["https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_buffering"],
     description_key: Some("routes"),
-    check: Check::Nginx(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

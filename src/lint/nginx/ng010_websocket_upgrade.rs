@@ -1,7 +1,7 @@
 //! NG010: a websocket location without HTTP/1.1 and the Upgrade/Connection headers.
 
 use super::{Ctx, RouteKind};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "map $http_upgrade $connection_upgrade { default upgrade; '' close; }\nlocation /ws/ {\n    proxy_pass http://app;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection $connection_upgrade;\n}",
     references: &["https://nginx.org/en/docs/http/websocket.html"],
     description_key: Some("routes"),
-    check: Check::Nginx(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

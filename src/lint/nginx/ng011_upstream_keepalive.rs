@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::{Ctx, first};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     fix: "location / {\n    proxy_pass http://app;\n    proxy_http_version 1.1;\n    proxy_set_header Connection \"\";\n}",
     references: &["https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive"],
     description_key: None,
-    check: Check::Nginx(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

@@ -1,7 +1,7 @@
 //! NG012: `alias` path traversal through a location prefix without a trailing slash.
 
 use super::{Ctx, first};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
         "https://nginx.org/en/docs/http/ngx_http_core_module.html#alias",
     ],
     description_key: Some("routes"),
-    check: Check::Nginx(check),
+    check: Some(&(check as super::Check)),
 };
 
 /// What the regex says about one capturing group.

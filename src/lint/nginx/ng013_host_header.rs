@@ -1,7 +1,7 @@
 //! NG013: `Host` taken from `$http_host`.
 
 use super::Ctx;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
         "https://nginx.org/en/docs/http/ngx_http_core_module.html#var_host",
     ],
     description_key: None,
-    check: Check::Nginx(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use super::{Ctx, each, first, is_tls, server_names};
 use crate::artifact::nginx::{Block, Directive};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
     fix: "server {\n    listen 80;\n    server_name app.example.com;\n    location /.well-known/acme-challenge/ { root /var/www/_letsencrypt; }\n    location / { return 301 https://$host$request_uri; }\n}",
     references: &["https://ssl-config.mozilla.org/"],
     description_key: Some("site.redirect_http"),
-    check: Check::Nginx(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn redirects(block: Block<'_>) -> bool {

@@ -1,7 +1,7 @@
 //! NG015: OCSP stapling that cannot work.
 
 use super::{Ctx, is_tls, server_chain};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
         "https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_stapling",
     ],
     description_key: Some("site.tls.ocsp_stapling"),
-    check: Check::Nginx(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

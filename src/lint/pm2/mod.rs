@@ -1,5 +1,6 @@
 //! PM2 ecosystem rules and what they share.
 
+pub mod format;
 pub mod pm001_kill_timeout;
 pub mod pm002_fork_instances_one_port;
 pub mod pm003_no_memory_limit;
@@ -10,6 +11,8 @@ pub mod pm007_stop_signal;
 pub mod pm008_dynamic_value;
 
 use crate::artifact::pm2::{Node, Value};
+use crate::lint::Sink;
+use crate::lint::rule::Rule;
 
 /// What an ecosystem rule reads.
 pub struct Ctx<'a> {
@@ -56,3 +59,19 @@ pub fn cluster_mode(app: &Node) -> bool {
 pub fn millis(node: &Node) -> Option<f64> {
     node.as_f64()
 }
+
+/// The check type of ecosystem rules.
+pub type Check = fn(&Ctx<'_>, &mut Sink<'_>);
+
+/// The ecosystem rules, in code order (the engine's own findings first).
+pub static RULES: &[&Rule] = &[
+    &format::SYNTAX,
+    &pm001_kill_timeout::RULE,
+    &pm002_fork_instances_one_port::RULE,
+    &pm003_no_memory_limit::RULE,
+    &pm004_inline_secret::RULE,
+    &pm005_wait_ready::RULE,
+    &pm006_file_name::RULE,
+    &pm007_stop_signal::RULE,
+    &pm008_dynamic_value::RULE,
+];

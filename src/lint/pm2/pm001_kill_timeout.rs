@@ -1,7 +1,7 @@
 //! PM001: `kill_timeout` unset (1.6 s) or not above the app's drain.
 
 use super::{Ctx, app_name, millis};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "module.exports = { apps: [{ name: 'api', script: 'dist/server.js', kill_timeout: 15000 }] };",
     references: &["https://pm2.keymetrics.io/docs/usage/signals-clean-restart/"],
     description_key: Some("shutdown.drain"),
-    check: Check::Pm2(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

@@ -2,7 +2,7 @@
 
 use super::{Ctx, app_name, cluster_mode};
 use crate::artifact::pm2::Node;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     fix: "`exec_mode: 'cluster'` (workers share the port), or one app per port behind an nginx upstream.",
     references: &["https://pm2.keymetrics.io/docs/usage/cluster-mode/"],
     description_key: Some("supervisor.instances"),
-    check: Check::Pm2(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

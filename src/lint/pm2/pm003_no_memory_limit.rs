@@ -1,7 +1,7 @@
 //! PM003: no `max_memory_restart`.
 
 use super::{Ctx, app_name};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "{ name: 'api', script: 'dist/server.js', max_memory_restart: '750M' }",
     references: &["https://pm2.keymetrics.io/docs/usage/memory-limit/"],
     description_key: Some("supervisor.memory_limit"),
-    check: Check::Pm2(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::artifact::pm2::Value;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     fix: "Leave it out of the file: systemd's `EnvironmentFile=` gives it to pm2-runtime, and PM2 passes it to the app.",
     references: &["https://pm2.keymetrics.io/docs/usage/environment/"],
     description_key: Some("env_file"),
-    check: Check::Pm2(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

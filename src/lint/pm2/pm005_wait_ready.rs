@@ -1,7 +1,7 @@
 //! PM005: `wait_ready` without a listen timeout.
 
 use super::{Ctx, app_name};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "{ name: 'api', wait_ready: true, listen_timeout: 10000 }",
     references: &["https://pm2.keymetrics.io/docs/usage/signals-clean-restart/#graceful-start"],
     description_key: Some("supervisor.listen_timeout"),
-    check: Check::Pm2(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

@@ -1,7 +1,7 @@
 //! PM006: a configuration file name PM2 does not recognise.
 
 use super::Ctx;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "Rename it `ecosystem.config.js`.",
     references: &["https://pm2.keymetrics.io/docs/usage/application-declaration/"],
     description_key: None,
-    check: Check::Pm2(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

@@ -1,7 +1,7 @@
 //! PM007: PM2 stops with SIGINT but the app handles only SIGTERM.
 
 use super::{Ctx, app_name};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "Handle SIGINT too, or start PM2 with `PM2_KILL_SIGNAL=SIGTERM` in its environment (svcgen's unit does).",
     references: &["https://pm2.keymetrics.io/docs/usage/signals-clean-restart/"],
     description_key: Some("shutdown.signals"),
-    check: Check::Pm2(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::artifact::pm2::{Node, Value};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     fix: "Write the literal (`PORT: 3000`), or keep the expression and accept that svcgen does not check it.",
     references: &[],
     description_key: None,
-    check: Check::Pm2(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn walk(node: &Node, path: &str, sink: &mut Sink<'_>) {

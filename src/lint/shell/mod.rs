@@ -1,5 +1,6 @@
 //! Deploy-script rules (what shellcheck does not cover) and shellcheck itself.
 
+pub mod format;
 pub mod sh001_strict_mode;
 pub mod sh002_dev_dependencies;
 pub mod sh003_health_check;
@@ -11,6 +12,8 @@ pub mod sh008_pm2_update_env;
 pub mod shellcheck;
 
 use crate::artifact::shell::Script;
+use crate::lint::Sink;
+use crate::lint::rule::Rule;
 
 pub struct Ctx<'a> {
     pub script: &'a Script,
@@ -64,3 +67,19 @@ pub fn has_flag(code: &str, short: char, long: &str) -> bool {
                 && w[1..].contains(short))
     })
 }
+
+/// The check type of deploy-script rules.
+pub type Check = fn(&Ctx<'_>, &mut Sink<'_>);
+
+/// The deploy-script rules, in code order (the engine's own findings first).
+pub static RULES: &[&Rule] = &[
+    &format::SHELLCHECK_FAILED,
+    &sh001_strict_mode::RULE,
+    &sh002_dev_dependencies::RULE,
+    &sh003_health_check::RULE,
+    &sh004_no_rollback::RULE,
+    &sh005_migration_note::RULE,
+    &sh006_previous_revision::RULE,
+    &sh007_rm_empty_var::RULE,
+    &sh008_pm2_update_env::RULE,
+];

@@ -1,7 +1,7 @@
 //! SH001: no `set -Eeuo pipefail` (or equivalent).
 
 use super::Ctx;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "#!/usr/bin/env bash\nset -Eeuo pipefail",
     references: &["https://www.gnu.org/software/bash/manual/html_node/The-Set-Builtin.html"],
     description_key: None,
-    check: Check::Shell(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

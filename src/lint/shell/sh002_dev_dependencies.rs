@@ -1,7 +1,7 @@
 //! SH002: devDependencies dropped before the build.
 
 use super::Ctx;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "npm ci --include=dev\nnpm run build\nnpm prune --omit=dev",
     references: &["https://docs.npmjs.com/cli/v10/commands/npm-ci#omit"],
     description_key: Some("deploy.install"),
-    check: Check::Shell(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn drops_dev(code: &str) -> Option<&'static str> {

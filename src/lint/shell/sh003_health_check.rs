@@ -1,7 +1,7 @@
 //! SH003: a health check that can pass on errors or hang.
 
 use super::{Ctx, has_flag, is_curl};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "for i in $(seq 1 15); do\n  curl -fsS --max-time 3 http://127.0.0.1:3000/health && break\n  sleep 2\ndone",
     references: &["https://curl.se/docs/manpage.html#-f"],
     description_key: Some("health"),
-    check: Check::Shell(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

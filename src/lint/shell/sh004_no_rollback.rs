@@ -1,7 +1,7 @@
 //! SH004: the script reloads the app but cannot roll back.
 
 use super::Ctx;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "Record the previous revision, back up node_modules and the build, and `trap rollback ERR` to restore them and reload.",
     references: &[],
     description_key: Some("deploy"),
-    check: Check::Shell(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

@@ -1,7 +1,7 @@
 //! SH005: migrations before the reload, with no word that a rollback keeps them.
 
 use super::Ctx;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "echo \"migrate: a later rollback will NOT undo these migrations\" >&2\nnpm run migrate",
     references: &[],
     description_key: Some("deploy.migrate"),
-    check: Check::Shell(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

@@ -1,7 +1,7 @@
 //! SH006: `git pull`/`reset --hard` without recording the previous revision.
 
 use super::Ctx;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "PREV_REV=$(git rev-parse HEAD)\ngit fetch origin main\ngit merge --ff-only FETCH_HEAD",
     references: &[],
     description_key: Some("deploy.repo"),
-    check: Check::Shell(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

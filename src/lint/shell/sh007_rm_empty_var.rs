@@ -1,7 +1,7 @@
 //! SH007: `rm -rf` on a variable that may be empty.
 
 use super::Ctx;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "rm -rf -- \"${APP_DIR:?}/node_modules\"",
     references: &["https://www.shellcheck.net/wiki/SC2115"],
     description_key: None,
-    check: Check::Shell(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

@@ -1,7 +1,7 @@
 //! SH008: `pm2 reload` without `--update-env`.
 
 use super::Ctx;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "pm2 reload ecosystem.config.js --update-env",
     references: &["https://pm2.keymetrics.io/docs/usage/environment/"],
     description_key: None,
-    check: Check::Shell(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

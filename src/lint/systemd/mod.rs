@@ -1,6 +1,7 @@
 //! systemd unit rules and what they share.
 
 pub mod exposure;
+pub mod format;
 pub mod sd001_notify_without_notifier;
 pub mod sd002_mdwe_with_node;
 pub mod sd003_syscall_filter_errno;
@@ -14,6 +15,8 @@ pub mod sd010_unknown_directive;
 pub mod sd011_invalid_value;
 pub mod sd012_exposure;
 
+use crate::lint::Sink;
+use crate::lint::rule::Rule;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -98,3 +101,23 @@ impl Ctx<'_> {
             })
     }
 }
+
+/// The check type of unit rules.
+pub type Check = fn(&Ctx<'_>, &mut Sink<'_>);
+
+/// The unit rules, in code order (the engine's own findings first).
+pub static RULES: &[&Rule] = &[
+    &format::SYNTAX,
+    &sd001_notify_without_notifier::RULE,
+    &sd002_mdwe_with_node::RULE,
+    &sd003_syscall_filter_errno::RULE,
+    &sd004_root_user::RULE,
+    &sd005_secret_environment::RULE,
+    &sd006_stop_timeout::RULE,
+    &sd007_exec_not_absolute::RULE,
+    &sd008_no_install::RULE,
+    &sd009_unwritable_dir::RULE,
+    &sd010_unknown_directive::RULE,
+    &sd011_invalid_value::RULE,
+    &sd012_exposure::RULE,
+];

@@ -1,7 +1,7 @@
 //! SD001: `Type=notify` for a Node service that never sends READY=1.
 
 use super::Ctx;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "`Type=exec` (or `simple`). Keep `notify` only when the app sends READY=1 itself (for example with the `sd-notify` package), and suppress this rule there with a reason.",
     references: &["https://www.freedesktop.org/software/systemd/man/systemd.service.html#Type="],
     description_key: Some("supervisor.kind"),
-    check: Check::Systemd(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

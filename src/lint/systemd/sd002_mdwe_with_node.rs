@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::artifact::systemd::parse_bool;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     fix: "Remove it, or run node with `--jitless` (much slower JavaScript).",
     references: &["https://github.com/nodejs/node/issues/36927"],
     description_key: Some("hardening.memory_deny_write_execute"),
-    check: Check::Systemd(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::artifact::systemd::parse_bool;
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     fix: "[Service]\nUser=app\nGroup=app",
     references: &["https://www.freedesktop.org/software/systemd/man/systemd.exec.html#User="],
     description_key: Some("user"),
-    check: Check::Systemd(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

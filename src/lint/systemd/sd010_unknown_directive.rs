@@ -1,7 +1,7 @@
 //! SD010: a directive systemd 252 does not know.
 
 use super::{Ctx, known_directives};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     fix: "[Service]\nProtectSystem=strict",
     references: &["https://www.freedesktop.org/software/systemd/man/systemd.directives.html"],
     description_key: None,
-    check: Check::Systemd(check),
+    check: Some(&(check as super::Check)),
 };
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

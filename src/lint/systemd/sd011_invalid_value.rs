@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::artifact::systemd::{parse_bool, parse_timespan};
-use crate::lint::registry::{Check, Rule};
+use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
     fix: "[Service]\nProtectSystem=strict\nTimeoutStopSec=30s",
     references: &["https://www.freedesktop.org/software/systemd/man/systemd.exec.html"],
     description_key: None,
-    check: Check::Systemd(check),
+    check: Some(&(check as super::Check)),
 };
 
 const BOOLEANS: &[&str] = &[

@@ -1,0 +1,121 @@
+//! Service descriptions as a lint format: a description is loaded and validated
+//! (its errors are SV000 at their YAML position), rendered, and every rendered file
+//! is linted by the format its descriptor names.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::artifact::Span;
+use crate::lint::format::{Derived, Format, Input, Linting, Match, Run};
+use crate::lint::rule::Rule;
+use crate::lint::{Finding, Severity, engine};
+use crate::render;
+use crate::spec;
+
+pub static INVALID: Rule = Rule {
+    code: "SV000",
+    name: "invalid-description",
+    severity: Severity::Error,
+    summary: "the service description is invalid",
+    what: "The description failed its schema or semantic checks (see the message). Nothing is rendered or linted from it and svcgen exits 2.",
+    why: "A description that does not load cannot be rendered or checked.",
+    example: "supervisor:\n  instanses: 4",
+    fix: "supervisor:\n  instances: 4",
+    references: &[],
+    description_key: None,
+    check: None,
+};
+
+/// The description rules (all of them checks made while loading).
+pub static RULES: &[&Rule] = &[&INVALID];
+
+pub static FORMAT: Description = Description;
+
+pub struct Description;
+
+impl Format for Description {
+    fn name(&self) -> &'static str {
+        "description"
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        &["yaml"]
+    }
+    fn family(&self) -> &'static str {
+        "SV"
+    }
+    fn fence(&self) -> &'static str {
+        "yaml"
+    }
+    fn rules(&self) -> &'static [&'static Rule] {
+        RULES
+    }
+    fn recognise(&self, name: &str, text: &str) -> Option<Match> {
+        if name.ends_with(".yaml") || name.ends_with(".yml") {
+            return Some(Match::Name);
+        }
+        (text.contains("\nsupervisor:") && text.contains("\nsite:")).then_some(Match::Content)
+    }
+    fn walks(&self, _path: &Path, name: &str) -> bool {
+        name.ends_with(".svcgen.yaml") || name.ends_with(".svcgen.yml")
+    }
+    fn start(&self) -> Box<dyn Linting> {
+        Box::new(Pass)
+    }
+}
+
+struct Pass;
+
+impl Linting for Pass {
+    fn lint(&mut self, run: &mut Run<'_>, input: Input<'_>) {
+        let name = run.report.sources.name(input.id).to_string();
+        let spec = match spec::load(&name, &input.text) {
+            Ok(s) => Arc::new(s),
+            Err(errors) => {
+                for e in errors.errors {
+                    let start = e.span.offset();
+                    run.report.errors.push(Finding {
+                        code: INVALID.code,
+                        severity: Severity::Error,
+                        message: e.message.clone(),
+                        span: Span {
+                            file: input.id,
+                            start,
+                            end: start + e.span.len(),
+                        },
+                        label: Some(e.label.clone()),
+                        help: e.help.clone(),
+                        origin: None,
+                    });
+                }
+                return;
+            }
+        };
+        let rendered = render::environment(run.opts.templates.as_deref())
+            .and_then(|env| render::render(&spec, &env));
+        let artifacts = match rendered {
+            Ok(a) => a,
+            Err(e) => {
+                let at = engine::file_start(input.id);
+                run.report
+                    .errors
+                    .push(engine::finding(&INVALID, at, e.to_string(), None));
+                return;
+            }
+        };
+        // Every rendered file a lint format reads is linted by it, right after
+        // the description.
+        for a in artifacts {
+            if let Some(format) = a.lint_format {
+                run.derived.push(Derived {
+                    format,
+                    file_name: a.file_name,
+                    content: a.content,
+                    spec: spec.clone(),
+                });
+            }
+        }
+        if run.bundle.service.is_none() {
+            run.bundle.service = Some(spec.service.clone());
+        }
+    }
+}

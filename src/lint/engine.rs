@@ -1,0 +1,141 @@
+//! What every format's linting shares: running a format's rules (on one thread or
+//! spread over cores), and finishing their findings (suppressions, the selection,
+//! severities, the description key a rendered file's finding comes from).
+
+use super::rule::Rule;
+use super::suppress::{self, Suppression};
+use super::{Finding, Options, Origin, Report, Sink};
+use crate::artifact::{FileId, Span};
+use crate::spec::LoadedSpec;
+
+/// A finding the engine reports itself (a file that cannot be read or parsed).
+pub fn finding(rule: &Rule, span: Span, message: String, help: Option<String>) -> Finding {
+    Finding {
+        code: rule.code,
+        severity: rule.severity,
+        message,
+        span,
+        label: None,
+        help,
+        origin: None,
+    }
+}
+
+/// The whole of a file, for findings about the file rather than a place in it.
+pub fn file_start(file: FileId) -> Span {
+    Span {
+        file,
+        start: 0,
+        end: 0,
+    }
+}
+
+/// Runs every selected rule of `rules` whose check reads the format with check type
+/// `C`, through `run` (which calls it with the format's context).
+pub fn run_rules<C: Copy + 'static>(
+    opts: &Options,
+    rules: &[&Rule],
+    mut run: impl FnMut(C, &mut Sink<'_>),
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in rules {
+        let Some(check) = rule.check_as::<C>() else {
+            continue;
+        };
+        if !opts.selection.enabled(rule.code) {
+            continue;
+        }
+        let mut sink = Sink {
+            code: rule.code,
+            severity: rule.severity,
+            out: &mut out,
+        };
+        run(check, &mut sink);
+    }
+    out
+}
+
+/// `run_rules` with the rules spread over `threads` threads; the findings come out
+/// in the same order.
+pub fn run_rules_parallel<C: Copy + Send + Sync + 'static>(
+    opts: &Options,
+    rules: &[&Rule],
+    threads: usize,
+    run: impl Fn(C, &mut Sink<'_>) + Sync,
+) -> Vec<Finding> {
+    let rules: Vec<(&Rule, C)> = rules
+        .iter()
+        .filter(|r| opts.selection.enabled(r.code))
+        .filter_map(|r| Some((*r, r.check_as::<C>()?)))
+        .collect();
+    // Each thread takes the next rule not yet taken: the rules differ in cost.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut per_rule: Vec<(usize, Vec<Finding>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (rules, run, next) = (&rules, &run, &next);
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((rule, check)) = rules.get(i) else {
+                            break;
+                        };
+                        let mut out = Vec::new();
+                        let mut sink = Sink {
+                            code: rule.code,
+                            severity: rule.severity,
+                            out: &mut out,
+                        };
+                        run(*check, &mut sink);
+                        done.push((i, out));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    per_rule.sort_by_key(|(i, _)| *i);
+    per_rule.into_iter().flat_map(|(_, f)| f).collect()
+}
+
+/// Applies suppressions, the selection and severities, names the description key
+/// of rendered files (from `rules`, the format's), and adds the findings to the
+/// report.
+pub fn finish(
+    report: &mut Report,
+    rules: &[&Rule],
+    mut findings: Vec<Finding>,
+    suppressions: &mut [Suppression],
+    spec: Option<&LoadedSpec>,
+    opts: &Options,
+) {
+    suppress::apply(&mut findings, suppressions);
+    for mut f in findings {
+        if !opts.selection.enabled(f.code) {
+            continue;
+        }
+        f.severity = opts.selection.severity_of(f.code, f.severity);
+        if let Some(spec) = spec {
+            f.origin = origin_for(spec, rules, f.code);
+        }
+        report.findings.push(f);
+    }
+}
+
+fn origin_for(spec: &LoadedSpec, rules: &[&Rule], code: &str) -> Option<Origin> {
+    let key = rules.iter().find(|r| r.code == code)?.description_key?;
+    let pointer = format!("/{}", key.replace('.', "/"));
+    let place = spec.positions.nearest(&pointer);
+    let pos = place.key.unwrap_or(place.value);
+    Some(Origin {
+        description: spec.file.clone(),
+        key: key.to_string(),
+        line: pos.line,
+        column: pos.column,
+    })
+}

@@ -1,0 +1,104 @@
+//! A file format the linter reads, as a plug-in of the driver: how its files are
+//! recognised (by name, then content) and picked up in directories, and how one is
+//! linted (parsed, its rules run with the context they need, its suppressions
+//! read). Adding a format is its folder plus one line in `registry::FORMATS`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::cross::Bundle;
+use super::rule::Rule;
+use super::{Options, Report};
+use crate::artifact::FileId;
+use crate::spec::LoadedSpec;
+
+/// How a format recognised a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Match {
+    /// By what it contains (`server {`): the weakest.
+    Content,
+    /// By its `#!` interpreter line: weaker than a name only.
+    Interpreter,
+    /// By its name (`*.service`, `ecosystem.config.js`).
+    Name,
+}
+
+/// One file format.
+pub trait Format: Sync {
+    /// Its name, as `--type` takes it.
+    fn name(&self) -> &'static str;
+    /// Other names `--type` takes for it.
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The prefix of its rule codes (`NG`).
+    fn family(&self) -> &'static str;
+    /// The Markdown fence language of its rules' examples.
+    fn fence(&self) -> &'static str;
+    /// Its rules, in code order (engine findings included).
+    fn rules(&self) -> &'static [&'static Rule];
+    /// Whether a file is of this format: `name` is the lower-cased file name.
+    fn recognise(&self, name: &str, text: &str) -> Option<Match>;
+    /// Whether a directory walk lints this file (by its path and file name as
+    /// spelled; stricter than `recognise`: `*.conf` in a unit's drop-in folder
+    /// belongs to the unit).
+    fn walks(&self, path: &Path, name: &str) -> bool;
+    /// A new linting pass of this format for one run.
+    fn start(&self) -> Box<dyn Linting>;
+}
+
+/// One run's linting of one format: files come in one by one; `finish` runs after
+/// the last (a format whose files include each other lints them there).
+pub trait Linting {
+    fn lint(&mut self, run: &mut Run<'_>, input: Input<'_>);
+    fn finish(self: Box<Self>, _run: &mut Run<'_>) {}
+}
+
+/// One file to lint.
+pub struct Input<'a> {
+    pub id: FileId,
+    /// Its path on disk, or the rendered file's name.
+    pub path: &'a Path,
+    pub text: Arc<String>,
+    /// The description it was rendered from, if it was.
+    pub rendered: Option<&'a Arc<LoadedSpec>>,
+}
+
+/// A file rendered from a description, to be linted as its format right after the
+/// description.
+pub struct Derived {
+    /// The name of the format that lints it.
+    pub format: &'static str,
+    pub file_name: String,
+    pub content: String,
+    pub spec: Arc<LoadedSpec>,
+}
+
+/// What a lint run shares among formats.
+pub struct Run<'a> {
+    pub report: Report,
+    pub opts: &'a Options,
+    /// The first file of each kind, for the cross-file rules.
+    pub bundle: Bundle,
+    /// Files the current input produced (a description's rendered files).
+    pub derived: Vec<Derived>,
+}
+
+/// `svcgen: KEY=value` in a `#`, `;` or `//` comment line: what a hand-written file
+/// tells the linter about the app (`# svcgen: drain=10s`).
+pub fn marker(text: &str, key: &str) -> Option<String> {
+    text.lines().find_map(|l| {
+        let l = l.trim();
+        let c = l
+            .strip_prefix("//")
+            .or_else(|| l.strip_prefix('#'))
+            .or_else(|| l.strip_prefix(';'))?;
+        let v = c
+            .trim()
+            .strip_prefix("svcgen:")?
+            .trim()
+            .strip_prefix(key)?
+            .strip_prefix('=')?;
+        Some(v.trim().to_string())
+    })
+}

@@ -1,0 +1,365 @@
+//! nginx configuration as a lint format: a site, a whole tree with its includes
+//! (from disk, or `nginx -T` output), or a fragment. A file that another linted
+//! file includes is linted as part of that one, so hand-written files are parsed
+//! after the last input.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::{Check, Ctx, RULES, RouteKind};
+use crate::artifact::FileId;
+use crate::artifact::nginx::{self as ngx, Block, Directive, IncludeSource};
+use crate::lint::format::{Format, Input, Linting, Match, Run};
+use crate::lint::rule::Rule;
+use crate::lint::suppress::{self, Suppression};
+use crate::lint::{Finding, Settings, Severity, engine};
+use crate::spec::{self, LoadedSpec};
+
+pub static SYNTAX: Rule = Rule {
+    code: "NG000",
+    name: "nginx-syntax-error",
+    severity: Severity::Error,
+    summary: "the nginx file cannot be parsed",
+    what: "A syntax error: an unterminated quote or block, a directive without `;`, a stray `}`. The file is not linted and svcgen exits 2.",
+    why: "A file that cannot be parsed cannot be checked; it must never look clean.",
+    example: "server { listen 80 }",
+    fix: "server { listen 80; }",
+    references: &[],
+    description_key: None,
+    check: None,
+};
+
+pub static MISSING_INCLUDE: Rule = Rule {
+    code: "NG016",
+    name: "include-not-found",
+    severity: Severity::Warning,
+    summary: "an `include` that matches no readable file",
+    what: "Reports an `include` whose path (absolute, or relative to nginx's conf prefix: `--prefix`, else the nearest directory above the file holding `nginx.conf`, else the file's directory) names no file. A file that exists but cannot be read, or does not parse, is an error (NG000), not this warning.",
+    why: "nginx refuses to start on a missing include (without a glob); what is not read is not linted either.",
+    example: "include /etc/nginx/snippets/ssl-params.conf;",
+    fix: "Fix the path, or lint the configuration with `nginx -T` output (`nginx -T | svcgen lint --type nginx -`).",
+    references: &["https://nginx.org/en/docs/ngx_core_module.html#include"],
+    description_key: None,
+    check: None,
+};
+
+pub static FORMAT: Nginx = Nginx;
+
+pub struct Nginx;
+
+impl Format for Nginx {
+    fn name(&self) -> &'static str {
+        "nginx"
+    }
+    fn family(&self) -> &'static str {
+        "NG"
+    }
+    fn fence(&self) -> &'static str {
+        "nginx"
+    }
+    fn rules(&self) -> &'static [&'static Rule] {
+        RULES
+    }
+    fn recognise(&self, name: &str, text: &str) -> Option<Match> {
+        if name.ends_with(".conf") || name.ends_with(".nginx") {
+            return Some(Match::Name);
+        }
+        let t = text.trim_start();
+        (t.starts_with("nginx: the configuration file")
+            || t.starts_with("# configuration file ")
+            || t.contains("server {")
+            || t.contains("http {")
+            || t.contains("location "))
+        .then_some(Match::Content)
+    }
+    fn walks(&self, path: &Path, name: &str) -> bool {
+        // `NAME.service.d/` and other unit drop-in folders: merged into their unit.
+        let in_dropin_dir = path
+            .parent()
+            .and_then(|d| d.file_name())
+            .map(|d| d.to_string_lossy().into_owned())
+            .is_some_and(|d| d.strip_suffix(".d").is_some_and(|stem| stem.contains('.')));
+        name.ends_with(".conf") && !in_dropin_dir
+    }
+    fn start(&self) -> Box<dyn Linting> {
+        Box::new(Pass::default())
+    }
+}
+
+/// One configuration to lint: a main file with its includes spliced in.
+struct Site {
+    file: FileId,
+    config: ngx::Config,
+    routes: HashMap<String, RouteKind>,
+    settings: Settings,
+    /// When rendered from a description: the description and where its keys are.
+    spec: Option<Arc<LoadedSpec>>,
+}
+
+#[derive(Default)]
+struct Pass {
+    sites: Vec<Site>,
+    /// Hand-written files, parsed after the last input.
+    pending: Vec<(FileId, PathBuf)>,
+}
+
+impl Linting for Pass {
+    fn lint(&mut self, run: &mut Run<'_>, input: Input<'_>) {
+        let Some(spec) = input.rendered else {
+            self.pending.push((input.id, input.path.to_path_buf()));
+            return;
+        };
+        let mut settings = run.opts.settings.clone();
+        if !run.opts.nginx_version_fixed {
+            settings.nginx_version = spec::parse_version(&spec.service.site.nginx_version);
+        }
+        let routes = spec
+            .service
+            .routes
+            .iter()
+            .filter_map(|r| match r.kind {
+                spec::model::RouteKind::Streaming => Some((r.path.clone(), RouteKind::Streaming)),
+                spec::model::RouteKind::Websocket => Some((r.path.clone(), RouteKind::Websocket)),
+                _ => None,
+            })
+            .collect();
+        match ngx::load(&mut run.report.sources, input.id, IncludeSource::None) {
+            Ok(config) => self.sites.push(Site {
+                file: input.id,
+                config,
+                routes,
+                settings,
+                spec: Some(spec.clone()),
+            }),
+            Err(e) => run.report.errors.push(engine::finding(
+                &SYNTAX,
+                e.span,
+                format!("rendered nginx site does not parse: {}", e.message),
+                None,
+            )),
+        }
+    }
+
+    fn finish(mut self: Box<Self>, run: &mut Run<'_>) {
+        let opts = run.opts;
+        let report = &mut run.report;
+        for (id, path) in std::mem::take(&mut self.pending) {
+            let text = report.sources.shared_text(id);
+            let parsed = if let Some(sections) = ngx::split_dump(&text) {
+                let ids: Vec<(String, FileId)> = sections
+                    .iter()
+                    .map(|(p, t)| (p.clone(), report.sources.add(p.clone(), t.clone())))
+                    .collect();
+                let Some((main_path, main)) = ids.first().cloned() else {
+                    continue;
+                };
+                // nginx -T prints the main file first; its directory is the conf prefix.
+                let prefix = opts.nginx_prefix.clone().unwrap_or_else(|| {
+                    Path::new(&main_path)
+                        .parent()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| PathBuf::from("/etc/nginx"))
+                });
+                let from = IncludeSource::Dump {
+                    files: &ids,
+                    prefix,
+                };
+                (main, ngx::load(&mut report.sources, main, from))
+            } else {
+                let prefix = opts
+                    .nginx_prefix
+                    .clone()
+                    .unwrap_or_else(|| conf_prefix(&path));
+                let from = IncludeSource::Disk { prefix };
+                (id, ngx::load(&mut report.sources, id, from))
+            };
+            match parsed {
+                (file, Ok(config)) => self.sites.push(Site {
+                    file,
+                    config,
+                    routes: HashMap::new(),
+                    settings: opts.settings.clone(),
+                    spec: None,
+                }),
+                (_, Err(e)) => report.errors.push(engine::finding(
+                    &SYNTAX,
+                    e.span,
+                    format!("nginx syntax error: {}", e.message),
+                    None,
+                )),
+            }
+        }
+        // A file that another linted file includes is linted as part of that one.
+        let included_by: Vec<HashSet<String>> = self
+            .sites
+            .iter()
+            .map(|u| {
+                u.config
+                    .tree
+                    .files_with_directives()
+                    .filter(|&f| f != u.file)
+                    .map(|f| report.sources.name(f).to_string())
+                    .collect::<HashSet<_>>()
+            })
+            .collect();
+        for (i, u) in self.sites.iter().enumerate() {
+            let own = report.sources.name(u.file).to_string();
+            if included_by
+                .iter()
+                .enumerate()
+                .any(|(j, set)| j != i && set.contains(&own))
+            {
+                continue;
+            }
+            let mut findings = run_rules(u, run.opts);
+            for e in &u.config.broken {
+                report.errors.push(engine::finding(
+                    &SYNTAX,
+                    e.span,
+                    format!("nginx: {}", e.message),
+                    None,
+                ));
+            }
+            if u.config.level == ngx::Level::Server {
+                report.notes.push(format!(
+                    "{} is a fragment (the inside of a server or location): what the files that include it set is not visible here; its locations are compared with its own top level",
+                    report.sources.name(u.file)
+                ));
+            }
+            for e in &u.config.deploy_state {
+                let src = report.sources.get(e.span.file);
+                let (line, col) = src.line_col(e.span.start);
+                report.notes.push(format!(
+                    "{}:{line}:{col}: {} — a file deploy.sh writes on the server (`svcgen: deploy-state`), not linted here",
+                    src.name, e.message
+                ));
+            }
+            for e in &u.config.missing {
+                findings.push(engine::finding(
+                    &MISSING_INCLUDE,
+                    e.span,
+                    e.message.clone(),
+                    Some(MISSING_INCLUDE.fix.into()),
+                ));
+            }
+            let mut suppressions = collect_suppressions(&u.config);
+            engine::finish(
+                report,
+                RULES,
+                findings,
+                &mut suppressions,
+                u.spec.as_deref(),
+                opts,
+            );
+        }
+        // The first hand-written configuration, for the cross-file rules (rendered
+        // sites are consistent with their description already).
+        if let Some(i) = self.sites.iter().position(|u| u.spec.is_none()) {
+            run.bundle.nginx = Some(self.sites.swap_remove(i).config);
+        }
+    }
+}
+
+/// The conf prefix for a linted nginx file when none was given: the nearest
+/// directory at or above the file's that holds `nginx.conf` (as `/etc/nginx/` does
+/// for `/etc/nginx/sites-available/x.conf`), else the file's own directory.
+fn conf_prefix(path: &Path) -> PathBuf {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    for at in dir.ancestors() {
+        let at = if at.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            at
+        };
+        if at.join("nginx.conf").is_file() {
+            return at.to_path_buf();
+        }
+    }
+    if dir.is_relative()
+        && let Ok(abs) = std::fs::canonicalize(&dir)
+    {
+        for at in abs.ancestors() {
+            if at.join("nginx.conf").is_file() {
+                return at.to_path_buf();
+            }
+        }
+    }
+    dir
+}
+
+fn for_each_directive<'a>(ds: Block<'a>, f: &mut impl FnMut(Directive<'a>)) {
+    for d in ds {
+        f(d);
+        for_each_directive(d.children(), f);
+    }
+}
+
+fn collect_suppressions(config: &ngx::Config) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    // One file: its comments straight from the tree's table, in order.
+    if config.tree.depth_first().is_some() {
+        for (d, text, span) in config.tree.all_comments() {
+            out.extend(suppress::parse_comment(text, span, d.span()));
+        }
+        return out;
+    }
+    for_each_directive(config.directives(), &mut |d| {
+        for (text, span) in d.comments() {
+            out.extend(suppress::parse_comment(text, span, d.span()));
+        }
+    });
+    out
+}
+
+/// Directives above which the nginx rules run in parallel.
+const PARALLEL_ABOVE: usize = 20_000;
+
+fn run_rules(u: &Site, opts: &crate::lint::Options) -> Vec<Finding> {
+    let ctx = Ctx::new(&u.config, &u.settings, &u.routes);
+    let run = |check: Check, sink: &mut crate::lint::Sink<'_>| check(&ctx, sink);
+    // A large configuration's rules run on every core (each rule reads the shared
+    // tree); a small one's stay on this thread, where starting threads would cost
+    // more than they save.
+    if u.config.tree.len() > PARALLEL_ABOVE {
+        engine::run_rules_parallel(opts, RULES, crate::lint::worker_threads(), run)
+    } else {
+        engine::run_rules(opts, RULES, run)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rules spread over threads find exactly what they find one after another,
+    /// in the same order.
+    #[test]
+    fn parallel_rules_find_the_same() {
+        let text = crate::lint::shop_copies(300);
+        let mut sources = crate::artifact::SourceSet::default();
+        let id = sources.add("big.conf".into(), text);
+        let config = ngx::load(&mut sources, id, IncludeSource::None).unwrap();
+        let (settings, routes) = (Settings::default(), HashMap::new());
+        let ctx = Ctx::new(&config, &settings, &routes);
+        let opts = crate::lint::Options::default();
+        let run = |check: Check, sink: &mut crate::lint::Sink<'_>| check(&ctx, sink);
+        let key = |f: &Finding| (f.code, f.span.start, f.span.end, f.message.clone());
+        let one: Vec<_> = engine::run_rules(&opts, RULES, run)
+            .iter()
+            .map(key)
+            .collect();
+        // Three threads whatever the machine has, so the parallel path is the one
+        // compared.
+        let many: Vec<_> = engine::run_rules_parallel(&opts, RULES, 3, run)
+            .iter()
+            .map(key)
+            .collect();
+        assert!(one.len() > 3000, "{}", one.len());
+        assert_eq!(one, many);
+    }
+}

@@ -1,0 +1,148 @@
+//! Deploy scripts as a lint format: svcgen's SH rules, then shellcheck's findings
+//! joined into the same report.
+
+use std::path::{Path, PathBuf};
+
+use super::shellcheck::{self, Failure};
+use super::{Check, Ctx, RULES};
+use crate::artifact::Span;
+use crate::artifact::shell::{self, Script};
+use crate::lint::format::{Format, Input, Linting, Match, Run};
+use crate::lint::rule::Rule;
+use crate::lint::{Severity, engine, suppress};
+
+pub static SHELLCHECK_FAILED: Rule = Rule {
+    code: "SH000",
+    name: "shellcheck-failed",
+    severity: Severity::Error,
+    summary: "shellcheck ran on a deploy script and failed",
+    what: "shellcheck crashed, was killed, ran longer than 60 s, printed no JSON report, or the shellcheck given with `--shellcheck PATH` is not there. The script's shellcheck findings are unknown, so svcgen exits 2. (shellcheck that is simply not installed is a note; `--no-shellcheck` turns it off.)",
+    why: "A check that was asked for and did not run must never look clean.",
+    example: "svcgen lint deploy.sh --shellcheck /usr/local/bin/shellcheck-broken",
+    fix: "Run shellcheck on the script by hand to see why it fails, or pass `--no-shellcheck`.",
+    references: &[],
+    description_key: None,
+    check: None,
+};
+
+pub static FORMAT: Shell = Shell;
+
+pub struct Shell;
+
+impl Format for Shell {
+    fn name(&self) -> &'static str {
+        "shell"
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        &["bash", "sh"]
+    }
+    fn family(&self) -> &'static str {
+        "SH"
+    }
+    fn fence(&self) -> &'static str {
+        "bash"
+    }
+    fn rules(&self) -> &'static [&'static Rule] {
+        RULES
+    }
+    fn recognise(&self, name: &str, text: &str) -> Option<Match> {
+        if name.ends_with(".sh") || name.ends_with(".bash") {
+            return Some(Match::Name);
+        }
+        let first_line = text.lines().next().unwrap_or("");
+        (first_line.starts_with("#!")
+            && (first_line.contains("bash") || first_line.ends_with("/sh")))
+        .then_some(Match::Interpreter)
+    }
+    fn walks(&self, _path: &Path, name: &str) -> bool {
+        name == "deploy.sh"
+    }
+    fn start(&self) -> Box<dyn Linting> {
+        Box::new(Pass)
+    }
+}
+
+struct Pass;
+
+impl Linting for Pass {
+    fn lint(&mut self, run: &mut Run<'_>, input: Input<'_>) {
+        let script = lint_script(run, &input);
+        if input.rendered.is_none() {
+            run.bundle.script.get_or_insert(script);
+        }
+    }
+}
+
+fn lint_script(run: &mut Run<'_>, input: &Input<'_>) -> Script {
+    let (id, opts) = (input.id, run.opts);
+    let text = &*input.text;
+    let script = shell::parse(text, id);
+    let ctx = Ctx { script: &script };
+    let mut findings = engine::run_rules(opts, RULES, |check: Check, sink| check(&ctx, sink));
+    // svcgen's own deploy script is shellcheck-clean (its test suite proves it);
+    // shellcheck runs on it only when the templates are the user's.
+    let rendered_by_us = input.rendered.is_some() && opts.templates.is_none();
+    let report = &mut run.report;
+    if opts.shellcheck && opts.selection.enabled("SC") && !rendered_by_us {
+        let program = opts
+            .shellcheck_path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("shellcheck"));
+        let failed = |why: String| {
+            engine::finding(
+                &SHELLCHECK_FAILED,
+                engine::file_start(id),
+                why,
+                Some(SHELLCHECK_FAILED.fix.into()),
+            )
+        };
+        match shellcheck::run(&report.sources, id, &program) {
+            Ok(found) => findings.extend(found),
+            Err(Failure::Missing) if opts.shellcheck_path.is_none() => {
+                let note = "shellcheck is not installed: deploy scripts were checked by svcgen's SH rules only".to_string();
+                if !report.notes.contains(&note) {
+                    report.notes.push(note);
+                }
+            }
+            Err(Failure::Missing) => report.errors.push(failed(format!(
+                "shellcheck `{}` was asked for and is not there",
+                program.display()
+            ))),
+            Err(Failure::Failed(why)) => report.errors.push(failed(why)),
+        }
+    }
+    // `# svcgen: ignore CODE -- reason` on the line(s) above a command.
+    let mut suppressions = Vec::new();
+    for (i, l) in script.lines.iter().enumerate() {
+        let Some(c) = &l.comment else { continue };
+        if !l.code.trim().is_empty() {
+            continue;
+        }
+        let lead = text[l.start..].len() - text[l.start..].trim_start().len();
+        let at = Span {
+            file: id,
+            start: l.start + lead,
+            end: l.start + lead + c.len() + 1,
+        };
+        let covers = script.lines[i + 1..]
+            .iter()
+            .find(|n| !n.code.trim().is_empty())
+            .map_or(at, |n| Span {
+                file: id,
+                start: n.start,
+                end: n.start + n.code.len().max(1),
+            });
+        if let Some(s) = suppress::parse_comment(c, at, covers) {
+            suppressions.push(s);
+        }
+    }
+    engine::finish(
+        report,
+        RULES,
+        findings,
+        &mut suppressions,
+        input.rendered.map(|s| &**s),
+        opts,
+    );
+    script
+}

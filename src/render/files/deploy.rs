@@ -1,0 +1,15 @@
+//! The deploy script (executable).
+
+use super::{ArtifactKind, Descriptor, Target, app_files_dir, one};
+
+pub static FILE: Descriptor = Descriptor {
+    kind: ArtifactKind::DeployScript,
+    target: Target::Host,
+    template: (
+        "deploy.sh.j2",
+        include_str!("../../../templates/deploy.sh.j2"),
+    ),
+    lint: Some("shell"),
+    mode: 0o755,
+    place: |_, s| one("deploy.sh".into(), &app_files_dir(s)),
+};

@@ -1,0 +1,89 @@
+//! The files svcgen renders, one descriptor each: what kind of file, its template,
+//! the lint format that checks it, its mode, which target it belongs to, and where
+//! it goes (none, one or several files, by the description). Adding a rendered
+//! file is its module here, its template, and one line in `FILES`.
+
+mod deploy;
+mod ecosystem;
+mod site;
+mod sudoers;
+mod unit;
+
+use serde::Serialize;
+
+use super::Plan;
+use crate::spec::Service;
+
+/// Which file an artifact is (`systemd-unit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct ArtifactKind(pub &'static str);
+
+#[allow(non_upper_case_globals)]
+impl ArtifactKind {
+    pub const SystemdUnit: ArtifactKind = ArtifactKind("systemd-unit");
+    pub const Pm2Ecosystem: ArtifactKind = ArtifactKind("pm2-ecosystem");
+    pub const NginxSite: ArtifactKind = ArtifactKind("nginx-site");
+    pub const DeployScript: ArtifactKind = ArtifactKind("deploy-script");
+    pub const Sudoers: ArtifactKind = ArtifactKind("sudoers");
+}
+
+/// Where a rendered file runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Target {
+    /// One Linux host: systemd, PM2, nginx.
+    Host,
+}
+
+/// One kind of rendered file.
+pub struct Descriptor {
+    pub kind: ArtifactKind,
+    pub target: Target,
+    /// The template's file name (what `--templates DIR` overrides) and text.
+    pub template: (&'static str, &'static str),
+    /// The lint format that checks it (`nginx`), if any reads it.
+    pub lint: Option<&'static str>,
+    /// Its file mode.
+    pub mode: u32,
+    /// The files of this kind the description asks for: none when it does not
+    /// exist for it (a PM2 ecosystem file under systemd), several when it is one
+    /// per slot.
+    pub place: fn(&Plan, &Service) -> Vec<Placement>,
+}
+
+/// One file of a descriptor's kind.
+pub struct Placement {
+    /// The file's name (also its name under `--out`).
+    pub file_name: String,
+    /// The directory it is installed in on the server, if it is installed as a
+    /// file (a Kubernetes object is applied, not installed).
+    pub install_dir: Option<String>,
+    /// Values its template reads besides the plan's.
+    pub context: Option<minijinja::Value>,
+}
+
+/// Every rendered file, in the order they are written and listed.
+pub static FILES: &[&Descriptor] = &[
+    &unit::FILE,
+    &ecosystem::FILE,
+    &site::FILE,
+    &deploy::FILE,
+    &sudoers::FILE,
+];
+
+/// Where the app's own files (ecosystem file, deploy script) are installed.
+fn app_files_dir(s: &Service) -> String {
+    s.install
+        .app_files_dir
+        .clone()
+        .unwrap_or_else(|| s.app_dir.clone())
+}
+
+/// One file, installed in `dir`.
+fn one(file_name: String, dir: &str) -> Vec<Placement> {
+    vec![Placement {
+        file_name,
+        install_dir: Some(dir.to_string()),
+        context: None,
+    }]
+}

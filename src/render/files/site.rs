@@ -1,0 +1,15 @@
+//! The nginx site.
+
+use super::{ArtifactKind, Descriptor, Target, one};
+
+pub static FILE: Descriptor = Descriptor {
+    kind: ArtifactKind::NginxSite,
+    target: Target::Host,
+    template: (
+        "nginx.conf.j2",
+        include_str!("../../../templates/nginx.conf.j2"),
+    ),
+    lint: Some("nginx"),
+    mode: 0o644,
+    place: |_, s| one(format!("{}.conf", s.name), &s.install.nginx_dir),
+};
