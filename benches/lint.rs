@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use svcgen::description as spec;
 use svcgen::lint::{Options, lint};
 use svcgen::render;
-use svcgen::spec;
 
 fn time<T>(name: &str, iterations: u32, mut f: impl FnMut() -> T) -> Duration {
     for _ in 0..iterations.min(5) {
@@ -67,7 +67,7 @@ fn main() {
     let bytes = out.stdout.len() as f64;
     let big_text = String::from_utf8(out.stdout.clone()).unwrap();
     time("parse a 100k-line nginx.conf (no rules)", 10, || {
-        svcgen::artifact::nginx::parse_text(&big_text, svcgen::artifact::FileId(0)).unwrap()
+        svcgen::syntax::nginx::parse_text(&big_text, svcgen::syntax::FileId(0)).unwrap()
     });
     let per = time("lint a 100k-line nginx.conf", 10, || {
         lint(std::slice::from_ref(&big), &opts)

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use svcgen::output::write_atomic;
-use svcgen::spec;
+use svcgen::description as spec;
+use svcgen::install::write_atomic;
 
 const STARTER: &str = r#"# yaml-language-server: $schema=./svcgen.schema.json
 # A svcgen service description: `svcgen render @FILE@ --out build/` turns it into a

@@ -3,11 +3,12 @@
 //!
 //! The library returns data and errors; only the binary prints.
 
-pub mod artifact;
+pub mod analysis;
+pub mod description;
 pub mod drift;
+pub mod install;
 pub mod lint;
-pub mod output;
 pub mod render;
 pub mod report;
-pub mod spec;
 pub mod suggest;
+pub mod syntax;

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use svcgen::description::{self as spec, LoadedSpec};
 use svcgen::drift::{self, FileDrift, Status, Target};
+use svcgen::install::{WriteOutcome, write_atomic};
 use svcgen::lint::{self, Severity};
-use svcgen::output::{WriteOutcome, write_atomic};
 use svcgen::render::{self, Artifact};
-use svcgen::spec::{self, LoadedSpec};
 
 mod init;
 
@@ -229,7 +229,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Lint(args) => {
-            svcgen::artifact::MAX_FILE_BYTES.store(
+            svcgen::syntax::MAX_FILE_BYTES.store(
                 args.max_file_size.saturating_mul(1 << 20),
                 std::sync::atomic::Ordering::Relaxed,
             );
@@ -381,7 +381,7 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
             let confine = target.confine(&spec.service.name, &spec.file);
             if let Some(root) = &confine
                 && root.is_dir()
-                && let Err(e) = svcgen::output::confined(&path, root)
+                && let Err(e) = svcgen::install::confined(&path, root)
             {
                 return fail(format_args!("nothing was written: {e}"));
             }
@@ -397,7 +397,7 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
     dirs.dedup();
     let mut _locks = Vec::new();
     for d in &dirs {
-        match svcgen::output::DirLock::take(d) {
+        match svcgen::install::DirLock::take(d) {
             Ok(l) => _locks.push(l),
             Err(e) => return fail(format_args!("cannot lock {}: {e}", d.display())),
         }
@@ -405,7 +405,7 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
     for (path, _, a, confine) in &planned {
         let written = match confine {
             Some(root) => {
-                svcgen::output::write_atomic_within(path, a.content.as_bytes(), a.mode, root)
+                svcgen::install::write_atomic_within(path, a.content.as_bytes(), a.mode, root)
             }
             None => write_atomic(path, a.content.as_bytes(), a.mode),
         };

@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use common::*;
-use svcgen::artifact::FileId;
-use svcgen::artifact::systemd;
-use svcgen::lint::systemd::exposure;
+use svcgen::analysis::exposure;
+use svcgen::syntax::FileId;
+use svcgen::syntax::systemd;
 
 fn systemd_score(path: &std::path::Path) -> Option<String> {
     let out = run(Command::new(require("systemd-analyze"))

@@ -24,9 +24,9 @@ use std::process::Command;
 
 use common::{nginx_test, require, run, self_signed, text};
 use serde_json::{Value, json};
-use svcgen::artifact::{FileId, nginx, systemd};
+use svcgen::description as spec;
 use svcgen::render::{self, Artifact, ArtifactKind};
-use svcgen::spec;
+use svcgen::syntax::{FileId, nginx, systemd};
 
 const CASES: usize = 10_000;
 const MARK: &str = "svcgenmark";

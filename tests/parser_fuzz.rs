@@ -1,8 +1,8 @@
 //! The nginx parser never panics, whatever bytes it is given.
 
 use proptest::prelude::*;
-use svcgen::artifact::FileId;
-use svcgen::artifact::nginx::parse_text;
+use svcgen::syntax::FileId;
+use svcgen::syntax::nginx::parse_text;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
@@ -40,12 +40,12 @@ proptest! {
         0..64,
     )) {
         let text: String = parts.concat();
-        let _ = svcgen::artifact::pm2::parse(&text, FileId(0), false);
-        let _ = svcgen::artifact::pm2::parse(&text, FileId(0), true);
+        let _ = svcgen::syntax::pm2::parse(&text, FileId(0), false);
+        let _ = svcgen::syntax::pm2::parse(&text, FileId(0), true);
     }
 
     #[test]
     fn unit_parser_never_panics(s in any::<String>()) {
-        let _ = svcgen::artifact::systemd::parse(&s, FileId(0));
+        let _ = svcgen::syntax::systemd::parse(&s, FileId(0));
     }
 }

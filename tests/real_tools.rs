@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
+use svcgen::description::{self as spec, LoadedSpec};
 use svcgen::render::{self, Artifact, ArtifactKind};
-use svcgen::spec::{self, LoadedSpec};
 
 /// Exposure a rendered unit must reach under `systemd-analyze security`.
 const EXPOSURE_TARGET: f64 = 1.5;

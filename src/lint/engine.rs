@@ -5,8 +5,8 @@
 use super::rule::Rule;
 use super::suppress::{self, Suppression};
 use super::{Finding, Options, Origin, Report, Sink};
-use crate::artifact::{FileId, Span};
-use crate::spec::LoadedSpec;
+use crate::description::LoadedSpec;
+use crate::syntax::{FileId, Span};
 
 /// A finding the engine reports itself (a file that cannot be read or parsed).
 pub fn finding(rule: &Rule, span: Span, message: String, help: Option<String>) -> Finding {

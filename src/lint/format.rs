@@ -9,8 +9,8 @@ use std::sync::Arc;
 use super::cross::Bundle;
 use super::rule::Rule;
 use super::{Options, Report};
-use crate::artifact::FileId;
-use crate::spec::LoadedSpec;
+use crate::description::LoadedSpec;
+use crate::syntax::FileId;
 
 /// How a format recognised a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

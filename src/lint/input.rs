@@ -43,7 +43,7 @@ pub static RULES: &[&Rule] = &[&UNREADABLE, &UNKNOWN_TYPE];
 /// Reads one input (`-` is standard input), decoding as the parsers expect.
 pub fn read(path: &Path) -> std::io::Result<String> {
     if path.as_os_str() != "-" {
-        return crate::artifact::read_file(path);
+        return crate::syntax::read_file(path);
     }
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)?;
@@ -54,7 +54,7 @@ pub fn read(path: &Path) -> std::io::Result<String> {
             "standard input is empty (did the command before the pipe fail?)",
         ));
     }
-    Ok(crate::artifact::decode(bytes))
+    Ok(crate::syntax::decode(bytes))
 }
 
 fn lower_name(path: &Path) -> String {

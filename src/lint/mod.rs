@@ -26,7 +26,7 @@ pub use driver::lint;
 
 use serde::{Deserialize, Serialize};
 
-use crate::artifact::{SourceSet, Span};
+use crate::syntax::{SourceSet, Span};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Hash)]
@@ -199,7 +199,7 @@ pub struct UnitExposure {
     /// systemd's 0–10 scale, one decimal.
     pub score: f64,
     pub label: &'static str,
-    pub failing: Vec<systemd::exposure::CheckResult>,
+    pub failing: Vec<crate::analysis::exposure::CheckResult>,
 }
 
 impl Report {

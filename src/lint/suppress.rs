@@ -4,7 +4,7 @@
 
 use super::rule::Rule;
 use super::{Finding, Severity};
-use crate::artifact::Span;
+use crate::syntax::Span;
 
 pub static UNUSED: Rule = Rule {
     code: "SV900",

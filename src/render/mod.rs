@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use thiserror::Error;
 
-use crate::spec::LoadedSpec;
+use crate::description::LoadedSpec;
 pub use files::{ArtifactKind, Descriptor, FILES, Target};
 pub use plan::Plan;
 

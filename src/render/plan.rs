@@ -2,11 +2,11 @@
 
 use serde::Serialize;
 
-use crate::spec::LoadedSpec;
-use crate::spec::model::{
+use crate::description::LoadedSpec;
+use crate::description::model::{
     AccessLogFormat, FrameOptions, RouteKind, SLOTS, Service, SupervisorKind, TlsProfile,
 };
-use crate::spec::units::Duration;
+use crate::description::units::Duration;
 
 /// The systemctl the deploy script runs (and sudoers names): Debian's, merged /usr.
 const SYSTEMCTL: &str = "/usr/bin/systemctl";
@@ -405,7 +405,7 @@ impl Plan {
 fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
     let site = &s.site;
     let tls = &site.tls;
-    let version = crate::spec::parse_version(&site.nginx_version);
+    let version = crate::description::parse_version(&site.nginx_version);
     let http2_directive = version >= (1, 25, 1);
     let listens = |port: u16, tls: bool| -> Vec<String> {
         let suffix = match (tls, http2_directive) {

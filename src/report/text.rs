@@ -10,8 +10,8 @@ use miette::{
 use thiserror::Error;
 
 use super::{all, docs_pointer, locate};
-use crate::artifact::LineIndex;
 use crate::lint::{Finding, Report, Severity};
+use crate::syntax::LineIndex;
 
 /// A source whose line starts were indexed once: a snippet is cut from the index
 /// instead of scanning the text from its start for every finding, so the report

@@ -10,13 +10,13 @@ pub mod xa005_same_app_directory;
 pub mod xa006_log_directory_writable;
 pub mod xa007_same_user;
 
-use crate::artifact::Span;
-use crate::artifact::nginx::{Block, Config, Directive};
-use crate::artifact::pm2::{Node, Value};
-use crate::artifact::shell::Script;
-use crate::artifact::systemd::{Unit, exec_words};
 use crate::lint::Sink;
 use crate::lint::rule::Rule;
+use crate::syntax::Span;
+use crate::syntax::nginx::{Block, Config, Directive};
+use crate::syntax::pm2::{Node, Value};
+use crate::syntax::shell::Script;
+use crate::syntax::systemd::{Unit, exec_words};
 
 /// The files of one service, as far as they were given.
 pub struct Ctx<'a> {
@@ -25,7 +25,7 @@ pub struct Ctx<'a> {
     pub ecosystem: Option<&'a Node>,
     pub script: Option<&'a Script>,
     /// A description given with the files: what the service should be.
-    pub service: Option<&'a crate::spec::Service>,
+    pub service: Option<&'a crate::description::Service>,
 }
 
 pub(super) fn apps(eco: &Node) -> Vec<&Node> {
@@ -42,7 +42,7 @@ pub(super) fn env_port(app: &Node) -> Option<(String, &Node)> {
     if let Some(p) = app.get("env").and_then(|e| e.get("PORT")) {
         return Some(("env".into(), p));
     }
-    let crate::artifact::pm2::Value::Object(entries) = &app.value else {
+    let crate::syntax::pm2::Value::Object(entries) = &app.value else {
         return None;
     };
     let mut blocks: Vec<&(String, Span, Node)> = entries
@@ -155,7 +155,7 @@ pub struct Bundle {
     pub unit: Option<Unit>,
     pub ecosystem: Option<Node>,
     pub script: Option<Script>,
-    pub service: Option<crate::spec::Service>,
+    pub service: Option<crate::description::Service>,
 }
 
 impl Bundle {

@@ -1,9 +1,9 @@
 //! XA001: nginx's upstream ports do not match the ports the app listens on.
 
 use super::{Check, Ctx, app_ports, port_of, upstream_servers};
-use crate::artifact::nginx::Directive;
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::nginx::Directive;
 
 pub static RULE: Rule = Rule {
     code: "XA001",

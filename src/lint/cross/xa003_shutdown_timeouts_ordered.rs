@@ -1,10 +1,10 @@
 //! XA003: PM2's kill_timeout is not below systemd's TimeoutStopSec.
 
 use super::{Check, Ctx, apps};
-use crate::artifact::pm2::Node;
-use crate::artifact::systemd::parse_timespan;
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::pm2::Node;
+use crate::syntax::systemd::parse_timespan;
 
 pub static RULE: Rule = Rule {
     code: "XA003",

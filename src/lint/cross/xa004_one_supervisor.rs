@@ -1,9 +1,9 @@
 //! XA004: two supervisors restart the app.
 
 use super::{Check, Ctx, apps};
-use crate::artifact::systemd::exec_words;
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::systemd::exec_words;
 
 pub static RULE: Rule = Rule {
     code: "XA004",

@@ -1,9 +1,9 @@
 //! XA005: the files disagree on where the app lives.
 
 use super::{Check, Ctx, apps};
-use crate::artifact::Span;
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::Span;
 
 pub static RULE: Rule = Rule {
     code: "XA005",

@@ -27,7 +27,7 @@ fn check_logs(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if unit.value("Service", "ProtectSystem") != Some("strict") {
         return;
     }
-    let writable = crate::artifact::systemd::writable_dirs(unit);
+    let writable = crate::syntax::systemd::writable_dirs(unit);
     let covered = |p: &str| {
         writable
             .iter()

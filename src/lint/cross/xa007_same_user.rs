@@ -1,9 +1,9 @@
 //! XA007: the files disagree on the user the app runs as.
 
 use super::{Check, Ctx};
-use crate::artifact::Span;
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::Span;
 
 pub static RULE: Rule = Rule {
     code: "XA007",

@@ -5,12 +5,12 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::artifact::Span;
+use crate::description as spec;
 use crate::lint::format::{Derived, Format, Input, Linting, Match, Run};
 use crate::lint::rule::Rule;
 use crate::lint::{Finding, Severity, engine};
 use crate::render;
-use crate::spec;
+use crate::syntax::Span;
 
 pub static INVALID: Rule = Rule {
     code: "SV000",

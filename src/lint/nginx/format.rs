@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{Check, Ctx, RULES, RouteKind};
-use crate::artifact::FileId;
-use crate::artifact::nginx::{self as ngx, Block, Directive, IncludeSource};
+use crate::description::{self as spec, LoadedSpec};
 use crate::lint::format::{Format, Input, Linting, Match, Run};
 use crate::lint::rule::Rule;
 use crate::lint::suppress::{self, Suppression};
 use crate::lint::{Finding, Settings, Severity, engine};
-use crate::spec::{self, LoadedSpec};
+use crate::syntax::FileId;
+use crate::syntax::nginx::{self as ngx, Block, Directive, IncludeSource};
 
 pub static SYNTAX: Rule = Rule {
     code: "NG000",
@@ -341,7 +341,7 @@ mod tests {
     #[test]
     fn parallel_rules_find_the_same() {
         let text = crate::lint::shop_copies(300);
-        let mut sources = crate::artifact::SourceSet::default();
+        let mut sources = crate::syntax::SourceSet::default();
         let id = sources.add("big.conf".into(), text);
         let config = ngx::load(&mut sources, id, IncludeSource::None).unwrap();
         let (settings, routes) = (Settings::default(), HashMap::new());

@@ -24,7 +24,7 @@ use crate::lint::rule::Rule;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::artifact::nginx::{Block, Config, Directive, Level};
+use crate::syntax::nginx::{Block, Config, Directive, Level};
 
 use super::Settings;
 
@@ -345,7 +345,7 @@ pub struct SetHeader<'a> {
     pub value: Option<&'a str>,
     pub directive: Directive<'a>,
     /// The value's span (the directive's when there is no value argument).
-    pub value_span: crate::artifact::Span,
+    pub value_span: crate::syntax::Span,
 }
 
 /// The response headers in force at a level (a handful: a list, looked up by name

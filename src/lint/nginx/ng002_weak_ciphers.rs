@@ -5,9 +5,9 @@ use std::collections::{HashMap, HashSet};
 
 use super::cipher_string::{Cipher, expand, weakness};
 use super::{Ctx, first};
-use crate::artifact::nginx::Block;
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::nginx::Block;
 
 pub static RULE: Rule = Rule {
     code: "NG002",

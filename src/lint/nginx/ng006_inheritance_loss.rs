@@ -2,9 +2,9 @@
 //! everything its parent set.
 
 use super::{Ctx, body};
-use crate::artifact::nginx::Directive;
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::nginx::Directive;
 
 pub static RULE: Rule = Rule {
     code: "NG006",
@@ -74,7 +74,7 @@ fn inspect<'a>(ctx: &Ctx<'a>, chain: &[Directive<'a>], directive: &str, sink: &m
     if dropped.is_empty() {
         return;
     }
-    let from = if chain[level].name() == crate::artifact::nginx::FRAGMENT {
+    let from = if chain[level].name() == crate::syntax::nginx::FRAGMENT {
         "top level of this file"
     } else {
         chain[level].name()

@@ -26,7 +26,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         }
         // An idle stream is cut after proxy_read_timeout (60 s by default).
         let read = ctx.effective(chain, "proxy_read_timeout");
-        let secs = read.and_then(|d| d.arg(0)).and_then(crate::artifact::systemd::parse_timespan).unwrap_or(60_000) / 1000;
+        let secs = read.and_then(|d| d.arg(0)).and_then(crate::syntax::systemd::parse_timespan).unwrap_or(60_000) / 1000;
         if secs < 300 {
             let at = read.map_or(loc.name_span(), |d| d.span());
             sink.report(

@@ -90,8 +90,8 @@ fn groups(re: &str) -> Vec<Group> {
 }
 
 fn check_regex(
-    loc: crate::artifact::nginx::Directive<'_>,
-    alias: crate::artifact::nginx::Arg<'_>,
+    loc: crate::syntax::nginx::Directive<'_>,
+    alias: crate::syntax::nginx::Arg<'_>,
     sink: &mut Sink<'_>,
 ) {
     let Some(re) = loc.args().next_back().map(|a| a.value) else {

@@ -3,9 +3,9 @@
 use std::borrow::Cow;
 
 use super::{Ctx, each, first, is_tls, server_names};
-use crate::artifact::nginx::{Block, Directive};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::nginx::{Block, Directive};
 
 pub static RULE: Rule = Rule {
     code: "NG014",

@@ -4,11 +4,11 @@
 use std::path::Path;
 
 use super::{Check, Ctx, RULES};
-use crate::artifact::Span;
-use crate::artifact::pm2::{self, Node};
 use crate::lint::format::{Format, Input, Linting, Match, Run, marker};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, engine, suppress};
+use crate::syntax::Span;
+use crate::syntax::pm2::{self, Node};
 
 pub static SYNTAX: Rule = Rule {
     code: "PM000",
@@ -80,7 +80,7 @@ impl Linting for Pass {
             Some(spec) => (Some(spec.service.shutdown.drain.millis()), None),
             None => (
                 marker(&input.text, "drain")
-                    .and_then(|v| crate::artifact::systemd::parse_timespan(&v)),
+                    .and_then(|v| crate::syntax::systemd::parse_timespan(&v)),
                 marker(&input.text, "signals")
                     .map(|v| v.split(',').map(|s| s.trim().to_string()).collect()),
             ),

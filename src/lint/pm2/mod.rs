@@ -10,9 +10,9 @@ pub mod pm006_file_name;
 pub mod pm007_stop_signal;
 pub mod pm008_dynamic_value;
 
-use crate::artifact::pm2::{Node, Value};
 use crate::lint::Sink;
 use crate::lint::rule::Rule;
+use crate::syntax::pm2::{Node, Value};
 
 /// What an ecosystem rule reads.
 pub struct Ctx<'a> {

@@ -1,9 +1,9 @@
 //! PM002: several fork-mode instances that all listen on one port.
 
 use super::{Ctx, app_name, cluster_mode};
-use crate::artifact::pm2::Node;
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::pm2::Node;
 
 pub static RULE: Rule = Rule {
     code: "PM002",

@@ -1,9 +1,9 @@
 //! PM004: secrets written into `env*`.
 
 use super::Ctx;
-use crate::artifact::pm2::Value;
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::pm2::Value;
 
 pub static RULE: Rule = Rule {
     code: "PM004",

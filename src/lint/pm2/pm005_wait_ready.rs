@@ -22,7 +22,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for app in ctx.apps() {
         let waits = matches!(
             app.get("wait_ready").map(|n| &n.value),
-            Some(crate::artifact::pm2::Value::Bool(true))
+            Some(crate::syntax::pm2::Value::Bool(true))
         );
         if waits && app.get("listen_timeout").is_none() {
             let at = app.get("wait_ready").map_or(app.span, |n| n.span);

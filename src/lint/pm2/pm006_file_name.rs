@@ -32,7 +32,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     .iter()
     .any(|s| n.ends_with(s));
     if !ok {
-        let at = crate::artifact::Span {
+        let at = crate::syntax::Span {
             file: ctx.root.span.file,
             start: 0,
             end: 0,

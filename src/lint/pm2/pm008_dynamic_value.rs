@@ -1,9 +1,9 @@
 //! PM008: a value svcgen cannot read without running the file.
 
 use super::Ctx;
-use crate::artifact::pm2::{Node, Value};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::pm2::{Node, Value};
 
 pub static RULE: Rule = Rule {
     code: "PM008",

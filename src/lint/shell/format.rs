@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use super::shellcheck::{self, Failure};
 use super::{Check, Ctx, RULES};
-use crate::artifact::Span;
-use crate::artifact::shell::{self, Script};
 use crate::lint::format::{Format, Input, Linting, Match, Run};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, engine, suppress};
+use crate::syntax::Span;
+use crate::syntax::shell::{self, Script};
 
 pub static SHELLCHECK_FAILED: Rule = Rule {
     code: "SH000",

@@ -11,9 +11,9 @@ pub mod sh007_rm_empty_var;
 pub mod sh008_pm2_update_env;
 pub mod shellcheck;
 
-use crate::artifact::shell::Script;
 use crate::lint::Sink;
 use crate::lint::rule::Rule;
+use crate::syntax::shell::Script;
 
 pub struct Ctx<'a> {
     pub script: &'a Script,

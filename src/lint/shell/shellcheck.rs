@@ -2,8 +2,8 @@
 
 use std::process::Command;
 
-use crate::artifact::{FileId, SourceSet, Span};
 use crate::lint::{Finding, Severity};
+use crate::syntax::{FileId, SourceSet, Span};
 
 /// A `'static` code string for each distinct shellcheck code (few, reused).
 fn intern(code: &str) -> &'static str {
@@ -111,7 +111,7 @@ pub fn run(
             program.display()
         )));
     };
-    let offset = |line: usize, col: usize| crate::spec::yaml::offset_of(text, line, col);
+    let offset = |line: usize, col: usize| crate::description::yaml::offset_of(text, line, col);
     let mut findings = Vec::new();
     for c in comments {
         let code = c["code"].as_u64().unwrap_or(0);

@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use super::{Check, Ctx, RULES};
-use crate::artifact::systemd::{self, Unit};
 use crate::lint::format::{Format, Input, Linting, Match, Run, marker};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, UnitExposure, engine, suppress};
+use crate::syntax::systemd::{self, Unit};
 
 pub static SYNTAX: Rule = Rule {
     code: "SD000",
@@ -143,7 +143,7 @@ fn lint_unit(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let exposure = super::exposure::assess(&unit, &unit_name);
+    let exposure = crate::analysis::exposure::assess(&unit, &unit_name);
     let ctx = Ctx {
         unit: &unit,
         drain_ms,
@@ -155,7 +155,7 @@ fn lint_unit(
     let mut suppressions = Vec::new();
     for s in &unit.sections {
         for e in &s.entries {
-            let covers = crate::artifact::Span {
+            let covers = crate::syntax::Span {
                 file: e.key_span.file,
                 start: e.key_span.start,
                 end: e.value_span.end.max(e.key_span.end),

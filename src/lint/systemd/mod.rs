@@ -1,6 +1,5 @@
 //! systemd unit rules and what they share.
 
-pub mod exposure;
 pub mod format;
 pub mod sd001_notify_without_notifier;
 pub mod sd002_mdwe_with_node;
@@ -20,7 +19,7 @@ use crate::lint::rule::Rule;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use crate::artifact::systemd::{Unit, exec_words};
+use crate::syntax::systemd::{Unit, exec_words};
 
 /// What a unit rule reads.
 pub struct Ctx<'a> {
@@ -31,7 +30,7 @@ pub struct Ctx<'a> {
     /// Directories the app is known to write (from the description).
     pub writes: Vec<String>,
     /// The unit's exposure score, computed once by the driver.
-    pub exposure: &'a exposure::Exposure,
+    pub exposure: &'a crate::analysis::exposure::Exposure,
     /// SD012's threshold on systemd's 0–10 exposure scale.
     pub exposure_max: f64,
 }

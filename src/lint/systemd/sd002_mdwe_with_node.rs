@@ -1,9 +1,9 @@
 //! SD002: `MemoryDenyWriteExecute=yes` with Node.js.
 
 use super::Ctx;
-use crate::artifact::systemd::parse_bool;
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::systemd::parse_bool;
 
 pub static RULE: Rule = Rule {
     code: "SD002",

@@ -1,9 +1,9 @@
 //! SD005: secrets in `Environment=`.
 
 use super::Ctx;
-use crate::artifact::systemd::exec_words;
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::systemd::exec_words;
 
 pub static RULE: Rule = Rule {
     code: "SD005",

@@ -1,9 +1,9 @@
 //! SD006: `TimeoutStopSec=` shorter than the app's drain.
 
 use super::Ctx;
-use crate::artifact::systemd::parse_timespan;
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::systemd::parse_timespan;
 
 pub static RULE: Rule = Rule {
     code: "SD006",

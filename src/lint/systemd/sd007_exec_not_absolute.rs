@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for e in ctx.unit.all("Service", "ExecStart") {
-        let words = crate::artifact::systemd::exec_words(&e.value);
+        let words = crate::syntax::systemd::exec_words(&e.value);
         if let Some(program) = words.first()
             && !program.starts_with('/')
         {

@@ -1,9 +1,9 @@
 //! SD009: a directory the service writes is read-only under its sandbox.
 
 use super::Ctx;
-use crate::artifact::systemd::within;
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::systemd::within;
 
 pub static RULE: Rule = Rule {
     code: "SD009",
@@ -30,7 +30,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if writes.is_empty() {
         return;
     }
-    let writable = crate::artifact::systemd::writable_dirs(unit);
+    let writable = crate::syntax::systemd::writable_dirs(unit);
     let at = unit
         .get("Service", "ProtectSystem")
         .map(|e| e.value_span)

@@ -1,9 +1,9 @@
 //! SD011: a value systemd cannot parse for a well-known directive.
 
 use super::Ctx;
-use crate::artifact::systemd::{parse_bool, parse_timespan};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
+use crate::syntax::systemd::{parse_bool, parse_timespan};
 
 pub static RULE: Rule = Rule {
     code: "SD011",

@@ -12,7 +12,7 @@ mod unit;
 use serde::Serialize;
 
 use super::Plan;
-use crate::spec::Service;
+use crate::description::Service;
 
 /// Which file an artifact is (`systemd-unit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -500,7 +500,7 @@ pub fn parse(text: &str, file: FileId, is_json: bool) -> Result<Node, ParseError
 
 /// Parses a YAML ecosystem file (`ecosystem.config.yml`), keeping each value's span.
 pub fn parse_yaml(text: &str, file: FileId) -> Result<Node, ParseError> {
-    use crate::spec::yaml;
+    use crate::description::yaml;
     let (value, positions) = yaml::parse(text).map_err(|e| ParseError {
         message: format!("invalid YAML: {}", e.message),
         span: e.pos.map_or(

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::artifact::systemd::{Unit, exec_words, parse_bool};
+use crate::syntax::systemd::{Unit, exec_words, parse_bool};
 
 /// One check's result.
 #[derive(Debug, Clone, Serialize)]
@@ -49,7 +49,7 @@ fn groups() -> &'static HashMap<String, Vec<String>> {
     G.get_or_init(|| {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
         let mut current = String::new();
-        for line in include_str!("../../../data/systemd-252-syscall-groups.txt").lines() {
+        for line in include_str!("../../data/systemd-252-syscall-groups.txt").lines() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
             }
@@ -69,7 +69,7 @@ fn groups() -> &'static HashMap<String, Vec<String>> {
 fn native() -> &'static HashSet<&'static str> {
     static N: OnceLock<HashSet<&'static str>> = OnceLock::new();
     N.get_or_init(|| {
-        include_str!("../../../data/x86_64-syscalls.txt")
+        include_str!("../../data/x86_64-syscalls.txt")
             .lines()
             .filter(|l| !l.starts_with('#') && !l.is_empty())
             .collect()

@@ -558,7 +558,7 @@ impl Splice<'_, '_> {
                 };
                 let mut ids = Vec::new();
                 for p in expanded {
-                    match crate::artifact::read_file(&p) {
+                    match crate::syntax::read_file(&p) {
                         Ok(text) => ids.push(sources.add(p.display().to_string(), text)),
                         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !is_glob(pattern) => {
                             let e = ParseError {
