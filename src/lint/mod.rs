@@ -6,6 +6,7 @@
 pub mod config;
 pub mod cross;
 pub mod description;
+pub mod dockerfile;
 pub mod driver;
 pub mod engine;
 pub mod format;

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use super::format::Format;
 use super::rule::Rule;
-use super::{cross, description, input, nginx, pm2, shell, suppress, systemd};
+use super::{cross, description, dockerfile, input, nginx, pm2, shell, suppress, systemd};
 
 /// The formats, in the order that breaks ties when two recognise a file equally.
 pub static FORMATS: &[&dyn Format] = &[
@@ -15,6 +15,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &pm2::format::FORMAT,
     &shell::format::FORMAT,
     &description::FORMAT,
+    &dockerfile::format::FORMAT,
 ];
 
 /// Rules that belong to no single format: across files, suppressions, inputs.

@@ -1,0 +1,102 @@
+//! Dockerfiles as a lint format: `Dockerfile`, `Containerfile`, `*.Dockerfile`,
+//! `Dockerfile.*`.
+
+use std::path::Path;
+
+use super::{Check, Ctx, RULES, syntax};
+use crate::lint::format::{Format, Input, Linting, Match, Run};
+use crate::lint::rule::Rule;
+use crate::lint::{Severity, engine, suppress};
+
+pub static SYNTAX: Rule = Rule {
+    code: "DF000",
+    name: "dockerfile-syntax-error",
+    severity: Severity::Error,
+    summary: "the Dockerfile cannot be parsed",
+    what: "An unknown instruction, an instruction before the first `FROM` other than `ARG`, a `FROM` without an image, a continuation or heredoc that is not closed, or no `FROM` at all. The file is not linted and svcgen exits 2.",
+    why: "A file that cannot be parsed cannot be checked; it must never look clean.",
+    example: "FROM node:22-slim\nRUNN npm ci",
+    fix: "FROM node:22-slim\nRUN npm ci",
+    references: &["https://docs.docker.com/reference/dockerfile/"],
+    description_key: None,
+    check: None,
+};
+
+pub static FORMAT: Dockerfile = Dockerfile;
+
+pub struct Dockerfile;
+
+fn named(name: &str) -> bool {
+    name == "dockerfile"
+        || name == "containerfile"
+        || name.ends_with(".dockerfile")
+        || name.starts_with("dockerfile.")
+}
+
+impl Format for Dockerfile {
+    fn name(&self) -> &'static str {
+        "dockerfile"
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        &["containerfile"]
+    }
+    fn family(&self) -> &'static str {
+        "DF"
+    }
+    fn fence(&self) -> &'static str {
+        "dockerfile"
+    }
+    fn rules(&self) -> &'static [&'static Rule] {
+        RULES
+    }
+    fn recognise(&self, name: &str, _text: &str) -> Option<Match> {
+        named(name).then_some(Match::Name)
+    }
+    fn walks(&self, _path: &Path, name: &str) -> bool {
+        named(&name.to_ascii_lowercase())
+    }
+    fn start(&self) -> Box<dyn Linting> {
+        Box::new(Pass)
+    }
+}
+
+struct Pass;
+
+impl Linting for Pass {
+    fn lint(&mut self, run: &mut Run<'_>, input: Input<'_>) {
+        let file = match syntax::parse(&input.text, input.id) {
+            Ok(f) => f,
+            Err(e) => {
+                run.report.errors.push(engine::finding(
+                    &SYNTAX,
+                    e.span,
+                    format!("Dockerfile syntax error: {}", e.message),
+                    None,
+                ));
+                return;
+            }
+        };
+        let ctx = Ctx { file: &file };
+        let findings = engine::run_rules(run.opts, RULES, |check: Check, sink| check(&ctx, sink));
+        // `# svcgen: ignore DF001 -- reason` on the line(s) above an instruction.
+        let mut suppressions = Vec::new();
+        let every = file.global_args.iter().chain(
+            file.stages
+                .iter()
+                .flat_map(|s| std::iter::once(&s.from).chain(&s.instructions)),
+        );
+        for ins in every {
+            for (text, at) in &ins.comments {
+                suppressions.extend(suppress::parse_comment(text, *at, ins.span));
+            }
+        }
+        engine::finish(
+            &mut run.report,
+            RULES,
+            findings,
+            &mut suppressions,
+            input.rendered.map(|s| &**s),
+            run.opts,
+        );
+    }
+}

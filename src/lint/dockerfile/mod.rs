@@ -1,0 +1,63 @@
+//! Dockerfiles as a lint format (rules DF###): how a Node.js image is built and
+//! how its process starts and stops.
+
+pub mod df001_root_user;
+pub mod df002_named_user;
+pub mod df003_node_as_pid1;
+pub mod df004_npm_start;
+pub mod df005_npm_install;
+pub mod df006_dev_dependencies;
+pub mod df007_unpinned_base;
+pub mod format;
+pub mod syntax;
+
+use crate::lint::Sink;
+use crate::lint::rule::Rule;
+use syntax::{Dockerfile, Instruction, Stage};
+
+/// What a Dockerfile rule reads.
+pub struct Ctx<'a> {
+    pub file: &'a Dockerfile,
+}
+
+/// The check type of Dockerfile rules.
+pub type Check = fn(&Ctx<'_>, &mut Sink<'_>);
+
+/// The Dockerfile rules, in code order (the engine's own findings first).
+pub static RULES: &[&Rule] = &[
+    &format::SYNTAX,
+    &df001_root_user::RULE,
+    &df002_named_user::RULE,
+    &df003_node_as_pid1::RULE,
+    &df004_npm_start::RULE,
+    &df005_npm_install::RULE,
+    &df006_dev_dependencies::RULE,
+    &df007_unpinned_base::RULE,
+];
+
+/// The last instruction `keyword` in a stage.
+pub fn last<'a>(stage: &'a Stage, keyword: &str) -> Option<&'a Instruction> {
+    stage.instructions.iter().rev().find(|i| i.is(keyword))
+}
+
+/// A program's name without its directory (`/usr/bin/tini` → `tini`).
+pub fn program(word: &str) -> &str {
+    word.rsplit('/').next().unwrap_or(word)
+}
+
+/// The commands of a shell line, split at `&&`, `||`, `;` and `|`, as words.
+pub fn commands(line: &str) -> Vec<Vec<&str>> {
+    line.split(['&', '|', ';', '\n'])
+        .map(|c| c.split_whitespace().collect::<Vec<_>>())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+/// The words of a command after leading `VAR=value` assignments.
+pub fn without_assignments<'a>(words: &'a [&'a str]) -> &'a [&'a str] {
+    let n = words
+        .iter()
+        .take_while(|w| w.contains('=') && !w.starts_with('-'))
+        .count();
+    &words[n..]
+}
