@@ -24,11 +24,14 @@ environment:
   LOG_LEVEL: info
 env_file: /etc/@NAME@/secrets.env
 
-supervisor:
-  kind: @SUPERVISOR@
-  instances: 2
-  port: @PORT@
-  memory_limit: 512M
+# How this host runs the app: its supervisor (and, when needed, `hardening:`
+# relaxations of the systemd sandbox and `install:` paths).
+host:
+  supervisor:
+    kind: @SUPERVISOR@
+    instances: 2
+    port: @PORT@
+    memory_limit: 512M
 
 # How long the app takes to finish in-flight requests after SIGTERM; the
 # supervisors' timeouts are derived from it.

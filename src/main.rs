@@ -266,34 +266,34 @@ fn load(description: &Path) -> Result<LoadedSpec, ExitCode> {
     })
 }
 
-/// Loads and renders every description before anything is written or compared.
+/// Loads and renders every description before anything is written or compared;
+/// they are rendered as one host's services (the host's shared files from all).
 fn render_all(
     descriptions: &[PathBuf],
     templates: Option<&Path>,
 ) -> Result<Vec<(LoadedSpec, Vec<Artifact>)>, ExitCode> {
     let env = render::environment(templates).map_err(fail)?;
-    let mut out = Vec::new();
+    let mut specs = Vec::new();
     let mut failed = false;
     for d in descriptions {
         match load(d) {
-            Ok(spec) => {
-                let artifacts = render::render(&spec, &env).map_err(fail)?;
-                out.push((spec, artifacts));
-            }
+            Ok(spec) => specs.push(spec),
             Err(_) => failed = true,
         }
     }
     if failed {
         return Err(ExitCode::from(2));
     }
-    Ok(out)
+    let refs: Vec<&LoadedSpec> = specs.iter().collect();
+    let rendered = render::render_set(&refs, &env).map_err(fail)?;
+    Ok(specs.into_iter().zip(rendered).collect())
 }
 
 fn compare_all(
     rendered: &[(LoadedSpec, Vec<Artifact>)],
     target: &Target,
 ) -> Result<Vec<FileDrift>, ExitCode> {
-    let mut all = Vec::new();
+    let mut all: Vec<FileDrift> = Vec::new();
     for (spec, artifacts) in rendered {
         let files = drift::compare(
             &spec.service.name,
@@ -303,7 +303,12 @@ fn compare_all(
             target,
         )
         .map_err(|e| fail(format_args!("cannot read {e}")))?;
-        all.extend(files);
+        // The host's shared files are in every service's list: compared once.
+        for f in files {
+            if !all.iter().any(|seen| seen.path == f.path) {
+                all.push(f);
+            }
+        }
     }
     Ok(all)
 }
@@ -317,8 +322,14 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
         .target()
         .or_else(|| (write || check).then(|| Target::Root(PathBuf::from("/"))));
     let Some(target) = target else {
+        let mut shown: Vec<(&str, &str)> = Vec::new();
         for (_, artifacts) in &rendered {
             for a in artifacts {
+                // The host's shared files are in every service's list: shown once.
+                if shown.contains(&(a.file_name.as_str(), a.content.as_str())) {
+                    continue;
+                }
+                shown.push((&a.file_name, &a.content));
                 match &a.install_path {
                     Some(at) => println!("==> {} ({}) <==", a.file_name, at.display()),
                     None => println!("==> {} <==", a.file_name),
@@ -363,15 +374,16 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
     // Every path first: two descriptions that would write the same file are an
     // error before anything is written.
     let mut planned: Vec<(PathBuf, &str, &Artifact, Option<PathBuf>)> = Vec::new();
-    let mut seen: std::collections::HashMap<PathBuf, &str> = std::collections::HashMap::new();
     for (spec, artifacts) in &rendered {
         for a in artifacts {
             let Some(path) = target.path_of(&spec.service.name, &spec.file, a) else {
                 continue;
             };
-            if let Some(first) = seen.insert(path.clone(), spec.file.as_str())
-                && first != spec.file
-            {
+            if let Some((_, first, earlier, _)) = planned.iter().find(|(p, ..)| *p == path) {
+                // The host's shared file, the same from every description: written once.
+                if earlier.content == a.content {
+                    continue;
+                }
                 return fail(format_args!(
                     "{} would be written from both {first} and {}; put `{{name}}` in --out (`--out 'out/{{name}}'`) or give each its own directory",
                     path.display(),

@@ -391,3 +391,78 @@ fn a_closed_stdout_ends_quietly() {
     // Ended by SIGPIPE like cat (128 + 13), never a panic (101).
     assert_ne!(out.status.code(), Some(101), "{err}");
 }
+
+/// A description in the `host:` form moved back to the top-level form written
+/// before `host` existed (`host:` removed, its keys dedented), or `None` when it
+/// has no `host:` section.
+fn top_level_form(text: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut in_host = false;
+    let mut found = false;
+    for line in text.split_inclusive('\n') {
+        if line.trim_end() == "host:" {
+            (in_host, found) = (true, true);
+            continue;
+        }
+        if in_host && (line.starts_with("  ") || line.trim().is_empty()) {
+            out.push_str(line.strip_prefix("  ").unwrap_or(line));
+            continue;
+        }
+        in_host = false;
+        out.push_str(line);
+    }
+    found.then_some(out)
+}
+
+/// Descriptions written before the `host` section load unchanged: every example
+/// in the `host:` form renders exactly the same files from its top-level form.
+#[test]
+fn the_top_level_form_renders_the_same_files() {
+    let mut compared = 0;
+    for file in valid_fixtures() {
+        let Some(old) = top_level_form(&read(&root().join(&file))) else {
+            continue;
+        };
+        assert!(old.contains("\nsupervisor:\n"), "{file}: {old}");
+        let name = file.rsplit('/').next().unwrap();
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let legacy = a.path().join(name);
+        std::fs::write(&legacy, old).unwrap();
+        let out = svcgen(&[
+            "render",
+            &file,
+            "--out",
+            b.path().join("new").to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{file}: {}", text(&out.stderr));
+        let out = svcgen(&[
+            "render",
+            legacy.to_str().unwrap(),
+            "--out",
+            b.path().join("old").to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{file} (top-level form): {}",
+            text(&out.stderr)
+        );
+        let names = |d: &str| {
+            let mut v: Vec<String> = std::fs::read_dir(b.path().join(d))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(names("new"), names("old"), "{file}");
+        for n in names("new") {
+            assert_eq!(
+                read(&b.path().join("new").join(&n)),
+                read(&b.path().join("old").join(&n)),
+                "{file}: {n}"
+            );
+        }
+        compared += 1;
+    }
+    assert!(compared >= 4, "{compared} examples in the host: form");
+}

@@ -107,6 +107,84 @@ fn https_get(port: u16, path: &str, max_seconds: u32) -> (String, String) {
     (code.to_string(), body.trim().to_string())
 }
 
+/// curl's exit code and the HTTP status (`000` when there was none).
+fn curl(args: &[&str]) -> (i32, String) {
+    let out = Command::new("curl")
+        .args([
+            "-sk",
+            "--max-time",
+            "5",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), text(&out.stdout))
+}
+
+/// A request whose Host (or TLS server name) names no site is refused on both
+/// ports, and the site's own name is answered beside it; what each got, for the log.
+fn unknown_host_refused(http_port: u16, https_port: u16) -> String {
+    let http = format!("http://127.0.0.1:{http_port}/");
+    let https = format!("https://localhost:{https_port}/");
+    let resolve = format!("localhost:{https_port}:127.0.0.1");
+    // curl 52: the server closed the connection without a response (nginx's 444).
+    let (code, status) = curl(&[&http, "-H", "Host: evil.example"]);
+    assert_eq!(
+        (code, status.as_str()),
+        (52, "000"),
+        "port 80, Host: evil.example"
+    );
+    let (code, status) = curl(&[
+        "--http1.1",
+        "--resolve",
+        &resolve,
+        &https,
+        "-H",
+        "Host: evil.example",
+    ]);
+    assert_eq!(
+        (code, status.as_str()),
+        (52, "000"),
+        "port 443 (HTTP/1.1), SNI localhost, Host: evil.example"
+    );
+    // curl 92: over HTTP/2 the stream is reset without a response.
+    let (code, status) = curl(&["--resolve", &resolve, &https, "-H", "Host: evil.example"]);
+    assert_eq!(
+        (code, status.as_str()),
+        (92, "000"),
+        "port 443 (HTTP/2), SNI localhost, Host: evil.example"
+    );
+    // curl 35: the TLS handshake was refused (ssl_reject_handshake).
+    let evil = format!("evil.example:{https_port}:127.0.0.1");
+    let (code, _) = curl(&[
+        "--resolve",
+        &evil,
+        &format!("https://evil.example:{https_port}/"),
+    ]);
+    assert_eq!(
+        code, 35,
+        "port 443, SNI evil.example: the handshake is refused"
+    );
+    // The site's own name: redirected on 80, served on 443.
+    let (code, status) = curl(&[&http, "-H", "Host: localhost"]);
+    assert_eq!(
+        (code, status.as_str()),
+        (0, "301"),
+        "port 80, Host: localhost"
+    );
+    let (code, status) = curl(&["--resolve", &resolve, &format!("{https}health")]);
+    assert_eq!(
+        (code, status.as_str()),
+        (0, "200"),
+        "port 443, Host: localhost"
+    );
+    "port 80 closed without a response (444), port 443 handshake refused (SNI) or closed (Host); localhost 301 on 80, 200 on 443".into()
+}
+
 /// A booted container: systemd as PID 1, the host's network (loopback included).
 struct Container {
     nspawn: Child,
@@ -569,7 +647,7 @@ fn scenarios(kind: &'static str) {
     };
     let first = b.deploy("");
     assert_code(kind, "first deploy", &first, 0);
-    c.ok("ln -s /etc/nginx/sites-available/e2e-app.conf /etc/nginx/sites-enabled/ && nginx -t -q && systemctl reload nginx");
+    c.ok("rm -f /etc/nginx/sites-enabled/default && ln -s /etc/nginx/sites-available/e2e-app.conf /etc/nginx/sites-available/svcgen-catch-all.conf /etc/nginx/sites-enabled/ && nginx -t -q && systemctl reload nginx");
     if kind == "pm2" {
         c.ok("systemctl enable e2e-app.service 2>/dev/null");
     }
@@ -613,6 +691,10 @@ fn scenarios(kind: &'static str) {
     let (code, _) = https_get(https_port, "/static/.env", 5);
     assert_eq!(code, "404", "a dotfile in a static route");
     eprintln!("[{kind}] /static/hello.txt 200, /static/.env 404");
+
+    // Only the service's own name is answered (the host's catch-all).
+    let unknown = unknown_host_refused(http_port, https_port);
+    eprintln!("[{kind}] a Host that names no site: {unknown}");
 
     // 2. v1 -> v2.
     b.push("v2", &[], &[]);

@@ -87,6 +87,7 @@ fn nginx_accepts_every_site_together() {
     self_signed("svcgen.test", &cert, &key);
 
     let mut sites = 0;
+    let mut on_host = Vec::new();
     for file in valid_fixtures() {
         let mut spec = load(&file);
         // Point the files nginx opens at test-owned copies; everything else is as rendered.
@@ -128,19 +129,34 @@ fn nginx_accepts_every_site_together() {
                 "{file}: no `http2 on;` below 1.25.1"
             );
         }
-        let site = if target > installed {
+        let (site, spec) = if target > installed {
             // This nginx is older than the site's target: check the same description
             // rendered for the installed version (only the http2 syntax differs).
             let mut older = spec.clone();
             older.service.site.nginx_version = "1.22.1".into();
             let a = render_spec(&older);
-            artifact(&a, ArtifactKind::NginxSite).unwrap().clone()
+            (
+                artifact(&a, ArtifactKind::NginxSite).unwrap().clone(),
+                older,
+            )
         } else {
-            site.clone()
+            (site.clone(), spec)
         };
         write(&d.join("sites"), &with_live_upstream(&site, &spec, d));
+        on_host.push(spec);
         sites += 1;
     }
+    // The host's catch-all, rendered once from every site on it.
+    let env = render::environment(None).unwrap();
+    let refs: Vec<&LoadedSpec> = on_host.iter().collect();
+    let set = render::render_set(&refs, &env).unwrap();
+    let catch_all = artifact(&set[0], ArtifactKind("nginx-catch-all")).unwrap();
+    assert!(catch_all.content.contains("ssl_reject_handshake on;"));
+    assert!(
+        set.iter()
+            .all(|list| list.iter().any(|a| a.content == catch_all.content))
+    );
+    write(&d.join("sites"), catch_all);
     let out = nginx_test(&nginx, d, &d.join("sites/*.conf"));
     let stderr = text(&out.stderr);
     assert!(
@@ -175,7 +191,7 @@ fn systemd_verifies_every_unit_and_scores_it_hardened() {
             let name = if unit.file_name.ends_with("@.service") {
                 unit.file_name.replace(
                     "@.service",
-                    &format!("@{}.service", spec.service.supervisor.port),
+                    &format!("@{}.service", spec.service.host.supervisor.port),
                 )
             } else {
                 unit.file_name.clone()
@@ -292,7 +308,7 @@ fn node_loads_every_ecosystem_file_as_described() {
             assert_eq!(app["cwd"], format!("{app_dir}/{colour}").as_str());
             assert_eq!(app["interpreter"], s.node.path.as_str());
             assert_eq!(app["exec_mode"], "cluster");
-            assert_eq!(app["instances"], s.supervisor.instances);
+            assert_eq!(app["instances"], s.host.supervisor.instances);
             let kill = app["kill_timeout"].as_u64().unwrap();
             assert!(
                 kill > s.shutdown.drain.millis(),
@@ -301,9 +317,9 @@ fn node_loads_every_ecosystem_file_as_described() {
             assert_eq!(kill, s.shutdown.drain.millis() + s.shutdown.margin.millis());
             assert_eq!(
                 app["listen_timeout"].as_u64().unwrap(),
-                s.supervisor.listen_timeout.millis()
+                s.host.supervisor.listen_timeout.millis()
             );
-            match s.supervisor.memory_limit {
+            match s.host.supervisor.memory_limit {
                 Some(m) => assert_eq!(app["max_memory_restart"], m.to_string().as_str()),
                 None => assert!(app.get("max_memory_restart").is_none()),
             }
@@ -330,7 +346,10 @@ fn node_loads_every_ecosystem_file_as_described() {
             .unwrap()
             .content;
         assert!(
-            unit.contains(&format!("ExecStart={} start ", s.supervisor.pm2_runtime)),
+            unit.contains(&format!(
+                "ExecStart={} start ",
+                s.host.supervisor.pm2_runtime
+            )),
             "{unit}"
         );
         let stop: u64 = unit

@@ -122,6 +122,55 @@ fn environment_as_written(
     }
 }
 
+/// The keys of the `host` target that descriptions written before it had at the
+/// top level.
+pub const HOST_KEYS: [&str; 3] = ["supervisor", "hardening", "install"];
+
+/// A description written before the `host` section (`supervisor`, `hardening`,
+/// `install` at the top level) loads as if they were under `host:`, each reported
+/// where it was written. Both forms at once is an error that says which to keep.
+fn lift_host(
+    value: &mut serde_json::Value,
+    positions: &mut yaml::PositionIndex,
+    sink: &mut diag::ErrorSink,
+) {
+    let Some(top) = value.as_object_mut() else {
+        return;
+    };
+    let legacy: Vec<&str> = HOST_KEYS
+        .iter()
+        .copied()
+        .filter(|k| top.contains_key(*k))
+        .collect();
+    if legacy.is_empty() {
+        return;
+    }
+    if top.contains_key("host") {
+        for k in legacy {
+            let pointer = format!("/{k}");
+            sink.push(
+                positions.get(&pointer).map(|p| p.key.unwrap_or(p.value)),
+                &pointer,
+                format!("`{k}` belongs to the `host` section, which this description also has"),
+                "move it under `host:`",
+                Some(format!("indent `{k}:` under `host:` (the top-level form is for descriptions written before `host` existed)")),
+            );
+        }
+        return;
+    }
+    let mut host = serde_json::Map::new();
+    for k in &legacy {
+        if let Some(v) = top.remove(*k) {
+            host.insert((*k).to_string(), v);
+        }
+        positions.alias(&format!("/{k}"), &format!("/host/{k}"));
+    }
+    if let Some(first) = positions.get(&format!("/{}", legacy[0])).copied() {
+        positions.insert("/host", first);
+    }
+    top.insert("host".into(), serde_json::Value::Object(host));
+}
+
 pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
     let mut sink = diag::ErrorSink::new(file, text);
     let (value, positions) = match yaml::parse(text) {
@@ -148,7 +197,11 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
         return Err(sink.into_result().expect_err("an error was pushed"));
     }
 
-    let mut value = value;
+    let (mut value, mut positions) = (value, positions);
+    lift_host(&mut value, &mut positions, &mut sink);
+    if !sink.is_empty() {
+        return Err(sink.into_result().expect_err("errors were pushed"));
+    }
     environment_as_written(&mut value, &positions, text);
     schema_errors(&value, &positions, &mut sink);
     if !sink.is_empty() {

@@ -99,8 +99,6 @@ pub struct Service {
     #[serde(default)]
     #[schemars(pattern(ABS_PATH_PATTERN))]
     pub env_file: Option<String>,
-    /// Who starts, stops and restarts the app.
-    pub supervisor: Supervisor,
     /// How the app shuts down; every supervisor timeout is derived from it.
     #[serde(default)]
     pub shutdown: Shutdown,
@@ -118,6 +116,18 @@ pub struct Service {
     pub logs: Logs,
     /// How a new release is fetched, built, migrated, reloaded and rolled back.
     pub deploy: Deploy,
+    /// How one Linux host runs the app: its supervisor, the systemd sandbox and
+    /// where the files are installed. (Descriptions written before the `host`
+    /// section had these three keys at the top level; they still load.)
+    pub host: Host,
+}
+
+/// The `host` target: the app on one Linux host under systemd, behind nginx.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Host {
+    /// Who starts, stops and restarts the app.
+    pub supervisor: Supervisor,
     /// The systemd sandbox. Strict by default; each relaxation is an explicit key here.
     #[serde(default)]
     pub hardening: Hardening,
@@ -133,7 +143,7 @@ impl Service {
     /// The ports of the blue and the green slot, in that order (as `u32`: the last
     /// one may lie past 65535 in a description that validation then refuses).
     pub fn slot_ports(&self) -> [Vec<u32>; 2] {
-        let sup = &self.supervisor;
+        let sup = &self.host.supervisor;
         let per_slot = match sup.kind {
             SupervisorKind::Pm2 => 1,
             SupervisorKind::Systemd => u32::from(sup.instances),

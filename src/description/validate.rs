@@ -48,13 +48,13 @@ pub fn parse_version(v: &str) -> (u32, u32, u32) {
 pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
     let mut c = Checker { positions, sink };
 
-    if s.user == "root" && !s.hardening.allow_root {
+    if s.user == "root" && !s.host.hardening.allow_root {
         c.err(
             "/user",
             "the app must not run as root".into(),
             "root",
             "create a dedicated user (`useradd --system --home-dir /nonexistent app`) and name it here; \
-             `hardening.allow_root: true` overrides this, but nginx in front makes root unnecessary",
+             `host.hardening.allow_root: true` overrides this, but nginx in front makes root unnecessary",
         );
     }
 
@@ -75,7 +75,7 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
         ("/logs/dir", &s.logs.dir),
         ("/logs/access_log", &s.logs.access_log),
         ("/logs/error_log", &s.logs.error_log),
-        ("/supervisor/pm2_home", &s.supervisor.pm2_home),
+        ("/host/supervisor/pm2_home", &s.host.supervisor.pm2_home),
         (
             "/site/tls/trusted_certificate",
             &s.site.tls.trusted_certificate,
@@ -90,8 +90,8 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             paths.push((format!("/routes/{i}/dir"), d.as_str()));
         }
     }
-    for (i, p) in s.hardening.writable_paths.iter().enumerate() {
-        paths.push((format!("/hardening/writable_paths/{i}"), p.as_str()));
+    for (i, p) in s.host.hardening.writable_paths.iter().enumerate() {
+        paths.push((format!("/host/hardening/writable_paths/{i}"), p.as_str()));
     }
     for (pointer, path) in &paths {
         if has_dot_segment(path) {
@@ -116,10 +116,10 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
         "/entry",
         "/node/path",
         "/env_file",
-        "/supervisor/pm2_home",
+        "/host/supervisor/pm2_home",
         "/logs/dir",
     ];
-    if !s.hardening.read_home {
+    if !s.host.hardening.read_home {
         for (pointer, path) in paths.iter().filter(|(pointer, path)| {
             THE_SERVICE_OPENS.contains(&pointer.as_str()) && under_home(path)
         }) {
@@ -129,7 +129,7 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
                     "`{path}` is under a home directory, which the unit hides (ProtectHome=yes): the service cannot start"
                 ),
                 "hidden from the service",
-                "set `hardening.read_home: true` (ProtectHome=read-only; nvm installs of node live there), or install under /srv or /opt",
+                "set `host.hardening.read_home: true` (ProtectHome=read-only; nvm installs of node live there), or install under /srv or /opt",
             );
         }
     }
@@ -152,35 +152,35 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
                 &format!("/environment/{key}"),
                 format!("`{key}` is set by svcgen"),
                 "reserved",
-                "svcgen sets PORT and HOST from `supervisor.port` and `supervisor.bind`, and PM2_HOME from `supervisor.pm2_home`; remove it here",
+                "svcgen sets PORT and HOST from `host.supervisor.port` and `host.supervisor.bind`, and PM2_HOME from `host.supervisor.pm2_home`; remove it here",
             );
         }
     }
 
     // Supervisor.
-    let sup = &s.supervisor;
+    let sup = &s.host.supervisor;
     let [blue, green] = s.slot_ports();
     let last_port = green.last().copied().unwrap_or(u32::from(sup.port));
     if last_port > 65535 {
         c.err(
-            "/supervisor/instances",
+            "/host/supervisor/instances",
             format!(
                 "the blue and green slots need ports {} to {last_port}, past port 65535",
                 sup.port
             ),
             "too many for this port",
-            "lower `supervisor.port` or `supervisor.instances`",
+            "lower `host.supervisor.port` or `host.supervisor.instances`",
         );
     }
     if sup.kind == SupervisorKind::Systemd {
         for key in ["pm2_home", "pm2_runtime", "pm2_cli", "listen_timeout"] {
-            let pointer = format!("/supervisor/{key}");
+            let pointer = format!("/host/supervisor/{key}");
             if positions.get(&pointer).is_some() {
                 c.err(
                     &pointer,
                     format!("`{key}` only applies under `kind: pm2`"),
                     "unused under systemd",
-                    "remove it, or set `supervisor.kind: pm2`",
+                    "remove it, or set `host.supervisor.kind: pm2`",
                 );
             }
         }
@@ -204,7 +204,7 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
                 &format!("/site/listen/{key}"),
                 format!("nginx's {key} port {port} is also an app port"),
                 "port collision",
-                "the app's blue and green slots listen on `supervisor.port` and the ports after it; move one of them",
+                "the app's blue and green slots listen on `host.supervisor.port` and the ports after it; move one of them",
             );
         }
     }
@@ -213,7 +213,7 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
     let bind = sup.bind.trim_start_matches('[').trim_end_matches(']');
     if bind.parse::<std::net::IpAddr>().is_err() {
         c.err(
-            "/supervisor/bind",
+            "/host/supervisor/bind",
             format!("`{}` is not an IP address", sup.bind),
             "not an address",
             "the app binds to an address such as `127.0.0.1` or `::1`; nginx's upstream and the health checks use it too",
@@ -231,7 +231,7 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
     }
     if sup.memory_limit.is_some_and(|m| m.bytes() < 16 << 20) {
         c.err(
-            "/supervisor/memory_limit",
+            "/host/supervisor/memory_limit",
             "a memory limit under 16M leaves node no room to start".into(),
             "too small",
             "give each process at least what it uses at rest, such as `256M`",
@@ -257,9 +257,9 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             "PM2 would kill the app at once instead of after the drain; a drain is seconds or minutes, such as `30s`",
         );
     }
-    if s.supervisor.listen_timeout.millis() > NODE_TIMER_MAX_MS {
+    if s.host.supervisor.listen_timeout.millis() > NODE_TIMER_MAX_MS {
         c.err(
-            "/supervisor/listen_timeout",
+            "/host/supervisor/listen_timeout",
             "longer than a Node timer holds (2147483647 ms)".into(),
             "too long",
             "a few seconds, such as `8s`",
@@ -500,9 +500,9 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
 
     // Hardening.
     let jitless = s.node.args.iter().any(|a| a == "--jitless");
-    if s.hardening.memory_deny_write_execute && !jitless {
+    if s.host.hardening.memory_deny_write_execute && !jitless {
         c.err(
-            "/hardening/memory_deny_write_execute",
+            "/host/hardening/memory_deny_write_execute",
             "`MemoryDenyWriteExecute=yes` kills node: V8's JIT needs writable, executable memory"
                 .into(),
             "node would crash with SIGTRAP",

@@ -52,6 +52,24 @@ impl PositionIndex {
         self.places.get(pointer)
     }
 
+    /// Makes everything at `from` (`/supervisor`, `/supervisor/kind`, …) also
+    /// found at `to` (`/host/supervisor`, …): a key the loader moved is reported
+    /// where it was written.
+    pub fn alias(&mut self, from: &str, to: &str) {
+        let moved: Vec<(String, Place)> = self
+            .places
+            .iter()
+            .filter(|(p, _)| *p == from || p.starts_with(&format!("{from}/")))
+            .map(|(p, place)| (format!("{to}{}", &p[from.len()..]), *place))
+            .collect();
+        self.places.extend(moved);
+    }
+
+    /// Records where a pointer the loader made up stands (at what it stands for).
+    pub fn insert(&mut self, pointer: &str, place: Place) {
+        self.places.entry(pointer.to_string()).or_insert(place);
+    }
+
     /// The place of `pointer`, or of its nearest ancestor that exists (a missing
     /// field is reported at the mapping that lacks it).
     pub fn nearest(&self, pointer: &str) -> Place {

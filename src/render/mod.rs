@@ -15,7 +15,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 use thiserror::Error;
 
 use crate::description::LoadedSpec;
-pub use files::{ArtifactKind, Descriptor, FILES, Target};
+pub use files::{ArtifactKind, Descriptor, FILES, Scope, Target};
 pub use plan::Plan;
 
 /// One rendered file.
@@ -107,26 +107,43 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderErr
     Ok(env)
 }
 
-/// Renders every file the description asks for, in the order of `FILES`.
+/// Renders every file the description asks for, in the order of `FILES` (the
+/// host's files as for a host that runs this service alone).
 pub fn render(spec: &LoadedSpec, env: &Environment<'_>) -> Result<Vec<Artifact>, RenderError> {
-    let plan = Plan::new(spec);
-    let ctx = Value::from(minijinja::value::Serde(&plan));
-    let mut out = Vec::with_capacity(FILES.len() + 1);
+    Ok(render_set(&[spec], env)?.pop().unwrap_or_default())
+}
+
+/// Renders the files of services that run on one host: each service's own, and
+/// the host's shared files once from all of them (each service's list carries the
+/// same copy, so every list is complete).
+pub fn render_set(
+    specs: &[&LoadedSpec],
+    env: &Environment<'_>,
+) -> Result<Vec<Vec<Artifact>>, RenderError> {
+    let plans: Vec<Plan> = specs.iter().map(|s| Plan::new(s)).collect();
+    let services: Vec<(&Plan, &crate::description::Service)> = plans
+        .iter()
+        .zip(specs)
+        .map(|(p, s)| (p, &s.service))
+        .collect();
+    let mut out: Vec<Vec<Artifact>> = specs.iter().map(|_| Vec::new()).collect();
     for file in FILES {
         let template = file.template.0;
         let tmpl = env
             .get_template(template)
             .map_err(|e| template_error(template, e))?;
-        for place in (file.place)(&plan, &spec.service) {
-            let ctx = match place.context {
-                Some(own) => minijinja::context! { ..own, ..ctx.clone() },
-                None => ctx.clone(),
+        let render_one = |place: files::Placement, base: Option<&Value>| {
+            let ctx = match (place.context, base) {
+                (Some(own), Some(base)) => minijinja::context! { ..own, ..base.clone() },
+                (Some(own), None) => own,
+                (None, Some(base)) => base.clone(),
+                (None, None) => Value::UNDEFINED,
             };
             let mut content = tmpl.render(&ctx).map_err(|e| template_error(template, e))?;
             if !content.ends_with('\n') {
                 content.push('\n');
             }
-            out.push(Artifact {
+            Ok::<_, RenderError>(Artifact {
                 kind: file.kind,
                 target: file.target,
                 install_path: place
@@ -136,7 +153,25 @@ pub fn render(spec: &LoadedSpec, env: &Environment<'_>) -> Result<Vec<Artifact>,
                 mode: file.mode,
                 lint_format: file.lint,
                 content,
-            });
+            })
+        };
+        match file.scope {
+            files::Scope::Service(place) => {
+                for (i, (plan, service)) in services.iter().enumerate() {
+                    let ctx = Value::from(minijinja::value::Serde(plan));
+                    for p in place(plan, service) {
+                        out[i].push(render_one(p, Some(&ctx))?);
+                    }
+                }
+            }
+            files::Scope::Host(place) => {
+                for p in place(&services) {
+                    let shared = render_one(p, None)?;
+                    for list in &mut out {
+                        list.push(shared.clone());
+                    }
+                }
+            }
         }
     }
     Ok(out)

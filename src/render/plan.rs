@@ -178,7 +178,7 @@ fn secs(d: Duration) -> u64 {
 impl Plan {
     pub fn new(spec: &LoadedSpec) -> Plan {
         let s: &Service = &spec.service;
-        let sup = &s.supervisor;
+        let sup = &s.host.supervisor;
         let pm2 = sup.kind == SupervisorKind::Pm2;
         let ident = s.name.replace('-', "_");
         let app_dir = s.app_dir.trim_end_matches('/').to_string();
@@ -239,7 +239,7 @@ impl Plan {
             writable_paths.push(pm2_home.clone());
             None
         };
-        writable_paths.extend(s.hardening.writable_paths.iter().cloned());
+        writable_paths.extend(s.host.hardening.writable_paths.iter().cloned());
 
         let mut env: Vec<(String, String)> = Vec::new();
         if !s.environment.contains_key("NODE_ENV") {
@@ -296,6 +296,7 @@ impl Plan {
 
         let d = &s.deploy;
         let app_files = s
+            .host
             .install
             .app_files_dir
             .clone()
@@ -316,7 +317,7 @@ impl Plan {
             ecosystem: format!("{}/ecosystem.config.js", app_files.trim_end_matches('/')),
         };
 
-        let h = &s.hardening;
+        let h = &s.host.hardening;
         let mut address_families: Vec<String> =
             vec!["AF_UNIX".into(), "AF_INET".into(), "AF_INET6".into()];
         for f in &h.address_families {

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     example: "upstream app { server 127.0.0.1:3000; server 127.0.0.1:3001; }\n// ecosystem: exec_mode: 'cluster', instances: 2, env: { PORT: 3000 }",
     fix: "upstream app { server 127.0.0.1:3000; keepalive 16; }",
     references: &["https://pm2.keymetrics.io/docs/usage/cluster-mode/"],
-    description_key: Some("supervisor"),
+    description_key: Some("host.supervisor"),
     check: Some(&(check_ports as Check)),
 };
 

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     example: "[Service]\nType=forking\nExecStart=/usr/bin/pm2 resurrect",
     fix: "[Service]\nType=exec\nExecStart=/usr/bin/pm2-runtime start /srv/app/ecosystem.config.js",
     references: &["https://pm2.keymetrics.io/docs/usage/docker-pm2-nodejs/"],
-    description_key: Some("supervisor.kind"),
+    description_key: Some("host.supervisor.kind"),
     check: Some(&(check_supervisors as Check)),
 };
 

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     example: "{ name: 'api', exec_mode: 'fork', instances: 4, env: { PORT: 3000 } }",
     fix: "`exec_mode: 'cluster'` (workers share the port), or one app per port behind an nginx upstream.",
     references: &["https://pm2.keymetrics.io/docs/usage/cluster-mode/"],
-    description_key: Some("supervisor.instances"),
+    description_key: Some("host.supervisor.instances"),
     check: Some(&(check as super::Check)),
 };
 

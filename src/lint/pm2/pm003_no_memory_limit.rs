@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     example: "{ name: 'api', script: 'dist/server.js' }",
     fix: "{ name: 'api', script: 'dist/server.js', max_memory_restart: '750M' }",
     references: &["https://pm2.keymetrics.io/docs/usage/memory-limit/"],
-    description_key: Some("supervisor.memory_limit"),
+    description_key: Some("host.supervisor.memory_limit"),
     check: Some(&(check as super::Check)),
 };
 

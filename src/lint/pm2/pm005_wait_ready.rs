@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     example: "{ name: 'api', wait_ready: true }",
     fix: "{ name: 'api', wait_ready: true, listen_timeout: 10000 }",
     references: &["https://pm2.keymetrics.io/docs/usage/signals-clean-restart/#graceful-start"],
-    description_key: Some("supervisor.listen_timeout"),
+    description_key: Some("host.supervisor.listen_timeout"),
     check: Some(&(check as super::Check)),
 };
 

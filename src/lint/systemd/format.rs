@@ -67,7 +67,7 @@ impl Linting for Pass {
                         .clone()
                         .unwrap_or_else(|| format!("/var/log/{}", s.name)),
                 ];
-                writes.extend(s.hardening.writable_paths.iter().cloned());
+                writes.extend(s.host.hardening.writable_paths.iter().cloned());
                 (Some(s.shutdown.drain.millis()), writes)
             }
             // A masked unit (a link to /dev/null) or an empty file: nothing runs.

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     example: "[Service]\nType=notify\nExecStart=/usr/bin/node /srv/app/server.js",
     fix: "`Type=exec` (or `simple`). Keep `notify` only when the app sends READY=1 itself (for example with the `sd-notify` package), and suppress this rule there with a reason.",
     references: &["https://www.freedesktop.org/software/systemd/man/systemd.service.html#Type="],
-    description_key: Some("supervisor.kind"),
+    description_key: Some("host.supervisor.kind"),
     check: Some(&(check as super::Check)),
 };
 

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     example: "[Service]\nExecStart=/usr/bin/node /srv/app/server.js\nMemoryDenyWriteExecute=yes",
     fix: "Remove it, or run node with `--jitless` (much slower JavaScript).",
     references: &["https://github.com/nodejs/node/issues/36927"],
-    description_key: Some("hardening.memory_deny_write_execute"),
+    description_key: Some("host.hardening.memory_deny_write_execute"),
     check: Some(&(check as super::Check)),
 };
 

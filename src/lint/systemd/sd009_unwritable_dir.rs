@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     references: &[
         "https://www.freedesktop.org/software/systemd/man/systemd.exec.html#ProtectSystem=",
     ],
-    description_key: Some("hardening.writable_paths"),
+    description_key: Some("host.hardening.writable_paths"),
     check: Some(&(check as super::Check)),
 };
 

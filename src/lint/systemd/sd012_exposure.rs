@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     references: &[
         "https://www.freedesktop.org/software/systemd/man/systemd-analyze.html#systemd-analyze%20security%20%5BUNIT...%5D",
     ],
-    description_key: Some("hardening"),
+    description_key: Some("host.hardening"),
     check: Some(&(check as super::Check)),
 };
 

@@ -1,6 +1,6 @@
 //! The deploy script (executable).
 
-use super::{ArtifactKind, Descriptor, Target, app_files_dir, one};
+use super::{ArtifactKind, Descriptor, Scope, Target, app_files_dir, one};
 
 pub static FILE: Descriptor = Descriptor {
     kind: ArtifactKind::DeployScript,
@@ -11,5 +11,5 @@ pub static FILE: Descriptor = Descriptor {
     ),
     lint: Some("shell"),
     mode: 0o755,
-    place: |_, s| one("deploy.sh".into(), &app_files_dir(s)),
+    scope: Scope::Service(|_, s| one("deploy.sh".into(), &app_files_dir(s))),
 };

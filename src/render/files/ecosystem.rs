@@ -1,6 +1,6 @@
 //! The PM2 ecosystem file, when PM2 supervises the app.
 
-use super::{ArtifactKind, Descriptor, Target, app_files_dir, one};
+use super::{ArtifactKind, Descriptor, Scope, Target, app_files_dir, one};
 
 pub static FILE: Descriptor = Descriptor {
     kind: ArtifactKind::Pm2Ecosystem,
@@ -11,10 +11,10 @@ pub static FILE: Descriptor = Descriptor {
     ),
     lint: Some("pm2"),
     mode: 0o644,
-    place: |plan, s| {
+    scope: Scope::Service(|plan, s| {
         if !plan.pm2 {
             return Vec::new();
         }
         one("ecosystem.config.js".into(), &app_files_dir(s))
-    },
+    }),
 };

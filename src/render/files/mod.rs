@@ -3,6 +3,7 @@
 //! it goes (none, one or several files, by the description). Adding a rendered
 //! file is its module here, its template, and one line in `FILES`.
 
+mod catch_all;
 mod deploy;
 mod ecosystem;
 mod site;
@@ -45,10 +46,20 @@ pub struct Descriptor {
     pub lint: Option<&'static str>,
     /// Its file mode.
     pub mode: u32,
-    /// The files of this kind the description asks for: none when it does not
-    /// exist for it (a PM2 ecosystem file under systemd), several when it is one
-    /// per slot.
-    pub place: fn(&Plan, &Service) -> Vec<Placement>,
+    /// Whether it is one service's file or one file for every service on a host.
+    pub scope: Scope,
+}
+
+/// Whose file it is, and where its files go.
+pub enum Scope {
+    /// One service's: the files of this kind the description asks for (none when
+    /// it does not exist for it, as a PM2 ecosystem file under systemd; several
+    /// when it is one per slot). Templates read the plan (and the placement's own
+    /// values).
+    Service(fn(&Plan, &Service) -> Vec<Placement>),
+    /// The host's, shared by every service rendered together: placed once from
+    /// all their plans. Templates read the placement's values only.
+    Host(fn(&[(&Plan, &Service)]) -> Vec<Placement>),
 }
 
 /// One file of a descriptor's kind.
@@ -69,11 +80,13 @@ pub static FILES: &[&Descriptor] = &[
     &site::FILE,
     &deploy::FILE,
     &sudoers::FILE,
+    &catch_all::FILE,
 ];
 
 /// Where the app's own files (ecosystem file, deploy script) are installed.
 fn app_files_dir(s: &Service) -> String {
-    s.install
+    s.host
+        .install
         .app_files_dir
         .clone()
         .unwrap_or_else(|| s.app_dir.clone())

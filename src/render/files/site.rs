@@ -1,6 +1,6 @@
 //! The nginx site.
 
-use super::{ArtifactKind, Descriptor, Target, one};
+use super::{ArtifactKind, Descriptor, Scope, Target, one};
 
 pub static FILE: Descriptor = Descriptor {
     kind: ArtifactKind::NginxSite,
@@ -11,5 +11,5 @@ pub static FILE: Descriptor = Descriptor {
     ),
     lint: Some("nginx"),
     mode: 0o644,
-    place: |_, s| one(format!("{}.conf", s.name), &s.install.nginx_dir),
+    scope: Scope::Service(|_, s| one(format!("{}.conf", s.name), &s.host.install.nginx_dir)),
 };

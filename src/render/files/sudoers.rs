@@ -1,6 +1,6 @@
 //! The sudoers rule that lets the deploy user run exactly the service's commands.
 
-use super::{ArtifactKind, Descriptor, Target, one};
+use super::{ArtifactKind, Descriptor, Scope, Target, one};
 
 pub static FILE: Descriptor = Descriptor {
     kind: ArtifactKind::Sudoers,
@@ -10,5 +10,5 @@ pub static FILE: Descriptor = Descriptor {
     lint: None,
     // sudoers(5) skips files whose names contain a `.`; visudo wants mode 0440.
     mode: 0o440,
-    place: |_, s| one(s.name.clone(), &s.install.sudoers_dir),
+    scope: Scope::Service(|_, s| one(s.name.clone(), &s.host.install.sudoers_dir)),
 };

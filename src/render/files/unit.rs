@@ -1,7 +1,7 @@
 //! The systemd unit: one for pm2-runtime, or one template unit per release slot
 //! (`NAME-blue@.service`, `NAME-green@.service`) when systemd supervises the app.
 
-use super::{ArtifactKind, Descriptor, Placement, Target, one};
+use super::{ArtifactKind, Descriptor, Placement, Scope, Target, one};
 
 pub static FILE: Descriptor = Descriptor {
     kind: ArtifactKind::SystemdUnit,
@@ -12,17 +12,17 @@ pub static FILE: Descriptor = Descriptor {
     ),
     lint: Some("systemd"),
     mode: 0o644,
-    place: |plan, s| {
+    scope: Scope::Service(|plan, s| {
         if plan.pm2 {
-            return one(plan.unit_file.clone(), &s.install.unit_dir);
+            return one(plan.unit_file.clone(), &s.host.install.unit_dir);
         }
         plan.slots
             .iter()
             .map(|slot| Placement {
                 file_name: slot.unit_file.clone(),
-                install_dir: Some(s.install.unit_dir.clone()),
+                install_dir: Some(s.host.install.unit_dir.clone()),
                 context: Some(minijinja::context! { slot => minijinja::value::Serde(slot) }),
             })
             .collect()
-    },
+    }),
 };
