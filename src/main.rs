@@ -1,7 +1,7 @@
 //! The `svcgen` command line: parse arguments, run, map the outcome to an exit code
 //! (0 clean, 1 drift or findings, 2 usage, I/O or description error).
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -434,10 +434,6 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
     ExitCode::SUCCESS
 }
 
-fn colour_enabled() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
 fn diff_cmd(descriptions: &[PathBuf], place: &Placement, format: DiffFormat) -> ExitCode {
     let rendered = match render_all(descriptions, place.templates.as_deref()) {
         Ok(r) => r,
@@ -462,34 +458,10 @@ fn diff_cmd(descriptions: &[PathBuf], place: &Placement, format: DiffFormat) -> 
             );
         }
         DiffFormat::Text => {
-            let colour = colour_enabled();
-            let mut out = String::new();
-            for f in &files {
-                if f.status == Status::Stale {
-                    out.push_str(&format!(
-                        "{}: on disk but no longer rendered from this description (remove it)\n",
-                        f.path.display()
-                    ));
-                }
-                for line in f.unified().lines() {
-                    let painted = if !colour {
-                        line.to_string()
-                    } else if line.starts_with("+++") || line.starts_with("---") {
-                        format!("\x1b[1m{line}\x1b[0m")
-                    } else if line.starts_with('+') {
-                        format!("\x1b[32m{line}\x1b[0m")
-                    } else if line.starts_with('-') {
-                        format!("\x1b[31m{line}\x1b[0m")
-                    } else if line.starts_with("@@") {
-                        format!("\x1b[36m{line}\x1b[0m")
-                    } else {
-                        line.to_string()
-                    };
-                    out.push_str(&painted);
-                    out.push('\n');
-                }
-            }
-            print!("{out}");
+            let colour = svcgen::report::colour_for(&std::io::stdout());
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ =
+                svcgen::report::diff::write(&files, colour, &mut out).and_then(|()| out.flush());
         }
     }
     if drift {
@@ -547,108 +519,24 @@ struct LintArgs {
     prefix: Option<PathBuf>,
 }
 
-fn parse_version_arg(v: &str) -> Option<(u32, u32, u32)> {
-    let parts: Vec<&str> = v.split('.').collect();
-    if parts.len() != 3
-        || parts
-            .iter()
-            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    Some(spec::parse_version(v))
-}
-
 fn lint_cmd(args: LintArgs) -> ExitCode {
-    let config_path = args.config.clone().or_else(|| {
-        let p = PathBuf::from(".svcgen.yaml");
-        p.is_file().then_some(p)
-    });
-    let config = match &config_path {
-        Some(p) => {
-            let text = match std::fs::read_to_string(p) {
-                Ok(t) => t,
-                Err(e) => return fail(format_args!("cannot read {}: {e}", p.display())),
-            };
-            match lint::config::parse(&p.display().to_string(), &text) {
-                Ok(c) => c.lint,
-                Err(e) => return fail(e),
-            }
-        }
-        None => lint::config::LintConfig::default(),
+    let invocation = lint::config::Invocation {
+        config: args.config.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        fail_on: args.fail_on.map(Severity::from),
+        nginx_version: args.nginx_version.clone(),
+        file_type: args.file_type.clone(),
+        templates: args.templates.clone(),
+        no_shellcheck: args.no_shellcheck,
+        shellcheck: args.shellcheck.clone(),
+        together: args.together,
+        prefix: args.prefix.clone(),
     };
-    let mut opts = lint::Options::default();
-    // Codes are case-insensitive everywhere (`--select ng003`, `explain ng006`).
-    opts.selection.select = if args.select.is_empty() {
-        config.select.clone()
-    } else {
-        args.select.clone()
-    }
-    .into_iter()
-    .map(|c| c.trim().to_ascii_uppercase())
-    .collect();
-    opts.selection.ignore = config
-        .ignore
-        .iter()
-        .chain(args.ignore.iter())
-        .map(|c| c.trim().to_ascii_uppercase())
-        .collect();
-    opts.selection.severity = config
-        .severity
-        .iter()
-        .map(|(k, v)| (k.to_ascii_uppercase(), *v))
-        .collect();
-    for code in opts.selection.select.iter().chain(&opts.selection.ignore) {
-        // shellcheck's own codes (SC, SC2086…) are not in svcgen's registry.
-        let shellcheck_code =
-            code.starts_with("SC") && code[2..].bytes().all(|b| b.is_ascii_digit());
-        if !shellcheck_code
-            && !lint::registry::all()
-                .iter()
-                .any(|r| r.code.starts_with(code.as_str()))
-        {
-            return fail(format_args!(
-                "`{code}` matches no rule code; see `svcgen explain --all`"
-            ));
-        }
-    }
-    let version = args.nginx_version.clone().or(config.nginx_version.clone());
-    if let Some(v) = version {
-        match parse_version_arg(&v) {
-            Some(t) => {
-                opts.settings.nginx_version = t;
-                opts.nginx_version_fixed = true;
-            }
-            None => {
-                return fail(format_args!(
-                    "--nginx-version `{v}` is not a version such as 1.22.1"
-                ));
-            }
-        }
-    }
-    if let Some(age) = config.hsts_min_age {
-        opts.settings.hsts_min_age = age;
-    }
-    if let Some(max) = config.exposure_max {
-        opts.settings.exposure_max = max;
-    }
-    if let Some(p) = &args.prefix
-        && !p.is_dir()
-    {
-        return fail(format_args!("--prefix {} is not a directory", p.display()));
-    }
-    opts.nginx_prefix = args.prefix.clone();
-    opts.shellcheck_path = args.shellcheck.clone();
-    opts.file_type = args.file_type.clone();
-    opts.templates = args.templates.clone();
-    opts.shellcheck = !args.no_shellcheck;
-    opts.together = args.together;
-    let fail_on = args
-        .fail_on
-        .map(Severity::from)
-        .or(config.fail_on)
-        .unwrap_or(Severity::Warning);
-
+    let (opts, fail_on) = match lint::config::resolve(&invocation) {
+        Ok(r) => (r.options, r.fail_on),
+        Err(e) => return fail(e),
+    };
     let report = lint::lint(&args.paths, &opts);
     match args.format {
         // Streamed: a report of tens of thousands of findings is never one string.
@@ -657,8 +545,7 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
             let _ = svcgen::report::json::write(&report, &mut out).and_then(|()| out.flush());
         }
         LintFormat::Text => {
-            let colour = std::io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let colour = svcgen::report::colour_for(&std::io::stderr());
             let _ = svcgen::report::text::write(&report, colour, &mut std::io::stderr().lock());
         }
         LintFormat::Sarif => print!("{}", svcgen::report::sarif::render(&report)),

@@ -13,10 +13,11 @@
 //! ```
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use super::Severity;
+use super::{Options, Selection, Severity, registry};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,4 +51,164 @@ pub fn parse(name: &str, text: &str) -> Result<ConfigFile, String> {
         let first = first.lines().next().unwrap_or("invalid").to_string();
         format!("{name}: {first}")
     })
+}
+
+/// What the command line asks of a lint run; each value set here overrides the
+/// configuration file's.
+#[derive(Debug, Default)]
+pub struct Invocation {
+    /// `--config FILE`; else `.svcgen.yaml` in the current directory, if there.
+    pub config: Option<PathBuf>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub fail_on: Option<Severity>,
+    pub nginx_version: Option<String>,
+    pub file_type: Option<String>,
+    pub templates: Option<PathBuf>,
+    pub no_shellcheck: bool,
+    pub shellcheck: Option<PathBuf>,
+    pub together: bool,
+    pub prefix: Option<PathBuf>,
+}
+
+/// A lint run's options, and the lowest severity that fails it.
+#[derive(Debug)]
+pub struct Resolved {
+    pub options: Options,
+    pub fail_on: Severity,
+}
+
+/// Reads the configuration file (if any) and merges the command line over it:
+/// selection codes case-folded and checked against the registry, the nginx
+/// version parsed, the prefix a directory. An error says what is wrong in one
+/// line.
+pub fn resolve(cli: &Invocation) -> Result<Resolved, String> {
+    let path = cli.config.clone().or_else(|| {
+        let p = PathBuf::from(".svcgen.yaml");
+        p.is_file().then_some(p)
+    });
+    let config = match &path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            parse(&p.display().to_string(), &text)?.lint
+        }
+        None => LintConfig::default(),
+    };
+    let mut opts = Options::default();
+    let select = if cli.select.is_empty() {
+        &config.select
+    } else {
+        &cli.select
+    };
+    opts.selection = Selection::new(
+        select,
+        config.ignore.iter().chain(&cli.ignore),
+        config.severity.iter().map(|(k, v)| (k.as_str(), *v)),
+    );
+    for code in opts.selection.select.iter().chain(&opts.selection.ignore) {
+        if !registry::known_prefix(code) {
+            return Err(format!(
+                "`{code}` matches no rule code; see `svcgen explain --all`"
+            ));
+        }
+    }
+    if let Some(v) = cli.nginx_version.as_ref().or(config.nginx_version.as_ref()) {
+        opts.settings.nginx_version = parse_version_arg(v)
+            .ok_or_else(|| format!("--nginx-version `{v}` is not a version such as 1.22.1"))?;
+        opts.nginx_version_fixed = true;
+    }
+    if let Some(age) = config.hsts_min_age {
+        opts.settings.hsts_min_age = age;
+    }
+    if let Some(max) = config.exposure_max {
+        opts.settings.exposure_max = max;
+    }
+    if let Some(p) = &cli.prefix
+        && !p.is_dir()
+    {
+        return Err(format!("--prefix {} is not a directory", p.display()));
+    }
+    opts.nginx_prefix = cli.prefix.clone();
+    opts.shellcheck_path = cli.shellcheck.clone();
+    opts.file_type = cli.file_type.clone();
+    opts.templates = cli.templates.clone();
+    opts.shellcheck = !cli.no_shellcheck;
+    opts.together = cli.together;
+    let fail_on = cli.fail_on.or(config.fail_on).unwrap_or(Severity::Warning);
+    Ok(Resolved {
+        options: opts,
+        fail_on,
+    })
+}
+
+/// `X.Y.Z`, three numbers.
+pub fn parse_version_arg(v: &str) -> Option<(u32, u32, u32)> {
+    let parts: Vec<&str> = v.split('.').collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    Some(crate::description::parse_version(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cli() -> Invocation {
+        // A configuration file that does not exist would be an error: point at none.
+        Invocation {
+            config: Some(PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/.no-such-config.yaml"
+            ))),
+            ..Invocation::default()
+        }
+    }
+
+    #[test]
+    fn codes_are_case_folded_and_checked() {
+        let mut c = cli();
+        c.config = None;
+        c.select = vec!["ng003".into(), " sc2086 ".into()];
+        c.ignore = vec!["Sd".into()];
+        let r = resolve(&c).unwrap();
+        assert_eq!(r.options.selection.select, ["NG003", "SC2086"]);
+        assert_eq!(r.options.selection.ignore, ["SD"]);
+        assert!(r.options.selection.enabled("NG003") && !r.options.selection.enabled("NG004"));
+        c.select = vec!["ng999".into()];
+        let e = resolve(&c).unwrap_err();
+        assert!(e.contains("`NG999` matches no rule code"), "{e}");
+    }
+
+    #[test]
+    fn the_command_line_overrides_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("lint.yaml");
+        std::fs::write(&file, "lint:\n  select: [NG]\n  fail_on: error\n  nginx_version: 1.18.0\n  severity: {ng004: info}\n").unwrap();
+        let mut c = cli();
+        c.config = Some(file);
+        let r = resolve(&c).unwrap();
+        assert_eq!(r.fail_on, Severity::Error);
+        assert_eq!(r.options.settings.nginx_version, (1, 18, 0));
+        assert_eq!(
+            r.options.selection.severity_of("NG004", Severity::Warning),
+            Severity::Info
+        );
+        c.select = vec!["SD".into()];
+        c.fail_on = Some(Severity::Info);
+        c.nginx_version = Some("1.25.1".into());
+        let r = resolve(&c).unwrap();
+        assert_eq!(r.options.selection.select, ["SD"]);
+        assert_eq!(r.fail_on, Severity::Info);
+        assert_eq!(r.options.settings.nginx_version, (1, 25, 1));
+        c.nginx_version = Some("1.25".into());
+        assert!(resolve(&c).unwrap_err().contains("not a version"));
+        c.config = Some(dir.path().join("absent.yaml"));
+        assert!(resolve(&c).unwrap_err().starts_with("cannot read"));
+    }
 }

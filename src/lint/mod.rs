@@ -121,7 +121,29 @@ fn matches(code: &str, pattern: &str) -> bool {
     code.starts_with(pattern)
 }
 
+/// A code or prefix as the user wrote it, in the case codes have (`ng003` is
+/// `NG003`): the one place codes are case-folded.
+pub fn fold_code(code: &str) -> String {
+    code.trim().to_ascii_uppercase()
+}
+
 impl Selection {
+    /// A selection from codes or prefixes as written (any case).
+    pub fn new<'a>(
+        select: impl IntoIterator<Item = &'a String>,
+        ignore: impl IntoIterator<Item = &'a String>,
+        severity: impl IntoIterator<Item = (&'a str, Severity)>,
+    ) -> Selection {
+        Selection {
+            select: select.into_iter().map(|c| fold_code(c)).collect(),
+            ignore: ignore.into_iter().map(|c| fold_code(c)).collect(),
+            severity: severity
+                .into_iter()
+                .map(|(c, s)| (fold_code(c), s))
+                .collect(),
+        }
+    }
+
     pub fn enabled(&self, code: &str) -> bool {
         (self.select.is_empty() || self.select.iter().any(|p| matches(code, p)))
             && !self.ignore.iter().any(|p| matches(code, p))

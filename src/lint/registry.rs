@@ -37,10 +37,16 @@ pub fn all() -> &'static [&'static Rule] {
 
 /// A rule by its code, in any case (`ng003`).
 pub fn find(code: &str) -> Option<&'static Rule> {
-    all()
-        .iter()
-        .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(code))
+    let code = super::fold_code(code);
+    all().iter().copied().find(|r| r.code == code)
+}
+
+/// Whether a code or prefix (case-folded) names any finding svcgen can report:
+/// a rule's, or a joined tool's (shellcheck's `SC`, `SC2086`).
+pub fn known_prefix(code: &str) -> bool {
+    let code = super::fold_code(code);
+    let tool = code.starts_with("SC") && code[2..].bytes().all(|b| b.is_ascii_digit());
+    tool || all().iter().any(|r| r.code.starts_with(code.as_str()))
 }
 
 /// A format by its name or an alias (`--type`).

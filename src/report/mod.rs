@@ -1,12 +1,20 @@
 //! Output formats for lint results: one module per format. This is the only part
 //! of the library that produces text for people or CI systems.
 
+pub mod diff;
 pub mod github;
 pub mod json;
 pub mod sarif;
 pub mod text;
 
 use crate::lint::{Finding, Report};
+
+/// Whether to colour what is written to `stream`: a terminal, and the user has
+/// not said otherwise (`NO_COLOR`, `CLICOLOR=0`, `TERM=dumb`; `CLICOLOR_FORCE`
+/// forces it).
+pub fn colour_for(stream: &impl anstream::stream::RawStream) -> bool {
+    anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
+}
 
 /// A finding's position, resolved to lines and columns (1-based).
 pub struct Located<'a> {
