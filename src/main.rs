@@ -548,8 +548,14 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
             let colour = svcgen::report::colour_for(&std::io::stderr());
             let _ = svcgen::report::text::write(&report, colour, &mut std::io::stderr().lock());
         }
-        LintFormat::Sarif => print!("{}", svcgen::report::sarif::render(&report)),
-        LintFormat::Github => print!("{}", svcgen::report::github::render(&report)),
+        LintFormat::Sarif => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = svcgen::report::sarif::write(&report, &mut out).and_then(|()| out.flush());
+        }
+        LintFormat::Github => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = svcgen::report::github::write(&report, &mut out).and_then(|()| out.flush());
+        }
     }
     let code = if !report.errors.is_empty() {
         ExitCode::from(2)

@@ -1218,20 +1218,20 @@ fn checks() -> &'static [Check] {
                 Custom(|i| u64::from(i.ambient != 0)),
             ),
         ];
-        for (group, weight) in [
-            ("@swap", 1000),
-            ("@obsolete", 250),
-            ("@clock", 1000),
-            ("@cpu-emulation", 250),
-            ("@debug", 1000),
-            ("@mount", 1000),
-            ("@module", 1000),
-            ("@raw-io", 1000),
-            ("@reboot", 1000),
-            ("@privileged", 700),
-            ("@resources", 700),
+        for (id, weight) in [
+            ("SystemCallFilter=~@swap", 1000),
+            ("SystemCallFilter=~@obsolete", 250),
+            ("SystemCallFilter=~@clock", 1000),
+            ("SystemCallFilter=~@cpu-emulation", 250),
+            ("SystemCallFilter=~@debug", 1000),
+            ("SystemCallFilter=~@mount", 1000),
+            ("SystemCallFilter=~@module", 1000),
+            ("SystemCallFilter=~@raw-io", 1000),
+            ("SystemCallFilter=~@reboot", 1000),
+            ("SystemCallFilter=~@privileged", 700),
+            ("SystemCallFilter=~@resources", 700),
         ] {
-            let id: &'static str = Box::leak(format!("SystemCallFilter=~{group}").into_boxed_str());
+            let group = &id["SystemCallFilter=~".len()..];
             v.push(check(
                 id,
                 "Service does not filter system calls",

@@ -158,6 +158,7 @@ pub fn parse_version_arg(v: &str) -> Option<(u32, u32, u32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lint::Code;
 
     fn cli() -> Invocation {
         // A configuration file that does not exist would be an error: point at none.
@@ -179,7 +180,10 @@ mod tests {
         let r = resolve(&c).unwrap();
         assert_eq!(r.options.selection.select, ["NG003", "SC2086"]);
         assert_eq!(r.options.selection.ignore, ["SD"]);
-        assert!(r.options.selection.enabled("NG003") && !r.options.selection.enabled("NG004"));
+        assert!(
+            r.options.selection.enabled(Code::Rule("NG003"))
+                && !r.options.selection.enabled(Code::Rule("NG004"))
+        );
         c.select = vec!["ng999".into()];
         let e = resolve(&c).unwrap_err();
         assert!(e.contains("`NG999` matches no rule code"), "{e}");
@@ -196,7 +200,9 @@ mod tests {
         assert_eq!(r.fail_on, Severity::Error);
         assert_eq!(r.options.settings.nginx_version, (1, 18, 0));
         assert_eq!(
-            r.options.selection.severity_of("NG004", Severity::Warning),
+            r.options
+                .selection
+                .severity_of(Code::Rule("NG004"), Severity::Warning),
             Severity::Info
         );
         c.select = vec!["SD".into()];

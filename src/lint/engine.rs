@@ -4,14 +4,14 @@
 
 use super::rule::Rule;
 use super::suppress::{self, Suppression};
-use super::{Finding, Options, Origin, Report, Sink};
+use super::{Code, Finding, Options, Origin, Report, Sink};
 use crate::description::LoadedSpec;
 use crate::syntax::{FileId, Span};
 
 /// A finding the engine reports itself (a file that cannot be read or parsed).
 pub fn finding(rule: &Rule, span: Span, message: String, help: Option<String>) -> Finding {
     Finding {
-        code: rule.code,
+        code: Code::Rule(rule.code),
         severity: rule.severity,
         message,
         span,
@@ -42,11 +42,11 @@ pub fn run_rules<C: Copy + 'static>(
         let Some(check) = rule.check_as::<C>() else {
             continue;
         };
-        if !opts.selection.enabled(rule.code) {
+        if !opts.selection.enabled(Code::Rule(rule.code)) {
             continue;
         }
         let mut sink = Sink {
-            code: rule.code,
+            code: Code::Rule(rule.code),
             severity: rule.severity,
             out: &mut out,
         };
@@ -65,7 +65,7 @@ pub fn run_rules_parallel<C: Copy + Send + Sync + 'static>(
 ) -> Vec<Finding> {
     let rules: Vec<(&Rule, C)> = rules
         .iter()
-        .filter(|r| opts.selection.enabled(r.code))
+        .filter(|r| opts.selection.enabled(Code::Rule(r.code)))
         .filter_map(|r| Some((*r, r.check_as::<C>()?)))
         .collect();
     // Each thread takes the next rule not yet taken: the rules differ in cost.
@@ -83,7 +83,7 @@ pub fn run_rules_parallel<C: Copy + Send + Sync + 'static>(
                         };
                         let mut out = Vec::new();
                         let mut sink = Sink {
-                            code: rule.code,
+                            code: Code::Rule(rule.code),
                             severity: rule.severity,
                             out: &mut out,
                         };
@@ -127,8 +127,8 @@ pub fn finish(
     }
 }
 
-fn origin_for(spec: &LoadedSpec, rules: &[&Rule], code: &str) -> Option<Origin> {
-    let key = rules.iter().find(|r| r.code == code)?.description_key?;
+fn origin_for(spec: &LoadedSpec, rules: &[&Rule], code: Code) -> Option<Origin> {
+    let key = rules.iter().find(|r| code == r.code)?.description_key?;
     let pointer = format!("/{}", key.replace('.', "/"));
     let place = spec.positions.nearest(&pointer);
     let pos = place.key.unwrap_or(place.value);

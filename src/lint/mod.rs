@@ -62,10 +62,91 @@ impl fmt::Display for Severity {
     }
 }
 
+/// A finding's code: one of svcgen's rules (`NG003`), or a code of a tool whose
+/// findings are joined into the report (`SC2086`). Codes order, compare and
+/// match prefixes as the text they print as; they are upper case (user input is
+/// folded with [`fold_code`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    Rule(&'static str),
+    /// The tool's prefix and number (`SC`, 2086).
+    Tool(&'static str, u32),
+}
+
+impl Code {
+    /// The code as text, without allocating: a buffer and its used length.
+    fn text(&self) -> ([u8; 16], usize) {
+        let mut buf = [0u8; 16];
+        let mut w = &mut buf[..];
+        let _ = std::io::Write::write_fmt(&mut w, format_args!("{self}"));
+        let len = 16 - w.len();
+        (buf, len)
+    }
+
+    /// Whether the code starts with `prefix` (`NG`, `NG00`, `SC20`).
+    pub fn starts_with(&self, prefix: &str) -> bool {
+        match self {
+            Code::Rule(c) => c.starts_with(prefix),
+            Code::Tool(..) => {
+                let (buf, len) = self.text();
+                buf[..len].starts_with(prefix.as_bytes())
+            }
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Code::Rule(c) => f.write_str(c),
+            Code::Tool(prefix, n) => write!(f, "{prefix}{n}"),
+        }
+    }
+}
+
+impl Ord for Code {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        match (self, other) {
+            (Code::Rule(a), Code::Rule(b)) => a.cmp(b),
+            _ => {
+                let ((a, la), (b, lb)) = (self.text(), other.text());
+                a[..la].cmp(&b[..lb])
+            }
+        }
+    }
+}
+
+impl PartialOrd for Code {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        match self {
+            Code::Rule(c) => c == other,
+            Code::Tool(..) => {
+                let (buf, len) = self.text();
+                &buf[..len] == other.as_bytes()
+            }
+        }
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Code::Rule(c) => s.serialize_str(c),
+            Code::Tool(..) => s.collect_str(self),
+        }
+    }
+}
+
 /// One problem found by one rule at one span.
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub message: String,
     pub span: Span,
@@ -87,7 +168,7 @@ pub struct Origin {
 
 /// Findings are collected through this, which knows the rule's code and severity.
 pub struct Sink<'a> {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub out: &'a mut Vec<Finding>,
 }
@@ -117,7 +198,7 @@ pub struct Selection {
     pub severity: Vec<(String, Severity)>,
 }
 
-fn matches(code: &str, pattern: &str) -> bool {
+fn matches(code: Code, pattern: &str) -> bool {
     code.starts_with(pattern)
 }
 
@@ -144,11 +225,11 @@ impl Selection {
         }
     }
 
-    pub fn enabled(&self, code: &str) -> bool {
+    pub fn enabled(&self, code: Code) -> bool {
         (self.select.is_empty() || self.select.iter().any(|p| matches(code, p)))
             && !self.ignore.iter().any(|p| matches(code, p))
     }
-    pub fn severity_of(&self, code: &str, default: Severity) -> Severity {
+    pub fn severity_of(&self, code: Code, default: Severity) -> Severity {
         // The longest matching pattern wins.
         self.severity
             .iter()
@@ -251,4 +332,30 @@ pub(crate) fn shop_copies(n: usize) -> String {
     }
     text.push_str("}\n");
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Code;
+
+    /// Codes compare, order and match prefixes as the text they print as, tools'
+    /// codes among rules' (`SC2086` between `NG…` and `SD…`), without a leaked
+    /// string per code.
+    #[test]
+    fn codes_behave_as_their_text() {
+        let sc = Code::Tool("SC", 2086);
+        assert_eq!(sc.to_string(), "SC2086");
+        assert!(sc == "SC2086" && sc.starts_with("SC20") && !sc.starts_with("SD"));
+        let mut codes = [
+            Code::Rule("SD001"),
+            sc,
+            Code::Rule("NG003"),
+            Code::Tool("SC", 1090),
+        ];
+        codes.sort();
+        let text: Vec<String> = codes.iter().map(ToString::to_string).collect();
+        assert_eq!(text, ["NG003", "SC1090", "SC2086", "SD001"]);
+        assert_eq!(serde_json::to_string(&sc).unwrap(), "\"SC2086\"");
+        assert!(Code::Rule("NG003").starts_with("NG") && Code::Rule("NG003") == "NG003");
+    }
 }

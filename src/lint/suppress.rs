@@ -108,7 +108,7 @@ pub fn apply(findings: &mut Vec<Finding>, suppressions: &mut [Suppression]) {
             continue;
         };
         findings.push(Finding {
-            code: rule.code,
+            code: super::Code::Rule(rule.code),
             severity: rule.severity,
             message,
             span: s.at,

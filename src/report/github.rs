@@ -1,5 +1,7 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation a finding.
 
+use std::io::Write;
+
 use super::{all, locate};
 use crate::lint::{Report, Severity};
 
@@ -15,8 +17,15 @@ pub fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// The report as one string (what `write` writes).
 pub fn render(report: &Report) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing into memory");
+    String::from_utf8(out).expect("annotations are UTF-8")
+}
+
+/// Writes one annotation per exposure score and per finding.
+pub fn write(report: &Report, out: &mut impl Write) -> std::io::Result<()> {
     for e in &report.exposures {
         let worst: Vec<String> = e
             .failing
@@ -24,8 +33,9 @@ pub fn render(report: &Report) -> String {
             .take(5)
             .map(|c| format!("{} (weight {})", c.id, c.weight))
             .collect();
-        out.push_str(&format!(
-            "::notice file={},title={}::{}\n",
+        writeln!(
+            out,
+            "::notice file={},title={}::{}",
             escape_property(&e.file),
             escape_property(&format!("exposure {:.1} {}", e.score, e.label)),
             escape_data(&format!(
@@ -35,7 +45,7 @@ pub fn render(report: &Report) -> String {
                 e.failing.len(),
                 worst.join(", ")
             ))
-        ));
+        )?;
     }
     for f in all(report) {
         let l = locate(report, f);
@@ -56,14 +66,15 @@ pub fn render(report: &Report) -> String {
         if let Some(h) = &f.help {
             message.push_str(&format!("\n{h}"));
         }
-        out.push_str(&format!(
-            "::{level} file={},line={line},endLine={end_line},col={col},endColumn={end_col},title={}::{}\n",
+        writeln!(
+            out,
+            "::{level} file={},line={line},endLine={end_line},col={col},endColumn={end_col},title={}::{}",
             escape_property(file),
             escape_property(&format!("svcgen {}", f.code)),
             escape_data(&message)
-        ));
+        )?;
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]

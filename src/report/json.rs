@@ -14,7 +14,7 @@
 use serde::Serialize;
 
 use super::{all, locate};
-use crate::lint::{Report, Severity};
+use crate::lint::{Code, Report, Severity};
 
 // Fields in alphabetical order: the order the documented output has always had.
 
@@ -53,8 +53,8 @@ struct Origin<'a> {
 #[derive(Serialize)]
 struct Diagnostic<'a> {
     byte_range: [usize; 2],
-    code: &'a str,
-    docs: Docs<'a>,
+    code: Code,
+    docs: Docs,
     end: Position,
     file: &'a str,
     help: Option<&'a str>,
@@ -65,9 +65,9 @@ struct Diagnostic<'a> {
 }
 
 /// `svcgen explain CODE`, written without building the string.
-struct Docs<'a>(&'a str);
+struct Docs(Code);
 
-impl Serialize for Docs<'_> {
+impl Serialize for Docs {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(&format_args!("svcgen explain {}", self.0))
     }

@@ -40,6 +40,6 @@ pub fn all(report: &Report) -> impl Iterator<Item = &Finding> {
 }
 
 /// How to read more about a code.
-pub fn docs_pointer(code: &str) -> String {
+pub fn docs_pointer(code: crate::lint::Code) -> String {
     format!("svcgen explain {code}")
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::description as spec;
 use crate::lint::format::{Derived, Format, Input, Linting, Match, Run};
 use crate::lint::rule::Rule;
-use crate::lint::{Finding, Severity, engine};
+use crate::lint::{Code, Finding, Severity, engine};
 use crate::render;
 use crate::syntax::Span;
 
@@ -74,7 +74,7 @@ impl Linting for Pass {
                 for e in errors.errors {
                     let start = e.span.offset();
                     run.report.errors.push(Finding {
-                        code: INVALID.code,
+                        code: Code::Rule(INVALID.code),
                         severity: Severity::Error,
                         message: e.message.clone(),
                         span: Span {

@@ -2,25 +2,8 @@
 
 use std::process::Command;
 
-use crate::lint::{Finding, Severity};
+use crate::lint::{Code, Finding, Severity};
 use crate::syntax::{FileId, SourceSet, Span};
-
-/// A `'static` code string for each distinct shellcheck code (few, reused).
-fn intern(code: &str) -> &'static str {
-    use std::collections::HashSet;
-    use std::sync::{Mutex, OnceLock};
-    static CODES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let mut set = CODES
-        .get_or_init(Default::default)
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    if let Some(c) = set.get(code) {
-        return c;
-    }
-    let leaked: &'static str = Box::leak(code.to_string().into_boxed_str());
-    set.insert(leaked);
-    leaked
-}
 
 /// Why shellcheck gave no findings to report.
 pub enum Failure {
@@ -124,9 +107,8 @@ pub fn run(
             c["endLine"].as_u64().unwrap_or(l1 as u64) as usize,
             c["endColumn"].as_u64().unwrap_or(c1 as u64) as usize,
         );
-        let code_str = intern(&format!("SC{code}"));
         findings.push(Finding {
-            code: code_str,
+            code: Code::Tool("SC", u32::try_from(code).unwrap_or(0)),
             severity: match level {
                 "error" => Severity::Error,
                 "warning" => Severity::Warning,
