@@ -45,9 +45,25 @@ pub fn parse_version(v: &str) -> (u32, u32, u32) {
     )
 }
 
+/// Every semantic check of a loaded description, each reported at its YAML
+/// position; one function per part of the description.
 pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
     let mut c = Checker { positions, sink };
+    check_user(s, &mut c);
+    check_paths(s, &mut c);
+    check_environment(s, &mut c);
+    check_supervisor(s, &mut c);
+    check_addresses(s, &mut c);
+    check_shutdown(s, &mut c);
+    check_domains(s, &mut c);
+    check_tls(s, &mut c);
+    check_routes(s, &mut c);
+    check_writes(s, &mut c);
+    check_hardening(s, &mut c);
+}
 
+/// The user the app runs as.
+fn check_user(s: &Service, c: &mut Checker<'_>) {
     if s.user == "root" && !s.host.hardening.allow_root {
         c.err(
             "/user",
@@ -57,7 +73,10 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
              `host.hardening.allow_root: true` overrides this, but nginx in front makes root unnecessary",
         );
     }
+}
 
+/// Paths: written plainly, and reachable under the sandbox.
+fn check_paths(s: &Service, c: &mut Checker<'_>) {
     // Paths: no `.`/`..` segments anywhere a path is written.
     let mut paths: Vec<(String, &str)> = vec![
         ("/app_dir".into(), s.app_dir.as_str()),
@@ -141,7 +160,10 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             "use a directory of its own such as `/srv/my-service`",
         );
     }
+}
 
+/// Environment variables svcgen sets itself.
+fn check_environment(s: &Service, c: &mut Checker<'_>) {
     // Reserved environment variables.
     for key in s.environment.keys() {
         if matches!(
@@ -156,7 +178,10 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             );
         }
     }
+}
 
+/// The supervisor: ports, instances, memory, what only PM2 reads.
+fn check_supervisor(s: &Service, c: &mut Checker<'_>) {
     // Supervisor.
     let sup = &s.host.supervisor;
     let [blue, green] = s.slot_ports();
@@ -175,7 +200,7 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
     if sup.kind == SupervisorKind::Systemd {
         for key in ["pm2_home", "pm2_runtime", "pm2_cli", "listen_timeout"] {
             let pointer = format!("/host/supervisor/{key}");
-            if positions.get(&pointer).is_some() {
+            if c.positions.get(&pointer).is_some() {
                 c.err(
                     &pointer,
                     format!("`{key}` only applies under `kind: pm2`"),
@@ -208,7 +233,11 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             );
         }
     }
+}
 
+/// Addresses nginx and Node are given.
+fn check_addresses(s: &Service, c: &mut Checker<'_>) {
+    let sup = &s.host.supervisor;
     // Addresses: what nginx and Node will be given must be an address, not a name.
     let bind = sup.bind.trim_start_matches('[').trim_end_matches(']');
     if bind.parse::<std::net::IpAddr>().is_err() {
@@ -237,7 +266,10 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             "give each process at least what it uses at rest, such as `256M`",
         );
     }
+}
 
+/// Shutdown timers, where they land.
+fn check_shutdown(s: &Service, c: &mut Checker<'_>) {
     // Shutdown: every timer it sets must fit where it lands. PM2's kill_timeout is a
     // Node timer (at most 2^31 - 1 ms; longer ones fire at once) and the unit's
     // TimeoutStopSec waits one margin more.
@@ -281,7 +313,10 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             "each supervisor layer waits drain + margin; a margin under a second is lost to scheduling",
         );
     }
+}
 
+/// The site's domains.
+fn check_domains(s: &Service, c: &mut Checker<'_>) {
     // Domains.
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, d) in s.site.domains.iter().enumerate() {
@@ -294,7 +329,10 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             );
         }
     }
+}
 
+/// TLS against the nginx version.
+fn check_tls(s: &Service, c: &mut Checker<'_>) {
     // TLS against the nginx version.
     let version = parse_version(&s.site.nginx_version);
     if version < (1, 13, 0) {
@@ -372,7 +410,10 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             "Mozilla recommends `2y` (63072000 seconds)",
         );
     }
+}
 
+/// Routes.
+fn check_routes(s: &Service, c: &mut Checker<'_>) {
     // Routes.
     let mut route_paths: HashMap<&str, usize> = HashMap::new();
     for (i, r) in s.routes.iter().enumerate() {
@@ -443,7 +484,7 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
                     }
                 }
                 for key in ["connect_timeout", "read_timeout", "send_timeout"] {
-                    if positions.get(&at(key)).is_some() {
+                    if c.positions.get(&at(key)).is_some() {
                         c.err(
                             &at(key),
                             format!("`{key}` does not apply to a static route"),
@@ -455,7 +496,7 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             }
             _ => {
                 for key in ["dir", "cache"] {
-                    if positions.get(&at(key)).is_some() {
+                    if c.positions.get(&at(key)).is_some() {
                         c.err(
                             &at(key),
                             format!("`{key}` only applies to `kind: static` routes"),
@@ -485,7 +526,10 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             "add a `proxy` route, usually `{path: /, kind: proxy}`",
         );
     }
+}
 
+/// Where things are written.
+fn check_writes(s: &Service, c: &mut Checker<'_>) {
     // Where things are written.
     if let Some(e) = &s.env_file
         && is_within(e, &s.app_dir)
@@ -497,7 +541,10 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
             "keep secrets out of the checkout, such as `/etc/NAME/secrets.env` with mode 0600",
         );
     }
+}
 
+/// The systemd sandbox's relaxations.
+fn check_hardening(s: &Service, c: &mut Checker<'_>) {
     // Hardening.
     let jitless = s.node.args.iter().any(|a| a == "--jitless");
     if s.host.hardening.memory_deny_write_execute && !jitless {

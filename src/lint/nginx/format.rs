@@ -14,7 +14,7 @@ use crate::lint::rule::Rule;
 use crate::lint::suppress::{self, Suppression};
 use crate::lint::{Finding, Settings, Severity, engine};
 use crate::syntax::FileId;
-use crate::syntax::nginx::{self as ngx, Block, Directive, IncludeSource};
+use crate::syntax::nginx::{self as ngx, IncludeSource};
 
 pub static SYNTAX: Rule = Rule {
     code: "NG000",
@@ -292,13 +292,6 @@ fn conf_prefix(path: &Path) -> PathBuf {
     dir
 }
 
-fn for_each_directive<'a>(ds: Block<'a>, f: &mut impl FnMut(Directive<'a>)) {
-    for d in ds {
-        f(d);
-        for_each_directive(d.children(), f);
-    }
-}
-
 fn collect_suppressions(config: &ngx::Config) -> Vec<Suppression> {
     let mut out = Vec::new();
     // One file: its comments straight from the tree's table, in order.
@@ -308,7 +301,7 @@ fn collect_suppressions(config: &ngx::Config) -> Vec<Suppression> {
         }
         return out;
     }
-    for_each_directive(config.directives(), &mut |d| {
+    config.each_directive(|d| {
         for (text, span) in d.comments() {
             out.extend(suppress::parse_comment(text, span, d.span()));
         }

@@ -242,17 +242,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Every directive in the configuration, depth first.
-    pub fn every(&self, mut f: impl FnMut(Directive<'a>)) {
-        fn rec<'a>(ds: Block<'a>, f: &mut impl FnMut(Directive<'a>)) {
-            for d in ds {
-                f(d);
-                rec(d.children(), f);
-            }
-        }
-        match self.config.tree.depth_first() {
-            Some(all) => all.for_each(f),
-            None => rec(self.config.directives(), &mut f),
-        }
+    pub fn every(&self, f: impl FnMut(Directive<'a>)) {
+        self.config.each_directive(f);
     }
 
     /// Calls `f` with the ancestor chain of every `location` and `if` block, outermost

@@ -297,6 +297,21 @@ impl Config {
     pub fn directives(&self) -> Block<'_> {
         self.tree.top()
     }
+
+    /// Every directive, depth first (a block before its children): straight from
+    /// the arena when that is the tree's order, else by walking the tree.
+    pub fn each_directive<'a>(&'a self, mut f: impl FnMut(Directive<'a>)) {
+        fn walk<'a>(ds: Block<'a>, f: &mut impl FnMut(Directive<'a>)) {
+            for d in ds {
+                f(d);
+                walk(d.children(), f);
+            }
+        }
+        match self.tree.depth_first() {
+            Some(all) => all.for_each(f),
+            None => walk(self.directives(), &mut f),
+        }
+    }
 }
 
 /// Where include files come from.
