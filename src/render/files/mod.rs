@@ -100,3 +100,32 @@ fn one(file_name: String, dir: &str) -> Vec<Placement> {
         context: None,
     }]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FILES;
+
+    /// Every template in `templates/` is a rendered file's, and every rendered
+    /// file's template is there (what `--templates DIR` may override).
+    #[test]
+    fn every_template_belongs_to_a_file() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".j2"))
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = FILES.iter().map(|f| f.template.0.to_string()).collect();
+        embedded.sort();
+        assert_eq!(on_disk, embedded);
+        for f in FILES {
+            let text = std::fs::read_to_string(dir.join(f.template.0)).unwrap();
+            assert_eq!(
+                text, f.template.1,
+                "{} is embedded as it is on disk",
+                f.template.0
+            );
+        }
+    }
+}
