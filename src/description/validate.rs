@@ -60,6 +60,7 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
     check_routes(s, &mut c);
     check_writes(s, &mut c);
     check_hardening(s, &mut c);
+    check_kubernetes(s, &mut c);
 }
 
 /// The user the app runs as.
@@ -554,6 +555,41 @@ fn check_hardening(s: &Service, c: &mut Checker<'_>) {
                 .into(),
             "node would crash with SIGTRAP",
             "remove it, or add `--jitless` to `node.args` (much slower JavaScript)",
+        );
+    }
+}
+
+/// The Kubernetes target: images pinned, scaling bounds in order.
+fn check_kubernetes(s: &Service, c: &mut Checker<'_>) {
+    let Some(k) = &s.kubernetes else {
+        return;
+    };
+    for (key, image) in [("image", &k.image), ("base_image", &k.base_image)] {
+        let last = image.rsplit('/').next().unwrap_or(image);
+        let tag = last
+            .split('@')
+            .next()
+            .unwrap_or(last)
+            .split_once(':')
+            .map(|(_, t)| t);
+        let pinned = image.contains("@sha256:") || tag.is_some_and(|t| t != "latest");
+        if !pinned {
+            c.err(
+                &format!("/kubernetes/{key}"),
+                format!("`{image}` is not pinned: every pull may get another image"),
+                "no version",
+                "give a version tag (`node:22.11.0-bookworm-slim`) or a digest (`@sha256:…`), never `latest`",
+            );
+        }
+    }
+    if let Some(a) = &k.autoscale
+        && a.min > a.max
+    {
+        c.err(
+            "/kubernetes/autoscale/min",
+            format!("`min` ({}) is above `max` ({})", a.min, a.max),
+            "above max",
+            "make `min` at most `max`",
         );
     }
 }

@@ -80,11 +80,18 @@ pub fn environment(dir: Option<&Path>) -> Result<Environment<'static>, RenderErr
     env.add_filter("sh", |v: String| quote::shell(&v));
     env.add_filter("sudoers", |v: String| quote::sudoers(&v));
     env.add_filter("js", |v: Value| quote::js(&v));
+    // JSON as written (`&` stays `&`: the Dockerfile's exec form is read by a JSON
+    // parser, not placed in HTML).
+    env.add_filter("json", |v: Value| {
+        serde_json::to_string(&v).map_err(|e| {
+            minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
+        })
+    });
     env.add_filter("chomp", |v: String| {
         v.strip_suffix('\n').map(str::to_string).unwrap_or(v)
     });
     env.add_filter("comment", |v: String| quote::comment(&v));
-    for (name, text) in FILES.iter().map(|f| f.template) {
+    for (name, text) in FILES.iter().filter_map(|f| f.template()) {
         let user = dir.map(|d| d.join(name)).filter(|p| p.is_file());
         let source = match user {
             Some(path) => {
@@ -128,18 +135,26 @@ pub fn render_set(
         .collect();
     let mut out: Vec<Vec<Artifact>> = specs.iter().map(|_| Vec::new()).collect();
     for file in FILES {
-        let template = file.template.0;
-        let tmpl = env
-            .get_template(template)
-            .map_err(|e| template_error(template, e))?;
-        let render_one = |place: files::Placement, base: Option<&Value>| {
+        let template = file.template().map_or("", |t| t.0);
+        let tmpl = match file.source {
+            files::Source::Template(name, _) => Some(
+                env.get_template(name)
+                    .map_err(|e| template_error(name, e))?,
+            ),
+            files::Source::Built(_) => None,
+        };
+        let render_one = |place: files::Placement, base: Option<&Value>, built: Option<String>| {
             let ctx = match (place.context, base) {
                 (Some(own), Some(base)) => minijinja::context! { ..own, ..base.clone() },
                 (Some(own), None) => own,
                 (None, Some(base)) => base.clone(),
                 (None, None) => Value::UNDEFINED,
             };
-            let mut content = tmpl.render(&ctx).map_err(|e| template_error(template, e))?;
+            let mut content = match (&tmpl, built) {
+                (_, Some(text)) => text,
+                (Some(tmpl), None) => tmpl.render(&ctx).map_err(|e| template_error(template, e))?,
+                (None, None) => String::new(),
+            };
             if !content.ends_with('\n') {
                 content.push('\n');
             }
@@ -160,13 +175,17 @@ pub fn render_set(
                 for (i, (plan, service)) in services.iter().enumerate() {
                     let ctx = Value::from(minijinja::value::Serde(plan));
                     for p in place(plan, service) {
-                        out[i].push(render_one(p, Some(&ctx))?);
+                        let built = match file.source {
+                            files::Source::Built(build) => Some(build(plan, service)),
+                            files::Source::Template(..) => None,
+                        };
+                        out[i].push(render_one(p, Some(&ctx), built)?);
                     }
                 }
             }
             files::Scope::Host(place) => {
                 for p in place(&services) {
-                    let shared = render_one(p, None)?;
+                    let shared = render_one(p, None, None)?;
                     for list in &mut out {
                         list.push(shared.clone());
                     }

@@ -5,12 +5,12 @@
 //! certificate is needed). One file for the host, from every service rendered
 //! together.
 
-use super::{ArtifactKind, Descriptor, Placement, Scope, Target};
+use super::{ArtifactKind, Descriptor, Placement, Scope, Source, Target};
 
 pub static FILE: Descriptor = Descriptor {
     kind: ArtifactKind("nginx-catch-all"),
     target: Target::Host,
-    template: (
+    source: Source::Template(
         "catch-all.conf.j2",
         include_str!("../../../templates/catch-all.conf.j2"),
     ),

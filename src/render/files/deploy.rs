@@ -1,11 +1,11 @@
 //! The deploy script (executable).
 
-use super::{ArtifactKind, Descriptor, Scope, Target, app_files_dir, one};
+use super::{ArtifactKind, Descriptor, Scope, Source, Target, app_files_dir, one};
 
 pub static FILE: Descriptor = Descriptor {
     kind: ArtifactKind::DeployScript,
     target: Target::Host,
-    template: (
+    source: Source::Template(
         "deploy.sh.j2",
         include_str!("../../../templates/deploy.sh.j2"),
     ),

@@ -1,11 +1,11 @@
 //! The PM2 ecosystem file, when PM2 supervises the app.
 
-use super::{ArtifactKind, Descriptor, Scope, Target, app_files_dir, one};
+use super::{ArtifactKind, Descriptor, Scope, Source, Target, app_files_dir, one};
 
 pub static FILE: Descriptor = Descriptor {
     kind: ArtifactKind::Pm2Ecosystem,
     target: Target::Host,
-    template: (
+    source: Source::Template(
         "ecosystem.config.js.j2",
         include_str!("../../../templates/ecosystem.config.js.j2"),
     ),

@@ -5,7 +5,9 @@
 
 mod catch_all;
 mod deploy;
+mod dockerfile;
 mod ecosystem;
+mod kubernetes;
 mod site;
 mod sudoers;
 mod unit;
@@ -34,20 +36,41 @@ impl ArtifactKind {
 pub enum Target {
     /// One Linux host: systemd, PM2, nginx.
     Host,
+    /// A Kubernetes cluster: an image and manifests.
+    Kubernetes,
 }
 
 /// One kind of rendered file.
 pub struct Descriptor {
     pub kind: ArtifactKind,
     pub target: Target,
-    /// The template's file name (what `--templates DIR` overrides) and text.
-    pub template: (&'static str, &'static str),
+    /// How its text is made.
+    pub source: Source,
     /// The lint format that checks it (`nginx`), if any reads it.
     pub lint: Option<&'static str>,
     /// Its file mode.
     pub mode: u32,
     /// Whether it is one service's file or one file for every service on a host.
     pub scope: Scope,
+}
+
+/// How a rendered file's text is made.
+pub enum Source {
+    /// A template: its file name (what `--templates DIR` overrides) and text.
+    Template(&'static str, &'static str),
+    /// Serialised from typed values (Kubernetes objects: YAML quoting by a
+    /// serializer, not by a template).
+    Built(fn(&Plan, &Service) -> String),
+}
+
+impl Descriptor {
+    /// Its template's file name and text, if it is made from one.
+    pub fn template(&self) -> Option<(&'static str, &'static str)> {
+        match self.source {
+            Source::Template(name, text) => Some((name, text)),
+            Source::Built(_) => None,
+        }
+    }
 }
 
 /// Whose file it is, and where its files go.
@@ -81,6 +104,8 @@ pub static FILES: &[&Descriptor] = &[
     &deploy::FILE,
     &sudoers::FILE,
     &catch_all::FILE,
+    &dockerfile::FILE,
+    &kubernetes::FILE,
 ];
 
 /// Where the app's own files (ecosystem file, deploy script) are installed.
@@ -116,16 +141,16 @@ mod tests {
             .filter(|n| n.ends_with(".j2"))
             .collect();
         on_disk.sort();
-        let mut embedded: Vec<String> = FILES.iter().map(|f| f.template.0.to_string()).collect();
+        let mut embedded: Vec<String> = FILES
+            .iter()
+            .filter_map(|f| f.template())
+            .map(|t| t.0.to_string())
+            .collect();
         embedded.sort();
         assert_eq!(on_disk, embedded);
-        for f in FILES {
-            let text = std::fs::read_to_string(dir.join(f.template.0)).unwrap();
-            assert_eq!(
-                text, f.template.1,
-                "{} is embedded as it is on disk",
-                f.template.0
-            );
+        for (name, embedded) in FILES.iter().filter_map(|f| f.template()) {
+            let text = std::fs::read_to_string(dir.join(name)).unwrap();
+            assert_eq!(text, embedded, "{name} is embedded as it is on disk");
         }
     }
 }

@@ -1,11 +1,11 @@
 //! The nginx site.
 
-use super::{ArtifactKind, Descriptor, Scope, Target, one};
+use super::{ArtifactKind, Descriptor, Scope, Source, Target, one};
 
 pub static FILE: Descriptor = Descriptor {
     kind: ArtifactKind::NginxSite,
     target: Target::Host,
-    template: (
+    source: Source::Template(
         "nginx.conf.j2",
         include_str!("../../../templates/nginx.conf.j2"),
     ),

@@ -1,11 +1,11 @@
 //! The sudoers rule that lets the deploy user run exactly the service's commands.
 
-use super::{ArtifactKind, Descriptor, Scope, Target, one};
+use super::{ArtifactKind, Descriptor, Scope, Source, Target, one};
 
 pub static FILE: Descriptor = Descriptor {
     kind: ArtifactKind::Sudoers,
     target: Target::Host,
-    template: ("sudoers.j2", include_str!("../../../templates/sudoers.j2")),
+    source: Source::Template("sudoers.j2", include_str!("../../../templates/sudoers.j2")),
     // visudo checks it (the real-tool tests); no lint format reads it.
     lint: None,
     // sudoers(5) skips files whose names contain a `.`; visudo wants mode 0440.

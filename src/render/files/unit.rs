@@ -1,12 +1,12 @@
 //! The systemd unit: one for pm2-runtime, or one template unit per release slot
 //! (`NAME-blue@.service`, `NAME-green@.service`) when systemd supervises the app.
 
-use super::{ArtifactKind, Descriptor, Placement, Scope, Target, one};
+use super::{ArtifactKind, Descriptor, Placement, Scope, Source, Target, one};
 
 pub static FILE: Descriptor = Descriptor {
     kind: ArtifactKind::SystemdUnit,
     target: Target::Host,
-    template: (
+    source: Source::Template(
         "unit.service.j2",
         include_str!("../../../templates/unit.service.j2"),
     ),
