@@ -54,7 +54,9 @@ if ! pre-commit --version 2>/dev/null | grep -q " $PRE_COMMIT_VERSION"; then
   python3 -m pip install --quiet --disable-pip-version-check "pre-commit==$PRE_COMMIT_VERSION"
 fi
 pip_pinned() { # package version: installs it unless that version is there
-  if ! python3 -m pip show "$1" 2>/dev/null | grep -qx "Version: $2"; then
+  # (grep reads everything: `grep -q` would stop early, pip would die of SIGPIPE,
+  # and pipefail would report the version as missing.)
+  if ! python3 -m pip show "$1" 2>/dev/null | grep -x "Version: $2" >/dev/null; then
     echo "test.sh: installing $1==$2 (pip)"
     python3 -m pip install --quiet --disable-pip-version-check "$1==$2"
   fi

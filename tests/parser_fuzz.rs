@@ -48,4 +48,19 @@ proptest! {
     fn unit_parser_never_panics(s in any::<String>()) {
         let _ = svcgen::syntax::systemd::parse(&s, FileId(0));
     }
+
+    #[test]
+    fn dockerfile_parser_never_panics(parts in proptest::collection::vec(
+        prop_oneof![
+            Just("FROM node:22"), Just(" AS build"), Just("RUN "), Just("CMD "), Just("USER "),
+            Just("ENTRYPOINT "), Just("[\"node\", \"a.js\"]"), Just("["), Just("\""), Just("\\"),
+            Just("`"), Just("\n"), Just("\r\n"), Just("# escape=`\n"), Just("# syntax=x\n"),
+            Just("<<EOF"), Just("EOF"), Just("<<-"), Just("npm ci"), Just(" && "), Just("é"),
+            Just("#"), Just("ARG X"), Just("--from=build"),
+        ],
+        0..64,
+    )) {
+        let text: String = parts.concat();
+        let _ = svcgen::lint::dockerfile::syntax::parse(&text, FileId(0));
+    }
 }

@@ -11,6 +11,7 @@ pub mod driver;
 pub mod engine;
 pub mod format;
 pub mod input;
+pub mod kubernetes;
 pub mod nginx;
 pub mod pm2;
 pub mod registry;

@@ -6,7 +6,9 @@ use std::sync::OnceLock;
 
 use super::format::Format;
 use super::rule::Rule;
-use super::{cross, description, dockerfile, input, nginx, pm2, shell, suppress, systemd};
+use super::{
+    cross, description, dockerfile, input, kubernetes, nginx, pm2, shell, suppress, systemd,
+};
 
 /// The formats, in the order that breaks ties when two recognise a file equally.
 pub static FORMATS: &[&dyn Format] = &[
@@ -14,6 +16,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &systemd::format::FORMAT,
     &pm2::format::FORMAT,
     &shell::format::FORMAT,
+    &kubernetes::format::FORMAT,
     &description::FORMAT,
     &dockerfile::format::FORMAT,
 ];

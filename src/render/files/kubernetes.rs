@@ -39,7 +39,7 @@ pub static FILE: Descriptor = Descriptor {
     kind: ArtifactKind("kubernetes-manifests"),
     target: Target::Kubernetes,
     source: Source::Built(build),
-    lint: None,
+    lint: Some("kubernetes"),
     mode: 0o644,
     scope: Scope::Service(|_, s| {
         if s.kubernetes.is_none() {

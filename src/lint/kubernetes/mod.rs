@@ -1,0 +1,168 @@
+//! Kubernetes manifests as a lint format (rules KS###): the Pod Security
+//! Standards (`restricted`, and `baseline` which it includes) and the checks
+//! kube-score and kube-linter agree on, on multi-document YAML with positions.
+
+pub mod format;
+pub mod ks001_privileged;
+pub mod ks002_host_namespaces;
+pub mod ks003_volume_types;
+pub mod ks004_host_ports;
+pub mod ks005_privilege_escalation;
+pub mod ks006_run_as_non_root;
+pub mod ks007_seccomp;
+pub mod ks008_capabilities;
+pub mod ks009_resources;
+pub mod ks010_identical_probes;
+pub mod ks011_image_tag;
+pub mod ks012_replicas_without_pdb;
+pub mod ks013_hpa_with_replicas;
+pub mod ks014_service_selects_nothing;
+
+use serde_json::Value;
+
+use crate::description::yaml::PositionIndex;
+use crate::lint::Sink;
+use crate::lint::rule::Rule;
+use crate::syntax::{FileId, Span};
+
+/// One document of the stream.
+pub struct Doc {
+    pub value: Value,
+    pub positions: PositionIndex,
+}
+
+impl Doc {
+    pub fn kind(&self) -> &str {
+        self.value["kind"].as_str().unwrap_or("")
+    }
+    pub fn name(&self) -> &str {
+        self.value["metadata"]["name"].as_str().unwrap_or("")
+    }
+}
+
+/// What a manifest rule reads.
+pub struct Ctx<'a> {
+    pub file: FileId,
+    pub docs: &'a [Doc],
+}
+
+/// A pod template in a document: the JSON pointer of its `spec` and the spec.
+pub struct Pod<'a> {
+    pub doc: &'a Doc,
+    pub at: String,
+    pub spec: &'a Value,
+}
+
+/// One container of a pod, with its pointer.
+pub struct ContainerAt<'a> {
+    pub at: String,
+    pub value: &'a Value,
+}
+
+impl<'a> Ctx<'a> {
+    /// Where a pointer's key (a sequence item's value) stands, else its nearest
+    /// ancestor's.
+    pub fn span(&self, doc: &Doc, pointer: &str) -> Span {
+        let place = doc.positions.nearest(pointer);
+        let pos = place.key.unwrap_or(place.value);
+        Span {
+            file: self.file,
+            start: pos.offset,
+            end: pos.offset + pos.len.max(1),
+        }
+    }
+
+    /// Every pod template: workloads' `spec.template.spec`, CronJobs'
+    /// `spec.jobTemplate.spec.template.spec`, Pods' `spec`.
+    pub fn pods(&self) -> Vec<Pod<'a>> {
+        let mut out = Vec::new();
+        for doc in self.docs {
+            let at = match doc.kind() {
+                "Deployment"
+                | "StatefulSet"
+                | "DaemonSet"
+                | "ReplicaSet"
+                | "Job"
+                | "ReplicationController" => "/spec/template/spec",
+                "CronJob" => "/spec/jobTemplate/spec/template/spec",
+                "Pod" => "/spec",
+                _ => continue,
+            };
+            if let Some(spec) = doc.value.pointer(at).filter(|v| v.is_object()) {
+                out.push(Pod {
+                    doc,
+                    at: at.to_string(),
+                    spec,
+                });
+            }
+        }
+        out
+    }
+}
+
+impl<'a> Pod<'a> {
+    /// Its containers, init containers and ephemeral containers.
+    pub fn containers(&self) -> Vec<ContainerAt<'a>> {
+        let mut out = Vec::new();
+        for list in ["containers", "initContainers", "ephemeralContainers"] {
+            if let Some(items) = self.spec[list].as_array() {
+                for (i, c) in items.iter().enumerate() {
+                    out.push(ContainerAt {
+                        at: format!("{}/{list}/{i}", self.at),
+                        value: c,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// A security-context field in force for a container: its own, else the pod's.
+    pub fn security<'b>(
+        &'b self,
+        c: &'b ContainerAt<'a>,
+        field: &str,
+    ) -> Option<(String, &'a Value)> {
+        if let Some(v) = c.value["securityContext"].get(field) {
+            return Some((format!("{}/securityContext/{field}", c.at), v));
+        }
+        self.spec["securityContext"]
+            .get(field)
+            .map(|v| (format!("{}/securityContext/{field}", self.at), v))
+    }
+
+    /// The name for messages: `Deployment/api`, container `api`.
+    pub fn what(&self, c: &ContainerAt<'_>) -> String {
+        format!(
+            "{}/{} container `{}`",
+            self.doc.kind(),
+            self.doc.name(),
+            c.value["name"].as_str().unwrap_or("?")
+        )
+    }
+}
+
+/// The check type of manifest rules.
+pub type Check = fn(&Ctx<'_>, &mut Sink<'_>);
+
+/// The manifest rules, in code order (the engine's own findings first).
+pub static RULES: &[&Rule] = &[
+    &format::SYNTAX,
+    &ks001_privileged::RULE,
+    &ks002_host_namespaces::RULE,
+    &ks003_volume_types::RULE,
+    &ks004_host_ports::RULE,
+    &ks005_privilege_escalation::RULE,
+    &ks006_run_as_non_root::RULE,
+    &ks007_seccomp::RULE,
+    &ks008_capabilities::RULE,
+    &ks009_resources::RULE,
+    &ks010_identical_probes::RULE,
+    &ks011_image_tag::RULE,
+    &ks012_replicas_without_pdb::RULE,
+    &ks013_hpa_with_replicas::RULE,
+    &ks014_service_selects_nothing::RULE,
+];
+
+/// The Pod Security Standards' reference, for the rules that check them.
+pub const PSS: &str = "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
