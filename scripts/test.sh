@@ -26,6 +26,8 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v systemd-nspawn >/dev/null 2>&1 || need_apt+=(systemd-container)
 command -v debootstrap >/dev/null 2>&1 || [[ -x /usr/sbin/debootstrap ]] || need_apt+=(debootstrap)
 command -v visudo >/dev/null 2>&1 || [[ -x /usr/sbin/visudo ]] || need_apt+=(sudo)
+# The container test builds and runs the Kubernetes target's image (a private daemon).
+command -v dockerd >/dev/null 2>&1 || [[ -x /usr/sbin/dockerd ]] || need_apt+=(docker.io)
 if ((${#need_apt[@]})); then
   echo "test.sh: installing ${need_apt[*]} (apt-get)"
   SUDO=()
@@ -69,5 +71,7 @@ hash -r
 
 # The Debian 12 root filesystem the deploy tests boot (built once, then cached).
 ./scripts/rootfs.sh >/dev/null
+# The base image of the container test (Debian 12 with nodejs, npm and tini; once).
+./scripts/node-base.sh >/dev/null
 
 cargo test --locked "$@"
