@@ -207,7 +207,15 @@ fn manifests_pass_yamllint_kubernetes_validate_and_the_gateway_api_schema() {
                 );
             }
         }
+        // The plain environment comes back exactly (the quoting examples hold
+        // quotes, `${…}`, backticks and a U+2028).
+        let plan = render::Plan::new(&load(&fixture));
         for doc in documents(&m.content) {
+            if doc["kind"] == "ConfigMap" {
+                for (k, v) in &plan.env {
+                    assert_eq!(doc["data"][k].as_str(), Some(v.as_str()), "{fixture}: {k}");
+                }
+            }
             if doc["kind"] == "HTTPRoute" {
                 let errors: Vec<String> = schema.iter_errors(&doc).map(|e| e.to_string()).collect();
                 assert!(

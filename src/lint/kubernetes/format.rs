@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{Check, Ctx, Doc, RULES};
 use crate::description::yaml;
-use crate::lint::format::{Format, Input, Linting, Match, Run};
+use crate::lint::format::{Format, Input, Linting, Match, Run, marker};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, engine, suppress};
 use crate::syntax::Span;
@@ -125,9 +125,15 @@ impl Linting for Pass {
                 }
             }
         }
+        let drain_ms = match input.rendered {
+            Some(spec) => Some(spec.service.shutdown.drain.millis()),
+            None => marker(&input.text, "drain")
+                .and_then(|v| crate::syntax::systemd::parse_timespan(&v)),
+        };
         let ctx = Ctx {
             file: input.id,
             docs: &docs,
+            drain_ms,
         };
         let findings = engine::run_rules(run.opts, RULES, |check: Check, sink| check(&ctx, sink));
         // `# svcgen: ignore KS006 -- reason` on the line above a key.

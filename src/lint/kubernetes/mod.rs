@@ -17,6 +17,9 @@ pub mod ks011_image_tag;
 pub mod ks012_replicas_without_pdb;
 pub mod ks013_hpa_with_replicas;
 pub mod ks014_service_selects_nothing;
+pub mod ks015_grace_period;
+pub mod ks016_secret_in_env;
+pub mod ks017_baseline_options;
 
 use serde_json::Value;
 
@@ -44,6 +47,9 @@ impl Doc {
 pub struct Ctx<'a> {
     pub file: FileId,
     pub docs: &'a [Doc],
+    /// How long the app drains on SIGTERM, when known (the description, or a
+    /// `# svcgen: drain=10s` comment in the file), in milliseconds.
+    pub drain_ms: Option<u64>,
 }
 
 /// A pod template in a document: the JSON pointer of its `spec` and the spec.
@@ -162,6 +168,9 @@ pub static RULES: &[&Rule] = &[
     &ks012_replicas_without_pdb::RULE,
     &ks013_hpa_with_replicas::RULE,
     &ks014_service_selects_nothing::RULE,
+    &ks015_grace_period::RULE,
+    &ks016_secret_in_env::RULE,
+    &ks017_baseline_options::RULE,
 ];
 
 /// The Pod Security Standards' reference, for the rules that check them.
