@@ -506,6 +506,12 @@ struct LintArgs {
     /// The shellcheck to run [default: shellcheck on PATH; when absent, a note].
     #[arg(long, value_name = "PATH", conflicts_with = "no_shellcheck")]
     shellcheck: Option<PathBuf>,
+    /// Do not run hadolint on Dockerfiles.
+    #[arg(long)]
+    no_hadolint: bool,
+    /// The hadolint to run [default: `hadolint` on PATH; absent: a note].
+    #[arg(long, value_name = "PATH", conflicts_with = "no_hadolint")]
+    hadolint: Option<PathBuf>,
     /// The files given are one service's nginx site, unit, ecosystem file and
     /// deploy script: also check them against each other (XA rules).
     #[arg(long)]
@@ -529,6 +535,8 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
         file_type: args.file_type.clone(),
         templates: args.templates.clone(),
         no_shellcheck: args.no_shellcheck,
+        no_hadolint: args.no_hadolint,
+        hadolint: args.hadolint.clone(),
         shellcheck: args.shellcheck.clone(),
         together: args.together,
         prefix: args.prefix.clone(),

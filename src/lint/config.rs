@@ -67,6 +67,8 @@ pub struct Invocation {
     pub templates: Option<PathBuf>,
     pub no_shellcheck: bool,
     pub shellcheck: Option<PathBuf>,
+    pub no_hadolint: bool,
+    pub hadolint: Option<PathBuf>,
     pub together: bool,
     pub prefix: Option<PathBuf>,
 }
@@ -134,6 +136,8 @@ pub fn resolve(cli: &Invocation) -> Result<Resolved, String> {
     opts.file_type = cli.file_type.clone();
     opts.templates = cli.templates.clone();
     opts.shellcheck = !cli.no_shellcheck;
+    opts.hadolint_path = cli.hadolint.clone();
+    opts.hadolint = !cli.no_hadolint;
     opts.together = cli.together;
     let fail_on = cli.fail_on.or(config.fail_on).unwrap_or(Severity::Warning);
     Ok(Resolved {

@@ -20,6 +20,7 @@ pub mod secrets;
 pub mod shell;
 pub mod suppress;
 pub mod systemd;
+pub mod tool;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -276,6 +277,10 @@ pub struct Options {
     pub shellcheck: bool,
     /// The shellcheck to run (default: `shellcheck` on PATH, a note when absent).
     pub shellcheck_path: Option<PathBuf>,
+    /// Run hadolint on Dockerfiles when it is installed.
+    pub hadolint: bool,
+    /// The hadolint to run (default: `hadolint` on PATH, a note when absent).
+    pub hadolint_path: Option<PathBuf>,
     /// The hand-written files given belong to one service: run the cross-file rules.
     pub together: bool,
     /// nginx's conf prefix: the directory relative include paths start from. When

@@ -48,7 +48,9 @@ pub fn find(code: &str) -> Option<&'static Rule> {
 /// a rule's, or a joined tool's (shellcheck's `SC`, `SC2086`).
 pub fn known_prefix(code: &str) -> bool {
     let code = super::fold_code(code);
-    let tool = code.starts_with("SC") && code[2..].bytes().all(|b| b.is_ascii_digit());
+    let tool = ["SC", "DL"]
+        .iter()
+        .any(|t| code.starts_with(t) && code[2..].bytes().all(|b| b.is_ascii_digit()));
     tool || all().iter().any(|r| r.code.starts_with(code.as_str()))
 }
 

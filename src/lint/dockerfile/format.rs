@@ -6,6 +6,7 @@ use std::path::Path;
 use super::{Check, Ctx, RULES, syntax};
 use crate::lint::format::{Format, Input, Linting, Match, Run};
 use crate::lint::rule::Rule;
+use crate::lint::tool::Failure;
 use crate::lint::{Severity, engine, suppress};
 
 pub static SYNTAX: Rule = Rule {
@@ -18,6 +19,20 @@ pub static SYNTAX: Rule = Rule {
     example: "FROM node:22-slim\nRUNN npm ci",
     fix: "FROM node:22-slim\nRUN npm ci",
     references: &["https://docs.docker.com/reference/dockerfile/"],
+    description_key: None,
+    check: None,
+};
+
+pub static HADOLINT_FAILED: Rule = Rule {
+    code: "DF008",
+    name: "hadolint-failed",
+    severity: Severity::Error,
+    summary: "hadolint ran on a Dockerfile and failed",
+    what: "hadolint crashed, ran longer than 60 s, printed no JSON report, or the hadolint given with `--hadolint PATH` is not there. The file's hadolint findings are unknown, so svcgen exits 2. (hadolint that is simply not installed is a note; `--no-hadolint` turns it off.)",
+    why: "A check that was asked for and did not run must never look clean.",
+    example: "svcgen lint Dockerfile --hadolint /usr/local/bin/hadolint-broken",
+    fix: "Run hadolint on the file by hand to see why it fails, or pass `--no-hadolint`.",
+    references: &["https://github.com/hadolint/hadolint"],
     description_key: None,
     check: None,
 };
@@ -62,6 +77,46 @@ impl Format for Dockerfile {
 
 struct Pass;
 
+/// hadolint's findings joined in: on hand-written Dockerfiles and those of
+/// user templates (svcgen's own is hadolint-clean: its tests prove it).
+fn hadolint(run: &mut Run<'_>, input: &Input<'_>, findings: &mut Vec<crate::lint::Finding>) {
+    let opts = run.opts;
+    let rendered_by_us = input.rendered.is_some() && opts.templates.is_none();
+    if !opts.hadolint || rendered_by_us || !opts.selection.enabled(crate::lint::Code::Tool("DL", 0))
+    {
+        return;
+    }
+    let program = opts
+        .hadolint_path
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("hadolint"));
+    let failed = |why: String| {
+        engine::finding(
+            &HADOLINT_FAILED,
+            engine::file_start(input.id),
+            why,
+            Some(HADOLINT_FAILED.fix.into()),
+        )
+    };
+    let report = &mut run.report;
+    match super::hadolint::run(&report.sources, input.id, &program) {
+        Ok(found) => findings.extend(found),
+        Err(Failure::Missing) if opts.hadolint_path.is_none() => {
+            let note =
+                "hadolint is not installed: Dockerfiles were checked by svcgen's DF rules only"
+                    .to_string();
+            if !report.notes.contains(&note) {
+                report.notes.push(note);
+            }
+        }
+        Err(Failure::Missing) => report.errors.push(failed(format!(
+            "hadolint `{}` was asked for and is not there",
+            program.display()
+        ))),
+        Err(Failure::Failed(why)) => report.errors.push(failed(why)),
+    }
+}
+
 impl Linting for Pass {
     fn lint(&mut self, run: &mut Run<'_>, input: Input<'_>) {
         let file = match syntax::parse(&input.text, input.id) {
@@ -77,7 +132,9 @@ impl Linting for Pass {
             }
         };
         let ctx = Ctx { file: &file };
-        let findings = engine::run_rules(run.opts, RULES, |check: Check, sink| check(&ctx, sink));
+        let mut findings =
+            engine::run_rules(run.opts, RULES, |check: Check, sink| check(&ctx, sink));
+        hadolint(run, &input, &mut findings);
         // `# svcgen: ignore DF001 -- reason` on the line(s) above an instruction.
         let mut suppressions = Vec::new();
         let every = file.global_args.iter().chain(

@@ -9,6 +9,7 @@ pub mod df005_npm_install;
 pub mod df006_dev_dependencies;
 pub mod df007_unpinned_base;
 pub mod format;
+pub mod hadolint;
 pub mod syntax;
 
 use crate::lint::Sink;
@@ -33,6 +34,7 @@ pub static RULES: &[&Rule] = &[
     &df005_npm_install::RULE,
     &df006_dev_dependencies::RULE,
     &df007_unpinned_base::RULE,
+    &format::HADOLINT_FAILED,
 ];
 
 /// The last instruction `keyword` in a stage.

@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::shellcheck::{self, Failure};
+use super::shellcheck;
 use super::{Check, Ctx, RULES};
 use crate::lint::format::{Format, Input, Linting, Match, Run};
 use crate::lint::rule::Rule;
+use crate::lint::tool::Failure;
 use crate::lint::{Severity, engine, suppress};
 use crate::syntax::Span;
 use crate::syntax::shell::{self, Script};

@@ -1,0 +1,72 @@
+//! hadolint's findings on a Dockerfile, joined into the same report (codes
+//! `DL####`, and `SC####` for the shell in `RUN`).
+
+use crate::lint::tool::{self, Failure};
+use crate::lint::{Code, Finding, Severity};
+use crate::syntax::{FileId, SourceSet, Span};
+
+/// Runs hadolint (`program`, normally `hadolint` from PATH) on one Dockerfile.
+pub fn run(
+    sources: &SourceSet,
+    file: FileId,
+    program: &std::path::Path,
+) -> Result<Vec<Finding>, Failure> {
+    let text = sources.text(file);
+    // hadolint exits 0 (clean) or 1 (findings at or above its threshold).
+    let out = tool::run(
+        program,
+        &["--no-color", "--format", "json", "-"],
+        text,
+        &[0, 1],
+    )?;
+    let v: serde_json::Value = serde_json::from_slice(&out).map_err(|e| {
+        Failure::Failed(format!("{} printed no JSON report: {e}", program.display()))
+    })?;
+    let Some(items) = v.as_array() else {
+        return Err(Failure::Failed(format!(
+            "{}'s report is not a list",
+            program.display()
+        )));
+    };
+    let offset = |line: usize, col: usize| crate::description::yaml::offset_of(text, line, col);
+    let mut findings = Vec::new();
+    for c in items {
+        let code = c["code"].as_str().unwrap_or("");
+        let (prefix, number) = code.split_at(code.len().min(2));
+        let code = match (prefix, number.parse::<u32>()) {
+            ("DL", Ok(n)) => Code::Tool("DL", n),
+            ("SC", Ok(n)) => Code::Tool("SC", n),
+            _ => {
+                return Err(Failure::Failed(format!(
+                    "{} reported an unknown code `{code}`",
+                    program.display()
+                )));
+            }
+        };
+        let line = c["line"].as_u64().unwrap_or(1) as usize;
+        let start = offset(line, c["column"].as_u64().unwrap_or(1) as usize);
+        let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+        let wiki = match code {
+            Code::Tool("SC", n) => format!("https://www.shellcheck.net/wiki/SC{n}"),
+            _ => format!("https://github.com/hadolint/hadolint/wiki/{code}"),
+        };
+        findings.push(Finding {
+            code,
+            severity: match c["level"].as_str() {
+                Some("error") => Severity::Error,
+                Some("warning") => Severity::Warning,
+                _ => Severity::Info,
+            },
+            message: c["message"].as_str().unwrap_or("").to_string(),
+            span: Span {
+                file,
+                start,
+                end: end.max(start),
+            },
+            label: None,
+            help: Some(wiki),
+            origin: None,
+        });
+    }
+    Ok(findings)
+}

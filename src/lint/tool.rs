@@ -1,0 +1,104 @@
+//! Tools whose findings are joined into the report (shellcheck, hadolint): run
+//! one on a file's text through its standard input, with a time limit, and tell
+//! "not installed" (a note) from "ran and failed" (an error, never a clean result).
+
+use std::path::Path;
+use std::process::Command;
+
+/// Why a tool gave no findings to report.
+pub enum Failure {
+    /// Not installed (the binary could not be started because it is absent).
+    Missing,
+    /// It ran and failed: crashed, timed out, or printed no report. An error,
+    /// never a clean result.
+    Failed(String),
+}
+
+/// How long a tool may take on one file.
+const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Runs `program args…` with `text` on its standard input; its standard output
+/// when it exits with one of `ok_codes`.
+pub fn run(
+    program: &Path,
+    args: &[&str],
+    text: &str,
+    ok_codes: &[i32],
+) -> Result<Vec<u8>, Failure> {
+    let mut child = match Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Failure::Missing),
+        Err(e) => {
+            return Err(Failure::Failed(format!(
+                "{} could not start: {e}",
+                program.display()
+            )));
+        }
+    };
+    // Feed and drain on other threads, so neither pipe can block the other.
+    let input = text.as_bytes().to_vec();
+    let mut stdin = child.stdin.take();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        ignore_sigpipe_on_this_thread();
+        if let Some(s) = stdin.as_mut() {
+            let _ = s.write_all(&input);
+        }
+    });
+    let mut stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(s) = stdout.as_mut() {
+            let _ = std::io::Read::read_to_end(s, &mut buf);
+        }
+        buf
+    });
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(st)) => break st,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Failure::Failed(format!(
+                    "{} did not finish within {} s",
+                    program.display(),
+                    TIMEOUT.as_secs()
+                )));
+            }
+        }
+    };
+    let _ = writer.join();
+    let out = reader.join().unwrap_or_default();
+    if !status.code().is_some_and(|c| ok_codes.contains(&c)) {
+        return Err(Failure::Failed(format!(
+            "{} failed ({status})",
+            program.display()
+        )));
+    }
+    Ok(out)
+}
+
+/// svcgen dies quietly of SIGPIPE when its own output is closed (`| head`); a tool
+/// that exits without reading all of its input must not kill it the same way. The
+/// signal is blocked on the thread that feeds the tool, whose write then fails with
+/// EPIPE instead (a signal pending on a thread is dropped when the thread ends).
+fn ignore_sigpipe_on_this_thread() {
+    // SAFETY: a sigset_t on the stack, initialised by sigemptyset before use;
+    // pthread_sigmask changes only the calling thread's mask.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGPIPE);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
+}
