@@ -349,3 +349,37 @@ fn writes_are_confined_locked_and_never_collide() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// The Kubernetes files have no install path: `--out` writes them, `--check` and
+/// `diff` compare them there, and a changed manifest is drift.
+#[test]
+fn kubernetes_files_are_written_and_checked_under_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = s(&out);
+    assert!(
+        svcgen(&["render", "fixtures/api-gateway.yaml", "--out", o])
+            .status
+            .success()
+    );
+    let manifests = out.join("api-gateway.k8s.yaml");
+    assert!(out.join("Dockerfile").is_file() && manifests.is_file());
+    let check = svcgen(&["render", "fixtures/api-gateway.yaml", "--out", o, "--check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+    let edited = read(&manifests).replace("maxReplicas: 8", "maxReplicas: 80");
+    std::fs::write(&manifests, &edited).unwrap();
+    let check = svcgen(&["render", "fixtures/api-gateway.yaml", "--out", o, "--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        text(&check.stdout).contains("api-gateway.k8s.yaml: differs"),
+        "{}",
+        text(&check.stdout)
+    );
+    let diff = svcgen(&["diff", "fixtures/api-gateway.yaml", "--out", o]);
+    assert!(
+        text(&diff.stdout).contains("-  maxReplicas: 80\n+  maxReplicas: 8\n"),
+        "{}",
+        text(&diff.stdout)
+    );
+    assert_eq!(read(&manifests), edited, "--check and diff never write");
+}
