@@ -20,6 +20,7 @@ pub mod ks014_service_selects_nothing;
 pub mod ks015_grace_period;
 pub mod ks016_secret_in_env;
 pub mod ks017_baseline_options;
+pub mod ks018_route_backend;
 
 use serde_json::Value;
 
@@ -171,6 +172,7 @@ pub static RULES: &[&Rule] = &[
     &ks015_grace_period::RULE,
     &ks016_secret_in_env::RULE,
     &ks017_baseline_options::RULE,
+    &ks018_route_backend::RULE,
 ];
 
 /// The Pod Security Standards' reference, for the rules that check them.
