@@ -176,13 +176,28 @@ fn unknown_host_refused(http_port: u16, https_port: u16) -> String {
         (0, "301"),
         "port 80, Host: localhost"
     );
+    // The redirect names the canonical domain and the HTTPS port, never the Host sent.
+    let out = run(Command::new("curl").args([
+        "-s",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{redirect_url}",
+        "-H",
+        "Host: localhost",
+        &format!("http://127.0.0.1:{http_port}/a/b?c=1"),
+    ]));
+    assert_eq!(
+        text(&out.stdout),
+        format!("https://localhost:{https_port}/a/b?c=1")
+    );
     let (code, status) = curl(&["--resolve", &resolve, &format!("{https}health")]);
     assert_eq!(
         (code, status.as_str()),
         (0, "200"),
         "port 443, Host: localhost"
     );
-    "port 80 closed without a response (444), port 443 handshake refused (SNI) or closed (Host); localhost 301 on 80, 200 on 443".into()
+    "port 80 closed without a response (444), port 443 handshake refused (SNI) or closed (Host); localhost 301 to its canonical HTTPS URL on 80, 200 on 443".into()
 }
 
 /// A booted container: systemd as PID 1, the host's network (loopback included).

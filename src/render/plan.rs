@@ -106,6 +106,10 @@ pub struct SitePlan {
     pub http_listens: Vec<String>,
     pub https_listens: Vec<String>,
     pub https_port: u16,
+    /// Where port 80 redirects: the canonical (first) domain that is not a
+    /// wildcard; `$host` only when every domain is one (the host's catch-all then
+    /// leaves only names the site serves).
+    pub redirect_host: String,
     pub http2_directive: bool,
     pub protocols: String,
     pub ciphers: Option<String>,
@@ -467,6 +471,12 @@ fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
         http_listens: listens(site.listen.http, false),
         https_listens: listens(site.listen.https, true),
         https_port: site.listen.https,
+        redirect_host: site
+            .domains
+            .iter()
+            .find(|d| !d.starts_with('*'))
+            .cloned()
+            .unwrap_or_else(|| "$host".into()),
         http2_directive,
         protocols: match tls.profile {
             TlsProfile::Intermediate => "TLSv1.2 TLSv1.3".into(),
