@@ -231,6 +231,19 @@ impl Selection {
         (self.select.is_empty() || self.select.iter().any(|p| matches(code, p)))
             && !self.ignore.iter().any(|p| matches(code, p))
     }
+    /// Whether any code of a family (`SC`, a joined tool's) may be reported: a
+    /// selected code inside it (`--select SC2086`) or a selected prefix over it
+    /// (`--select S`), and the family not ignored as a whole. Decides whether the
+    /// tool runs at all.
+    pub fn family_enabled(&self, family: &str) -> bool {
+        (self.select.is_empty()
+            || self
+                .select
+                .iter()
+                .any(|p| p.starts_with(family) || family.starts_with(p.as_str())))
+            && !self.ignore.iter().any(|p| family.starts_with(p.as_str()))
+    }
+
     pub fn severity_of(&self, code: Code, default: Severity) -> Severity {
         // The longest matching pattern wins.
         self.severity
@@ -363,5 +376,22 @@ mod tests {
         assert_eq!(text, ["NG003", "SC1090", "SC2086", "SD001"]);
         assert_eq!(serde_json::to_string(&sc).unwrap(), "\"SC2086\"");
         assert!(Code::Rule("NG003").starts_with("NG") && Code::Rule("NG003") == "NG003");
+    }
+
+    /// A joined tool runs when any of its codes may be reported: `--select SC2086`
+    /// must run shellcheck (it was skipped, and the run said "no findings").
+    #[test]
+    fn a_tool_runs_when_one_of_its_codes_is_selected() {
+        let sel = |select: &[&str], ignore: &[&str]| {
+            let s: Vec<String> = select.iter().map(|x| x.to_string()).collect();
+            let i: Vec<String> = ignore.iter().map(|x| x.to_string()).collect();
+            super::Selection::new(&s, &i, [])
+        };
+        assert!(sel(&[], &[]).family_enabled("SC"));
+        assert!(sel(&["SC2086"], &[]).family_enabled("SC"));
+        assert!(sel(&["S"], &[]).family_enabled("SC"));
+        assert!(!sel(&["NG"], &[]).family_enabled("SC"));
+        assert!(!sel(&[], &["SC"]).family_enabled("SC"));
+        assert!(sel(&[], &["SC2086"]).family_enabled("SC"));
     }
 }

@@ -82,8 +82,7 @@ struct Pass;
 fn hadolint(run: &mut Run<'_>, input: &Input<'_>, findings: &mut Vec<crate::lint::Finding>) {
     let opts = run.opts;
     let rendered_by_us = input.rendered.is_some() && opts.templates.is_none();
-    if !opts.hadolint || rendered_by_us || !opts.selection.enabled(crate::lint::Code::Tool("DL", 0))
-    {
+    if !opts.hadolint || rendered_by_us || !opts.selection.family_enabled("DL") {
         return;
     }
     let program = opts

@@ -84,10 +84,7 @@ fn lint_script(run: &mut Run<'_>, input: &Input<'_>) -> Script {
     // shellcheck runs on it only when the templates are the user's.
     let rendered_by_us = input.rendered.is_some() && opts.templates.is_none();
     let report = &mut run.report;
-    if opts.shellcheck
-        && opts.selection.enabled(crate::lint::Code::Tool("SC", 0))
-        && !rendered_by_us
-    {
+    if opts.shellcheck && opts.selection.family_enabled("SC") && !rendered_by_us {
         let program = opts
             .shellcheck_path
             .clone()
