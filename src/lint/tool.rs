@@ -102,3 +102,54 @@ fn ignore_sigpipe_on_this_thread() {
         libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
     }
 }
+
+/// How a joined tool is asked for, and what its absence means.
+pub struct Joined<'a> {
+    /// Its name (`shellcheck`).
+    pub name: &'a str,
+    /// The binary given with `--NAME PATH`, if any (then its absence is an error).
+    pub given: Option<&'a Path>,
+    /// The engine rule its failure is reported under (SH000, DF008).
+    pub failed: &'static crate::lint::rule::Rule,
+    /// What was checked without it, for the note when it is not installed.
+    pub without: &'a str,
+}
+
+/// Runs a joined tool through `run` and adds what came of it: its findings, a
+/// note when it is not installed (and none was named), an error (exit 2) when it
+/// was named and is absent or when it failed. Never nothing.
+pub fn join(
+    report: &mut crate::lint::Report,
+    findings: &mut Vec<crate::lint::Finding>,
+    file: crate::syntax::FileId,
+    tool: Joined<'_>,
+    run: impl FnOnce(&crate::syntax::SourceSet, &Path) -> Result<Vec<crate::lint::Finding>, Failure>,
+) {
+    use crate::lint::engine;
+    let program = tool
+        .given
+        .map_or_else(|| Path::new(tool.name).to_path_buf(), Path::to_path_buf);
+    let failed = |why: String| {
+        engine::finding(
+            tool.failed,
+            engine::file_start(file),
+            why,
+            Some(tool.failed.fix.into()),
+        )
+    };
+    match run(&report.sources, &program) {
+        Ok(found) => findings.extend(found),
+        Err(Failure::Missing) if tool.given.is_none() => {
+            let note = format!("{} is not installed: {}", tool.name, tool.without);
+            if !report.notes.contains(&note) {
+                report.notes.push(note);
+            }
+        }
+        Err(Failure::Missing) => report.errors.push(failed(format!(
+            "{} `{}` was asked for and is not there",
+            tool.name,
+            program.display()
+        ))),
+        Err(Failure::Failed(why)) => report.errors.push(failed(why)),
+    }
+}

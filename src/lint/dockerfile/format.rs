@@ -6,7 +6,7 @@ use std::path::Path;
 use super::{Check, Ctx, RULES, syntax};
 use crate::lint::format::{Format, Input, Linting, Match, Run};
 use crate::lint::rule::Rule;
-use crate::lint::tool::Failure;
+use crate::lint::tool;
 use crate::lint::{Severity, engine, suppress};
 
 pub static SYNTAX: Rule = Rule {
@@ -85,35 +85,19 @@ fn hadolint(run: &mut Run<'_>, input: &Input<'_>, findings: &mut Vec<crate::lint
     if !opts.hadolint || rendered_by_us || !opts.selection.family_enabled("DL") {
         return;
     }
-    let program = opts
-        .hadolint_path
-        .clone()
-        .unwrap_or_else(|| std::path::PathBuf::from("hadolint"));
-    let failed = |why: String| {
-        engine::finding(
-            &HADOLINT_FAILED,
-            engine::file_start(input.id),
-            why,
-            Some(HADOLINT_FAILED.fix.into()),
-        )
+    let tool = tool::Joined {
+        name: "hadolint",
+        given: opts.hadolint_path.as_deref(),
+        failed: &HADOLINT_FAILED,
+        without: "Dockerfiles were checked by svcgen's DF rules only",
     };
-    let report = &mut run.report;
-    match super::hadolint::run(&report.sources, input.id, &program) {
-        Ok(found) => findings.extend(found),
-        Err(Failure::Missing) if opts.hadolint_path.is_none() => {
-            let note =
-                "hadolint is not installed: Dockerfiles were checked by svcgen's DF rules only"
-                    .to_string();
-            if !report.notes.contains(&note) {
-                report.notes.push(note);
-            }
-        }
-        Err(Failure::Missing) => report.errors.push(failed(format!(
-            "hadolint `{}` was asked for and is not there",
-            program.display()
-        ))),
-        Err(Failure::Failed(why)) => report.errors.push(failed(why)),
-    }
+    tool::join(
+        &mut run.report,
+        findings,
+        input.id,
+        tool,
+        |sources, program| super::hadolint::run(sources, input.id, program),
+    );
 }
 
 impl Linting for Pass {

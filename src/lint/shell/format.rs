@@ -1,13 +1,13 @@
 //! Deploy scripts as a lint format: svcgen's SH rules, then shellcheck's findings
 //! joined into the same report.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::shellcheck;
 use super::{Check, Ctx, RULES};
 use crate::lint::format::{Format, Input, Linting, Match, Run};
 use crate::lint::rule::Rule;
-use crate::lint::tool::Failure;
+use crate::lint::tool;
 use crate::lint::{Severity, engine, suppress};
 use crate::syntax::Span;
 use crate::syntax::shell::{self, Script};
@@ -85,32 +85,15 @@ fn lint_script(run: &mut Run<'_>, input: &Input<'_>) -> Script {
     let rendered_by_us = input.rendered.is_some() && opts.templates.is_none();
     let report = &mut run.report;
     if opts.shellcheck && opts.selection.family_enabled("SC") && !rendered_by_us {
-        let program = opts
-            .shellcheck_path
-            .clone()
-            .unwrap_or_else(|| PathBuf::from("shellcheck"));
-        let failed = |why: String| {
-            engine::finding(
-                &SHELLCHECK_FAILED,
-                engine::file_start(id),
-                why,
-                Some(SHELLCHECK_FAILED.fix.into()),
-            )
+        let tool = tool::Joined {
+            name: "shellcheck",
+            given: opts.shellcheck_path.as_deref(),
+            failed: &SHELLCHECK_FAILED,
+            without: "deploy scripts were checked by svcgen's SH rules only",
         };
-        match shellcheck::run(&report.sources, id, &program) {
-            Ok(found) => findings.extend(found),
-            Err(Failure::Missing) if opts.shellcheck_path.is_none() => {
-                let note = "shellcheck is not installed: deploy scripts were checked by svcgen's SH rules only".to_string();
-                if !report.notes.contains(&note) {
-                    report.notes.push(note);
-                }
-            }
-            Err(Failure::Missing) => report.errors.push(failed(format!(
-                "shellcheck `{}` was asked for and is not there",
-                program.display()
-            ))),
-            Err(Failure::Failed(why)) => report.errors.push(failed(why)),
-        }
+        tool::join(report, &mut findings, id, tool, |sources, program| {
+            shellcheck::run(sources, id, program)
+        });
     }
     // `# svcgen: ignore CODE -- reason` on the line(s) above a command.
     let mut suppressions = Vec::new();
