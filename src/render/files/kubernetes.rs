@@ -527,7 +527,7 @@ struct PathMatch {
     value: String,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Filter {
     #[serde(rename = "type")]
@@ -538,19 +538,19 @@ struct Filter {
     request_redirect: Option<Redirect>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct HeaderModifier {
     set: Vec<Header>,
     remove: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct Header {
     name: String,
     value: String,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Redirect {
     scheme: &'static str,
@@ -605,23 +605,7 @@ fn routes(plan: &Plan, s: &Description, k: &Kubernetes, ns: &str) -> Vec<HttpRou
                         value: r.path.trim_end_matches('/').to_string().max("/".into()),
                     },
                 }],
-                filters: vec![Filter {
-                    kind: headers.kind,
-                    response_header_modifier: headers.response_header_modifier.as_ref().map(|h| {
-                        HeaderModifier {
-                            set: h
-                                .set
-                                .iter()
-                                .map(|x| Header {
-                                    name: x.name.clone(),
-                                    value: x.value.clone(),
-                                })
-                                .collect(),
-                            remove: h.remove.clone(),
-                        }
-                    }),
-                    request_redirect: None,
-                }],
+                filters: vec![headers.clone()],
                 backend_refs: vec![BackendRef {
                     name: s.name.clone(),
                     port: 80,
