@@ -21,6 +21,8 @@ pub mod ks015_grace_period;
 pub mod ks016_secret_in_env;
 pub mod ks017_baseline_options;
 pub mod ks018_route_backend;
+pub mod ks019_upstream_keepalive;
+pub mod ks020_snippets;
 
 use serde_json::Value;
 
@@ -173,6 +175,8 @@ pub static RULES: &[&Rule] = &[
     &ks016_secret_in_env::RULE,
     &ks017_baseline_options::RULE,
     &ks018_route_backend::RULE,
+    &ks019_upstream_keepalive::RULE,
+    &ks020_snippets::RULE,
 ];
 
 /// The Pod Security Standards' reference, for the rules that check them.
