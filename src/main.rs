@@ -38,6 +38,10 @@ struct Placement {
     /// Override embedded templates with same-named files from this directory.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
+    /// Render this environment of the descriptions (`environments:`) instead of
+    /// the base description.
+    #[arg(long, value_name = "NAME")]
+    env: Option<String>,
 }
 
 impl Placement {
@@ -270,14 +274,37 @@ fn load(description: &Path) -> Result<LoadedSpec, ExitCode> {
 /// they are rendered as one host's services (the host's shared files from all).
 fn render_all(
     descriptions: &[PathBuf],
-    templates: Option<&Path>,
+    place: &Placement,
 ) -> Result<Vec<(LoadedSpec, Vec<Artifact>)>, ExitCode> {
-    let env = render::environment(templates).map_err(fail)?;
+    let env = render::environment(place.templates.as_deref()).map_err(fail)?;
     let mut specs = Vec::new();
     let mut failed = false;
     for d in descriptions {
         match load(d) {
-            Ok(spec) => specs.push(spec),
+            Ok(spec) => match &place.env {
+                None => specs.push(spec),
+                Some(name) => match spec.environment(name) {
+                    Some(chosen) => specs.push(chosen),
+                    None => {
+                        let known: Vec<&str> = spec
+                            .service
+                            .resolved_environments
+                            .iter()
+                            .map(|(n, _)| n.as_str())
+                            .collect();
+                        failed = true;
+                        let _ = fail(format_args!(
+                            "{} describes no environment `{name}` ({})",
+                            spec.file,
+                            if known.is_empty() {
+                                "it has no `environments:`".to_string()
+                            } else {
+                                format!("it has: {}", known.join(", "))
+                            }
+                        ));
+                    }
+                },
+            },
             Err(_) => failed = true,
         }
     }
@@ -287,6 +314,34 @@ fn render_all(
     let refs: Vec<&LoadedSpec> = specs.iter().collect();
     let rendered = render::render_set(&refs, &env).map_err(fail)?;
     Ok(specs.into_iter().zip(rendered).collect())
+}
+
+/// Kubernetes files are applied to a cluster, not installed on the host: under
+/// install paths they are neither compared nor written, and the run says so
+/// rather than pass them over in silence.
+fn note_not_installed(rendered: &[(LoadedSpec, Vec<Artifact>)], target: &Target) {
+    if !matches!(target, Target::Root(_)) {
+        return;
+    }
+    let mut skipped: Vec<&str> = rendered
+        .iter()
+        .flat_map(|(_, a)| a)
+        .filter(|a| a.install_path.is_none())
+        .map(|a| a.file_name.as_str())
+        .collect();
+    skipped.sort();
+    skipped.dedup();
+    if !skipped.is_empty() {
+        eprintln!(
+            "svcgen: note: {} not installed on the host, so not compared or written under install paths ({}): use --out DIR for them",
+            if skipped.len() == 1 {
+                "1 file is"
+            } else {
+                "these files are"
+            },
+            skipped.join(", ")
+        );
+    }
 }
 
 fn compare_all(
@@ -314,7 +369,7 @@ fn compare_all(
 }
 
 fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: bool) -> ExitCode {
-    let rendered = match render_all(descriptions, place.templates.as_deref()) {
+    let rendered = match render_all(descriptions, place) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -339,6 +394,7 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
         }
         return ExitCode::SUCCESS;
     };
+    note_not_installed(&rendered, &target);
     if check {
         let files = match compare_all(&rendered, &target) {
             Ok(f) => f,
@@ -435,13 +491,14 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
 }
 
 fn diff_cmd(descriptions: &[PathBuf], place: &Placement, format: DiffFormat) -> ExitCode {
-    let rendered = match render_all(descriptions, place.templates.as_deref()) {
+    let rendered = match render_all(descriptions, place) {
         Ok(r) => r,
         Err(code) => return code,
     };
     let target = place
         .target()
         .unwrap_or_else(|| Target::Root(PathBuf::from("/")));
+    note_not_installed(&rendered, &target);
     let files = match compare_all(&rendered, &target) {
         Ok(f) => f,
         Err(code) => return code,

@@ -41,10 +41,7 @@ fn every_example_renders_its_files() {
         let dir = tempfile::tempdir().unwrap();
         let out = svcgen(&["render", &file, "--out", dir.path().to_str().unwrap()]);
         assert!(out.status.success(), "{file}: {}", text(&out.stderr));
-        let names: Vec<String> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+        let names = files_below(dir.path());
         assert!(
             names.iter().any(|n| n.ends_with(".service")),
             "{file}: no unit in {names:?}"
@@ -340,9 +337,10 @@ fn environment_values_stay_as_written() {
         .filter(|l| !l.starts_with('#'))
         .map(|l| format!("{l}\n"))
         .collect();
-    let base = base.replace(
+    let base = base.replacen(
         "environment:\n",
         "environment:\n  FLAG: yes\n  MASK: 0x1F\n  MODE: 0o27\n  BIG: 1_000\n  OCT: 0755\n  HUGE: 18446744073709551616\n  SCI: 1e3\n",
+        1,
     );
     assert!(
         base.contains("TRUST_PROXY"),
@@ -446,14 +444,7 @@ fn the_top_level_form_renders_the_same_files() {
             "{file} (top-level form): {}",
             text(&out.stderr)
         );
-        let names = |d: &str| {
-            let mut v: Vec<String> = std::fs::read_dir(b.path().join(d))
-                .unwrap()
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect();
-            v.sort();
-            v
-        };
+        let names = |d: &str| files_below(&b.path().join(d));
         assert_eq!(names("new"), names("old"), "{file}");
         for n in names("new") {
             assert_eq!(
@@ -465,4 +456,80 @@ fn the_top_level_form_renders_the_same_files() {
         compared += 1;
     }
     assert!(compared >= 4, "{compared} examples in the host: form");
+}
+
+/// Services behind one ingress-nginx controller share its ConfigMap: rendered
+/// once for them, and refused when they disagree on what it sets for every site.
+#[test]
+fn services_behind_one_ingress_controller_share_its_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = read(&root().join("fixtures/legacy-ingress.yaml"));
+    let second = first
+        .replace("name: chat\n", "name: chat-admin\n")
+        .replace(
+            "chat.example.com, www.chat.example.com",
+            "admin.chat.example.com",
+        )
+        .replace("port: 3300", "port: 3400");
+    let second_path = dir.path().join("chat-admin.yaml");
+    std::fs::write(&second_path, &second).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = svcgen(&[
+        "render",
+        "fixtures/legacy-ingress.yaml",
+        second_path.to_str().unwrap(),
+        "--out",
+        &format!("{}/{{name}}", out_dir.display()),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let controller = read(&out_dir.join("chat-admin/ingress-nginx-controller.yaml"));
+    assert_eq!(
+        controller.matches("kind: ConfigMap").count(),
+        2,
+        "{controller}"
+    );
+    assert!(controller.contains("(chat, chat-admin)"), "{controller}");
+
+    // The second one asks for another Content-Security-Policy.
+    let differing = second.replace(
+        "    key: /etc/letsencrypt/live/chat.example.com/privkey.pem\n",
+        "    key: /etc/letsencrypt/live/chat.example.com/privkey.pem\n  headers:\n    content_security_policy: \"default-src 'none'\"\n",
+    );
+    std::fs::write(&second_path, differing).unwrap();
+    let out_dir = dir.path().join("out2");
+    let out = svcgen(&[
+        "render",
+        "fixtures/legacy-ingress.yaml",
+        second_path.to_str().unwrap(),
+        "--out",
+        &format!("{}/{{name}}", out_dir.display()),
+    ]);
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("`chat` and `chat-admin` are served by one ingress-nginx controller (ingress-nginx/ingress-nginx-controller) but differ in their response headers"),
+        "{said}"
+    );
+    assert!(!out_dir.exists(), "a refused render writes nothing");
+}
+
+/// Under install paths the Kubernetes files are neither compared nor written,
+/// and the run says which, never passing them over in silence.
+#[test]
+fn check_under_install_paths_names_the_kubernetes_files_it_leaves() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = svcgen(&[
+        "render",
+        "fixtures/minimal.yaml",
+        "--root",
+        dir.path().to_str().unwrap(),
+        "--check",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "nothing is installed yet");
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("not installed on the host") && said.contains("Dockerfile, hello.k8s.yaml"),
+        "{said}"
+    );
+    assert_eq!(said.matches("note:").count(), 1, "{said}");
 }

@@ -351,35 +351,70 @@ fn writes_are_confined_locked_and_never_collide() {
 }
 
 /// The Kubernetes files have no install path: `--out` writes them, `--check` and
-/// `diff` compare them there, and a changed manifest is drift.
+/// `diff` compare them there, and a changed manifest is drift — the one stream,
+/// and under environments the kustomize overlays.
 #[test]
 fn kubernetes_files_are_written_and_checked_under_out() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let o = s(&out);
-    assert!(
-        svcgen(&["render", "fixtures/api-gateway.yaml", "--out", o])
-            .status
-            .success()
-    );
-    let manifests = out.join("api-gateway.k8s.yaml");
+    let fixture = "fixtures/realtime.yaml";
+    assert!(svcgen(&["render", fixture, "--out", o]).status.success());
+    let manifests = out.join("live-dashboard.k8s.yaml");
     assert!(out.join("Dockerfile").is_file() && manifests.is_file());
-    let check = svcgen(&["render", "fixtures/api-gateway.yaml", "--out", o, "--check"]);
+    let check = svcgen(&["render", fixture, "--out", o, "--check"]);
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
-    let edited = read(&manifests).replace("maxReplicas: 8", "maxReplicas: 80");
+    let edited = read(&manifests).replace("  replicas: 3\n", "  replicas: 30\n");
     std::fs::write(&manifests, &edited).unwrap();
-    let check = svcgen(&["render", "fixtures/api-gateway.yaml", "--out", o, "--check"]);
+    let check = svcgen(&["render", fixture, "--out", o, "--check"]);
     assert_eq!(check.status.code(), Some(1));
     assert!(
-        text(&check.stdout).contains("api-gateway.k8s.yaml: differs"),
+        text(&check.stdout).contains("live-dashboard.k8s.yaml: differs"),
         "{}",
         text(&check.stdout)
     );
-    let diff = svcgen(&["diff", "fixtures/api-gateway.yaml", "--out", o]);
+    let diff = svcgen(&["diff", fixture, "--out", o]);
     assert!(
-        text(&diff.stdout).contains("-  maxReplicas: 80\n+  maxReplicas: 8\n"),
+        text(&diff.stdout).contains("-  replicas: 30\n+  replicas: 3\n"),
         "{}",
         text(&diff.stdout)
     );
     assert_eq!(read(&manifests), edited, "--check and diff never write");
+
+    // Environments: the layout is checked file by file, and each environment's
+    // files under --env.
+    let out = dir.path().join("envs");
+    let o = s(&out);
+    let fixture = "fixtures/api-gateway.yaml";
+    assert!(svcgen(&["render", fixture, "--out", o]).status.success());
+    let overlay = out.join("api-gateway.k8s/overlays/production/kustomization.yaml");
+    let edited = read(&overlay).replace("value: 20", "value: 200");
+    assert_ne!(edited, read(&overlay), "the overlay sets maxReplicas");
+    std::fs::write(&overlay, &edited).unwrap();
+    let check = svcgen(&["render", fixture, "--out", o, "--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        text(&check.stdout)
+            .contains("api-gateway.k8s/overlays/production/kustomization.yaml: differs"),
+        "{}",
+        text(&check.stdout)
+    );
+    assert_eq!(read(&overlay), edited, "--check never writes");
+    let staging = dir.path().join("staging");
+    let st = s(&staging);
+    let args = ["render", fixture, "--env", "staging", "--out", st];
+    assert!(svcgen(&args).status.success());
+    assert!(
+        read(&staging.join("api-gateway.conf")).contains("server_name api.staging.example.com;")
+    );
+    let check = svcgen(&[
+        "render", fixture, "--env", "staging", "--out", st, "--check",
+    ]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stdout));
+    let check = svcgen(&["render", fixture, "--out", st, "--check"]);
+    assert_eq!(
+        check.status.code(),
+        Some(1),
+        "the base differs from staging's files"
+    );
 }

@@ -79,6 +79,7 @@ fn file<'a>(files: &'a [Artifact], kind: &str) -> &'a Artifact {
 
 fn write(dir: &Path, a: &Artifact) -> String {
     let path = dir.join(&a.file_name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, &a.content).unwrap();
     path.display().to_string()
 }
@@ -184,29 +185,42 @@ fn manifests_pass_yamllint_kubernetes_validate_and_the_gateway_api_schema() {
     );
 
     let mut routes = 0;
+    let mut ingresses = 0;
+    let mut controllers = 0;
     for (fixture, files) in kubernetes_fixtures() {
-        let m = file(&files, "kubernetes-manifests");
-        let path = write(d, m);
-        let out = yamllint(&path);
-        assert!(
-            out.status.success(),
-            "{fixture}: yamllint\n{}",
-            text(&out.stdout)
-        );
-        for v in KUBERNETES {
-            let out = kubernetes_validate(&path, v);
-            let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        for m in files.iter().filter(|a| a.lint_format == Some("kubernetes")) {
+            let path = write(d, m);
+            let out = yamllint(&path);
             assert!(
                 out.status.success(),
-                "{fixture}: kubernetes-validate {v}\n{said}"
+                "{fixture}: {}: yamllint\n{}",
+                m.file_name,
+                text(&out.stdout)
             );
-            for kind in ["namespace", "deployment", "service", "networkpolicy"] {
+            for v in KUBERNETES {
+                let out = kubernetes_validate(&path, v);
+                let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
                 assert!(
-                    said.contains(&format!("passed for resource {kind}/")),
-                    "{fixture}: {kind} not validated against {v}:\n{said}"
+                    out.status.success(),
+                    "{fixture}: {}: kubernetes-validate {v}\n{said}",
+                    m.file_name
                 );
+                let kinds: &[&str] = match m.kind.0 {
+                    _ if m.file_name.ends_with("/added.yaml") => &[],
+                    "kubernetes-manifests" => {
+                        &["namespace", "deployment", "service", "networkpolicy"]
+                    }
+                    _ => &["configmap"],
+                };
+                for kind in kinds {
+                    assert!(
+                        said.contains(&format!("passed for resource {kind}/")),
+                        "{fixture}: {kind} not validated against {v}:\n{said}"
+                    );
+                }
             }
         }
+        let m = file(&files, "kubernetes-manifests");
         // The plain environment comes back exactly (the quoting examples hold
         // quotes, `${…}`, backticks and a U+2028).
         let plan = render::Plan::new(&load(&fixture));
@@ -225,11 +239,53 @@ fn manifests_pass_yamllint_kubernetes_validate_and_the_gateway_api_schema() {
                 );
                 routes += 1;
             }
+            if doc["kind"] == "Ingress" {
+                // Never a snippet annotation (CVE-2021-25742).
+                let annotations = doc["metadata"]["annotations"].as_object().unwrap();
+                assert!(
+                    annotations.keys().all(|k| !k.ends_with("-snippet")),
+                    "{fixture}: {annotations:?}"
+                );
+                ingresses += 1;
+            }
+        }
+        if let Some(c) = files
+            .iter()
+            .find(|a| a.kind.0 == "ingress-nginx-controller")
+        {
+            let docs = documents(&c.content);
+            let settings = &docs[0]["data"];
+            let keepalive: u32 = settings["upstream-keepalive-timeout"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(
+                keepalive < 5,
+                "{fixture}: upstream keep-alive {keepalive} s"
+            );
+            assert_eq!(settings["allow-snippet-annotations"], "false", "{fixture}");
+            assert_eq!(settings["ssl-prefer-server-ciphers"], "false", "{fixture}");
+            assert_eq!(settings["ssl-protocols"], plan.site.protocols.as_str());
+            // Every security header the host's nginx adds, from the controller.
+            for (name, value) in &plan.site.headers {
+                if name == "Strict-Transport-Security" {
+                    assert_eq!(settings["hsts"], "true", "{fixture}");
+                    assert!(value.contains(settings["hsts-max-age"].as_str().unwrap()));
+                } else {
+                    assert_eq!(docs[1]["data"][name], value.as_str(), "{fixture}: {name}");
+                }
+            }
+            controllers += 1;
         }
     }
     assert!(routes >= 5, "{routes} HTTPRoutes checked");
+    assert!(
+        ingresses >= 2 && controllers >= 1,
+        "{ingresses} Ingresses, {controllers} controller ConfigMaps checked"
+    );
     eprintln!(
-        "[kubernetes] yamllint, kubernetes-validate --strict {KUBERNETES:?} and {routes} HTTPRoutes against the Gateway API v1.6.1 schema: clean"
+        "[kubernetes] yamllint, kubernetes-validate --strict {KUBERNETES:?} (every manifest and {controllers} ingress-nginx controller file, {ingresses} legacy Ingresses) and {routes} HTTPRoutes against the Gateway API v1.6.1 schema: clean"
     );
 }
 
@@ -279,6 +335,21 @@ fn dockerfiles_pass_hadolint_and_manifests_pass_checkov() {
             text(&out.stdout)
         );
         let path = write(&sub, file(&files, "kubernetes-manifests"));
+        if let Some(c) = files
+            .iter()
+            .find(|a| a.kind.0 == "ingress-nginx-controller")
+        {
+            // The controller's settings are checked with the manifests.
+            std::fs::write(
+                &path,
+                format!(
+                    "{}{}",
+                    file(&files, "kubernetes-manifests").content,
+                    c.content
+                ),
+            )
+            .unwrap();
+        }
         let out = checkov(&path);
         let said = text(&out.stdout);
         assert!(out.status.success(), "{fixture}: checkov\n{said}");
@@ -297,4 +368,115 @@ fn dockerfiles_pass_hadolint_and_manifests_pass_checkov() {
             CHECKOV_SKIPS.len()
         );
     }
+}
+
+/// The objects of a YAML stream, each as canonical JSON text, sorted (the order
+/// kustomize prints them in is its own).
+fn object_set(stream: &str) -> Vec<String> {
+    let mut out: Vec<String> = stream
+        .split("\n---\n")
+        .map(|d| d.trim_start_matches("---\n"))
+        .filter(|d| {
+            d.lines()
+                .any(|l| !l.starts_with('#') && !l.trim().is_empty())
+        })
+        .map(|d| {
+            let v: serde_json::Value = serde_saphyr::from_str(d).unwrap();
+            v.to_string()
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn kustomize(dir: &Path) -> std::process::Output {
+    run(Command::new(require("kubectl")).arg("kustomize").arg(dir))
+}
+
+/// Under `environments:`, the Kubernetes files are a kustomize base and an
+/// overlay per environment: `kubectl kustomize` builds each, and each gives
+/// exactly the objects `render --env` renders for it (and the base the
+/// description's), which pass `kubernetes-validate --strict`.
+#[test]
+fn kustomize_overlays_give_each_environments_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut checked = 0;
+    for (fixture, files) in kubernetes_fixtures() {
+        let spec = load(&fixture);
+        if spec.service.resolved_environments.is_empty() {
+            continue;
+        }
+        let name = &spec.service.name;
+        let out = d.join(name);
+        let rendered = svcgen(&["render", &fixture, "--out", out.to_str().unwrap()]);
+        assert!(rendered.status.success(), "{}", text(&rendered.stderr));
+        assert!(files.iter().any(|a| a.kind.0 == "kustomization"));
+
+        // kustomize fails on a broken overlay first.
+        let broken = d.join("broken");
+        std::fs::create_dir_all(&broken).unwrap();
+        std::fs::write(
+            broken.join("kustomization.yaml"),
+            "resources:\n- ../nowhere\n",
+        )
+        .unwrap();
+        assert!(
+            !kustomize(&broken).status.success(),
+            "kubectl kustomize passed a missing base"
+        );
+
+        let base = kustomize(&out.join(format!("{name}.k8s/base")));
+        assert!(base.status.success(), "{}", text(&base.stderr));
+        let plain = {
+            let mut s = spec.clone();
+            s.service.resolved_environments.clear();
+            let env = render::environment(None).unwrap();
+            render::render(&s, &env)
+                .unwrap()
+                .into_iter()
+                .find(|a| a.kind.0 == "kubernetes-manifests")
+                .unwrap()
+                .content
+        };
+        assert_eq!(
+            object_set(&text(&base.stdout)),
+            object_set(&plain),
+            "{fixture}: the base is the description's objects"
+        );
+        for (env, _) in &spec.service.resolved_environments {
+            let built = kustomize(&out.join(format!("{name}.k8s/overlays/{env}")));
+            assert!(built.status.success(), "{env}: {}", text(&built.stderr));
+            let direct = d.join(format!("{name}-{env}"));
+            let r = svcgen(&[
+                "render",
+                &fixture,
+                "--env",
+                env,
+                "--out",
+                direct.to_str().unwrap(),
+            ]);
+            assert!(r.status.success(), "{}", text(&r.stderr));
+            let expected = read(&direct.join(format!("{name}.k8s.yaml")));
+            let (got, want) = (object_set(&text(&built.stdout)), object_set(&expected));
+            assert_eq!(got, want, "{fixture}: overlay {env}");
+            let path = d.join(format!("{name}-{env}.kustomized.yaml"));
+            std::fs::write(&path, &built.stdout).unwrap();
+            for v in KUBERNETES {
+                let out = kubernetes_validate(path.to_str().unwrap(), v);
+                assert!(
+                    out.status.success(),
+                    "{fixture} {env}: kubernetes-validate {v}\n{}{}",
+                    text(&out.stdout),
+                    text(&out.stderr)
+                );
+            }
+            eprintln!(
+                "[kubernetes] {fixture}: kubectl kustomize overlays/{env}: {} objects, the same as `render --env {env}`; kubernetes-validate --strict {KUBERNETES:?} clean",
+                got.len()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 2, "{checked} overlays checked");
 }

@@ -92,6 +92,18 @@ impl ErrorSink {
         self.errors.is_empty()
     }
 
+    /// How many errors have been pushed.
+    pub fn len(&self) -> usize {
+        self.errors.len()
+    }
+
+    /// Says which environment the errors pushed since the `from`-th are about.
+    pub fn in_environment(&mut self, from: usize, environment: &str) {
+        for e in &mut self.errors[from..] {
+            e.message = format!("in environment `{environment}`: {}", e.message);
+        }
+    }
+
     pub fn into_result(mut self) -> Result<(), SpecErrors> {
         if self.errors.is_empty() {
             Ok(())

@@ -31,6 +31,26 @@ pub struct LoadedSpec {
 }
 
 impl LoadedSpec {
+    /// One of its environments, as a description of its own (same file).
+    pub fn environment(&self, name: &str) -> Option<LoadedSpec> {
+        let (_, service) = self
+            .service
+            .resolved_environments
+            .iter()
+            .find(|(n, _)| n == name)?;
+        // Its values are found where the environment writes them, else in the base.
+        let mut positions = self.positions.clone();
+        positions.alias(
+            &format!("/environments/{}", yaml::escape_pointer_segment(name)),
+            "",
+        );
+        Some(LoadedSpec {
+            service: service.clone(),
+            file: self.file.clone(),
+            positions,
+        })
+    }
+
     /// The description's file name, as generated files name it: without its
     /// directory, so the header is the same whatever directory svcgen runs from.
     pub fn file_name(&self) -> &str {
@@ -208,7 +228,7 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
         return Err(sink.into_result().expect_err("errors were pushed"));
     }
 
-    let service: Service = match serde_path_to_error::deserialize(value) {
+    let service: Service = match serde_path_to_error::deserialize(value.clone()) {
         Ok(s) => s,
         Err(e) => {
             // What the schema lets through and the types refuse (a size past u64, a
@@ -231,12 +251,85 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
     };
 
     validate::check(&service, &positions, &mut sink);
+    let mut service = service;
+    if sink.is_empty() {
+        service.resolved_environments = environments(&value, &positions, text, &mut sink);
+    }
     sink.into_result()?;
     Ok(LoadedSpec {
         service,
         file: file.to_string(),
         positions,
     })
+}
+
+/// Each environment merged over the description (RFC 7386) and checked like a
+/// description, its errors reported where the environment's keys are written.
+fn environments(
+    value: &Value,
+    positions: &PositionIndex,
+    text: &str,
+    sink: &mut diag::ErrorSink,
+) -> Vec<(String, Service)> {
+    let Some(envs) = value["environments"].as_object() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, overlay) in envs {
+        let at = format!("/environments/{}", yaml::escape_pointer_segment(name));
+        if overlay.get("name").is_some() {
+            let pointer = format!("{at}/name");
+            sink.push(
+                positions.get(&pointer).map(|p| p.key.unwrap_or(p.value)),
+                &pointer,
+                format!("environment `{name}` renames the service: every environment is the same service"),
+                "renamed",
+                Some("remove `name` here (give each environment its own namespace, domains or ports instead)".into()),
+            );
+            continue;
+        }
+        if overlay.get("environments").is_some() {
+            let pointer = format!("{at}/environments");
+            sink.push(
+                positions.get(&pointer).map(|p| p.key.unwrap_or(p.value)),
+                &pointer,
+                format!("environment `{name}` has environments of its own"),
+                "nested",
+                Some("describe every environment at the top level".into()),
+            );
+            continue;
+        }
+        let mut merged = value.clone();
+        if let Some(top) = merged.as_object_mut() {
+            top.remove("environments");
+        }
+        json_patch::merge(&mut merged, overlay);
+        let mut env_positions = positions.clone();
+        env_positions.alias(&at, "");
+        environment_as_written(&mut merged, &env_positions, text);
+        let before = sink.len();
+        schema_errors(&merged, &env_positions, sink);
+        if sink.len() == before {
+            match serde_path_to_error::deserialize::<_, Service>(merged) {
+                Ok(service) => {
+                    validate::check(&service, &env_positions, sink);
+                    out.push((name.clone(), service));
+                }
+                Err(e) => {
+                    let pointer = pointer_of(&e.path().to_string());
+                    sink.push(
+                        Some(env_positions.nearest(&pointer).value),
+                        &pointer,
+                        format!("invalid value for `{}`: {}", e.path(), e.inner()),
+                        "here",
+                        None,
+                    );
+                }
+            }
+        }
+        sink.in_environment(before, name);
+    }
+    out
 }
 
 fn schema_errors(value: &Value, positions: &PositionIndex, sink: &mut diag::ErrorSink) {

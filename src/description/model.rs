@@ -124,6 +124,19 @@ pub struct Service {
     /// nothing is rendered for Kubernetes.
     #[serde(default)]
     pub kubernetes: Option<Kubernetes>,
+    /// Environments (`staging`, `production`), each a mapping of this
+    /// description's keys merged over it as a JSON Merge Patch (RFC 7386: mappings
+    /// key by key, lists and values replaced, `null` removes). `render --env NAME`
+    /// renders one; the Kubernetes target renders a kustomize base and an overlay
+    /// for each. An environment keeps the service's `name`.
+    #[serde(default)]
+    #[schemars(extend("propertyNames" = {"pattern": DNS_LABEL_PATTERN}))]
+    pub environments: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
+    /// The environments merged over this description and checked, in name order
+    /// (filled by the loader).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub resolved_environments: Vec<(String, Service)>,
 }
 
 /// The `kubernetes` target: the same service as an image and manifests (Namespace,
@@ -170,8 +183,15 @@ pub struct Kubernetes {
     #[serde(default = "default_cpu_millis")]
     #[schemars(range(min = 10, max = 64000))]
     pub cpu_millis: u32,
-    /// The Gateway the HTTPRoutes attach to.
-    pub gateway: GatewayRef,
+    /// The Gateway the HTTPRoutes attach to (the default way in: Gateway API).
+    /// Give this or `ingress_nginx`.
+    #[serde(default)]
+    pub gateway: Option<GatewayRef>,
+    /// Legacy, opt-in: an ingress-nginx Ingress instead of HTTPRoutes, and the
+    /// controller ConfigMap settings it depends on. ingress-nginx is retired (best
+    /// effort ended March 2026): prefer `gateway`.
+    #[serde(default)]
+    pub ingress_nginx: Option<IngressNginx>,
     /// What the app connects to besides DNS (databases, APIs): address ranges and ports.
     #[serde(default)]
     pub egress: Vec<Egress>,
@@ -208,6 +228,51 @@ pub struct GatewayRef {
     #[serde(default = "default_http_listener")]
     #[schemars(pattern(DNS_LABEL_PATTERN))]
     pub http_listener: String,
+}
+
+/// The ingress-nginx controller the legacy Ingress is served by.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IngressNginx {
+    /// The IngressClass (`spec.ingressClassName`).
+    #[serde(default = "default_ingress_class")]
+    #[schemars(pattern(DNS_LABEL_PATTERN))]
+    pub class: String,
+    /// The controller's namespace: its ConfigMap goes there, and the
+    /// NetworkPolicy admits traffic from there only.
+    #[serde(default = "default_ingress_namespace")]
+    #[schemars(pattern(DNS_LABEL_PATTERN))]
+    pub namespace: String,
+    /// The controller's ConfigMap (`--configmap` of the controller).
+    #[serde(default = "default_ingress_configmap")]
+    #[schemars(pattern(DNS_LABEL_PATTERN))]
+    pub configmap: String,
+    /// The Secret holding the certificate for the domains (type kubernetes.io/tls).
+    /// Default: `NAME-tls`.
+    #[serde(default)]
+    #[schemars(pattern(DNS_LABEL_PATTERN))]
+    pub tls_secret: Option<String>,
+}
+
+fn default_ingress_class() -> String {
+    "nginx".into()
+}
+fn default_ingress_namespace() -> String {
+    "ingress-nginx".into()
+}
+fn default_ingress_configmap() -> String {
+    "ingress-nginx-controller".into()
+}
+
+impl Kubernetes {
+    /// The namespace the way in runs in (the Gateway's or the ingress controller's).
+    pub fn ingress_namespace(&self) -> &str {
+        match (&self.gateway, &self.ingress_nginx) {
+            (Some(g), _) => &g.namespace,
+            (None, Some(i)) => &i.namespace,
+            (None, None) => "",
+        }
+    }
 }
 
 /// One destination the app may connect to.

@@ -582,6 +582,21 @@ fn check_kubernetes(s: &Service, c: &mut Checker<'_>) {
             );
         }
     }
+    match (&k.gateway, &k.ingress_nginx) {
+        (Some(_), Some(_)) => c.err(
+            "/kubernetes/ingress_nginx",
+            "both `gateway` and `ingress_nginx` are given: the site would be served twice".into(),
+            "second way in",
+            "keep `gateway` (Gateway API); `ingress_nginx` is the retired controller's legacy output",
+        ),
+        (None, None) => c.err(
+            "/kubernetes",
+            "no way in: give `gateway` (the Gateway the HTTPRoutes attach to) or, legacy, `ingress_nginx`".into(),
+            "no gateway",
+            "add `gateway: {name: NAME, namespace: NAMESPACE}`",
+        ),
+        _ => {}
+    }
     if let Some(a) = &k.autoscale
         && a.min > a.max
     {

@@ -44,6 +44,8 @@ pub enum RenderError {
     },
     #[error("template {name}: {detail}")]
     Template { name: String, detail: String },
+    #[error("{0}")]
+    Set(String),
 }
 
 fn template_error(name: &str, e: minijinja::Error) -> RenderError {
@@ -141,7 +143,7 @@ pub fn render_set(
                 env.get_template(name)
                     .map_err(|e| template_error(name, e))?,
             ),
-            files::Source::Built(_) => None,
+            files::Source::Built(_) | files::Source::BuiltSet(_) => None,
         };
         let render_one = |place: files::Placement, base: Option<&Value>, built: Option<String>| {
             let ctx = match (place.context, base) {
@@ -176,8 +178,8 @@ pub fn render_set(
                     let ctx = Value::from(minijinja::value::Serde(plan));
                     for p in place(plan, service) {
                         let built = match file.source {
-                            files::Source::Built(build) => Some(build(plan, service)),
-                            files::Source::Template(..) => None,
+                            files::Source::Built(build) => Some(build(plan, service, &p.file_name)),
+                            files::Source::Template(..) | files::Source::BuiltSet(_) => None,
                         };
                         out[i].push(render_one(p, Some(&ctx), built)?);
                     }
@@ -185,7 +187,13 @@ pub fn render_set(
             }
             files::Scope::Host(place) => {
                 for p in place(&services) {
-                    let shared = render_one(p, None, None)?;
+                    let built = match file.source {
+                        files::Source::BuiltSet(build) => {
+                            Some(build(&services).map_err(RenderError::Set)?)
+                        }
+                        _ => None,
+                    };
+                    let shared = render_one(p, None, built)?;
                     for list in &mut out {
                         list.push(shared.clone());
                     }

@@ -134,3 +134,22 @@ pub fn nginx_test(nginx: &Path, dir: &Path, sites: &Path) -> Output {
         .arg("-c")
         .arg(&conf))
 }
+
+/// Every file below `dir`, as paths relative to it (`api.k8s/base/api.yaml`), sorted.
+pub fn files_below(dir: &Path) -> Vec<String> {
+    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            let name = format!("{prefix}{}", e.file_name().to_string_lossy());
+            if e.file_type().unwrap().is_dir() {
+                walk(&e.path(), &format!("{name}/"), out);
+            } else {
+                out.push(name);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, "", &mut out);
+    out.sort();
+    out
+}

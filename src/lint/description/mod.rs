@@ -90,25 +90,56 @@ impl Linting for Pass {
                 return;
             }
         };
-        let rendered = render::environment(run.opts.templates.as_deref())
-            .and_then(|env| render::render(&spec, &env));
-        let artifacts = match rendered {
-            Ok(a) => a,
-            Err(e) => {
-                let at = engine::file_start(input.id);
-                run.report
-                    .errors
-                    .push(engine::finding(&INVALID, at, e.to_string(), None));
-                return;
+        // The description, then each environment: the files an environment
+        // renders differently are linted too, named by it.
+        let mut specs: Vec<(Option<String>, Arc<spec::LoadedSpec>)> = vec![(None, spec.clone())];
+        for (env, _) in &spec.service.resolved_environments {
+            if let Some(e) = spec.environment(env) {
+                specs.push((Some(env.clone()), Arc::new(e)));
             }
-        };
-        // Every rendered file a lint format reads is linted by it, right after
-        // the description.
-        for a in artifacts {
-            if let Some(format) = a.lint_format {
+        }
+        let mut base: Vec<(String, String)> = Vec::new();
+        for (env, spec) in specs {
+            let rendered = render::environment(run.opts.templates.as_deref())
+                .and_then(|t| render::render(&spec, &t));
+            let artifacts = match rendered {
+                Ok(a) => a,
+                Err(e) => {
+                    let at = engine::file_start(input.id);
+                    let message = match &env {
+                        Some(env) => format!("in environment `{env}`: {e}"),
+                        None => e.to_string(),
+                    };
+                    run.report
+                        .errors
+                        .push(engine::finding(&INVALID, at, message, None));
+                    return;
+                }
+            };
+            // Every rendered file a lint format reads is linted by it, right after
+            // the description.
+            for a in artifacts {
+                let Some(format) = a.lint_format else {
+                    continue;
+                };
+                let file_name = match &env {
+                    None => {
+                        base.push((a.file_name.clone(), a.content.clone()));
+                        a.file_name
+                    }
+                    Some(env) => {
+                        if base
+                            .iter()
+                            .any(|(n, c)| *n == a.file_name && *c == a.content)
+                        {
+                            continue;
+                        }
+                        format!("environments/{env}/{}", a.file_name)
+                    }
+                };
                 run.derived.push(Derived {
                     format,
-                    file_name: a.file_name,
+                    file_name,
                     content: a.content,
                     spec: spec.clone(),
                 });

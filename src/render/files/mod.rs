@@ -54,13 +54,19 @@ pub struct Descriptor {
     pub scope: Scope,
 }
 
+/// Builds a host-scoped file from every service rendered together.
+pub type BuildSet = fn(&[(&Plan, &Service)]) -> Result<String, String>;
+
 /// How a rendered file's text is made.
 pub enum Source {
     /// A template: its file name (what `--templates DIR` overrides) and text.
     Template(&'static str, &'static str),
     /// Serialised from typed values (Kubernetes objects: YAML quoting by a
     /// serializer, not by a template).
-    Built(fn(&Plan, &Service) -> String),
+    Built(fn(&Plan, &Service, &str) -> String),
+    /// Serialised from every service rendered together (a host-scoped file); an
+    /// error when the services cannot share it.
+    BuiltSet(BuildSet),
 }
 
 impl Descriptor {
@@ -68,7 +74,7 @@ impl Descriptor {
     pub fn template(&self) -> Option<(&'static str, &'static str)> {
         match self.source {
             Source::Template(name, text) => Some((name, text)),
-            Source::Built(_) => None,
+            Source::Built(_) | Source::BuiltSet(_) => None,
         }
     }
 }
@@ -106,6 +112,8 @@ pub static FILES: &[&Descriptor] = &[
     &catch_all::FILE,
     &dockerfile::FILE,
     &kubernetes::FILE,
+    &kubernetes::kustomize::KUSTOMIZATION,
+    &kubernetes::ingress_nginx::CONTROLLER,
 ];
 
 /// Where the app's own files (ecosystem file, deploy script) are installed.
