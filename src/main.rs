@@ -312,6 +312,17 @@ fn render_all(
         return Err(ExitCode::from(2));
     }
     let refs: Vec<&LoadedSpec> = specs.iter().collect();
+    // One host's services: what it can hold only once is checked across them.
+    let clashes = spec::set::clashes(&refs);
+    if !clashes.is_empty() {
+        for c in &clashes {
+            eprintln!("svcgen: error: {}: {}", c.at, c.message);
+        }
+        return Err(fail(format_args!(
+            "{} clash(es) between the descriptions rendered together (they run on one host); nothing was rendered",
+            clashes.len()
+        )));
+    }
     let rendered = render::render_set(&refs, &env).map_err(fail)?;
     Ok(specs.into_iter().zip(rendered).collect())
 }

@@ -533,3 +533,64 @@ fn check_under_install_paths_names_the_kubernetes_files_it_leaves() {
     );
     assert_eq!(said.matches("note:").count(), 1, "{said}");
 }
+
+/// Descriptions rendered together run on one host: a domain two of them serve
+/// on the same ports (nginx would warn "conflicting server name" and drop one),
+/// overlapping app ports and a repeated name are refused at the later file's
+/// line, and nothing is written.
+#[test]
+fn services_rendered_together_may_not_clash() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = read(&root().join("fixtures/realtime.yaml"))
+        .replace("name: live-dashboard\n", "name: live-admin\n")
+        .replace("port: 3100", "port: 3101");
+    let path = dir.path().join("admin.yaml");
+    std::fs::write(&path, &copy).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = svcgen(&[
+        "render",
+        "fixtures/realtime.yaml",
+        path.to_str().unwrap(),
+        "--out",
+        &format!("{}/{{name}}", out_dir.display()),
+    ]);
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    let file = path.display();
+    assert!(
+        said.contains(&format!(
+            "{file}:19:13: `live.example.com` is also served by `live-dashboard` (fixtures/realtime.yaml) on the same ports"
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!(
+            "{file}:14:11: port 3101 is also a port of `live-dashboard` (fixtures/realtime.yaml)"
+        )),
+        "{said}"
+    );
+    assert!(!out_dir.exists(), "nothing is written");
+
+    // The same file twice: one name.
+    let out = svcgen(&["render", "fixtures/realtime.yaml", "fixtures/realtime.yaml"]);
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(
+        said.contains("fixtures/realtime.yaml:5:1: `live-dashboard` is also the name of the service in fixtures/realtime.yaml (fixtures/realtime.yaml:5:1)"),
+        "{said}"
+    );
+
+    // Apart, they render together.
+    let apart = copy
+        .replace("port: 3101", "port: 3110")
+        .replace("[live.example.com]", "[admin.live.example.com]");
+    std::fs::write(&path, apart).unwrap();
+    let out = svcgen(&[
+        "render",
+        "fixtures/realtime.yaml",
+        path.to_str().unwrap(),
+        "--out",
+        &format!("{}/{{name}}", out_dir.display()),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

@@ -149,6 +149,12 @@ fn nginx_accepts_every_site_together() {
     // The host's catch-all, rendered once from every site on it.
     let env = render::environment(None).unwrap();
     let refs: Vec<&LoadedSpec> = on_host.iter().collect();
+    // They are one host's services: no domain, port or name twice.
+    assert_eq!(
+        svcgen::description::set::clashes(&refs),
+        Vec::new(),
+        "the examples clash on one host"
+    );
     let set = render::render_set(&refs, &env).unwrap();
     let catch_all = artifact(&set[0], ArtifactKind("nginx-catch-all")).unwrap();
     assert!(catch_all.content.contains("ssl_reject_handshake on;"));

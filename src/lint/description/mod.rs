@@ -26,8 +26,22 @@ pub static INVALID: Rule = Rule {
     check: None,
 };
 
+pub static CLASH: Rule = Rule {
+    code: "SV001",
+    name: "services-clash",
+    severity: Severity::Error,
+    summary: "two descriptions linted together clash on one host",
+    what: "Descriptions linted together are one host's services (as `svcgen render a.yaml b.yaml` renders them): a domain both serve on the same ports, app ports that overlap (each service takes its slots' ports from `host.supervisor.port`), or one service name twice. Reported at the later description's value.",
+    why: "nginx warns \"conflicting server name … ignored\" and answers the domain with one site only — the other app silently gets no traffic; overlapping ports make one release slot fail to start (or, worse, the health check reach the other service); a shared name shares the unit, upstream, logs and deploy lock.",
+    example: "# shop.svcgen.yaml\nsite:\n  domains: [example.com]\n# blog.svcgen.yaml\nsite:\n  domains: [example.com]",
+    fix: "# blog.svcgen.yaml\nsite:\n  domains: [blog.example.com]",
+    references: &[],
+    description_key: None,
+    check: None,
+};
+
 /// The description rules (all of them checks made while loading).
-pub static RULES: &[&Rule] = &[&INVALID];
+pub static RULES: &[&Rule] = &[&INVALID, &CLASH];
 
 pub static FORMAT: Description = Description;
 
@@ -59,11 +73,15 @@ impl Format for Description {
         name.ends_with(".svcgen.yaml") || name.ends_with(".svcgen.yml")
     }
     fn start(&self) -> Box<dyn Linting> {
-        Box::new(Pass)
+        Box::new(Pass::default())
     }
 }
 
-struct Pass;
+/// The descriptions of the run, for the checks across them.
+#[derive(Default)]
+struct Pass {
+    loaded: Vec<(crate::syntax::FileId, Arc<spec::LoadedSpec>)>,
+}
 
 impl Linting for Pass {
     fn lint(&mut self, run: &mut Run<'_>, input: Input<'_>) {
@@ -148,5 +166,23 @@ impl Linting for Pass {
         if run.bundle.service.is_none() {
             run.bundle.service = Some(spec.service.clone());
         }
+        self.loaded.push((input.id, spec));
+    }
+
+    fn finish(self: Box<Self>, run: &mut Run<'_>) {
+        let specs: Vec<&spec::LoadedSpec> = self.loaded.iter().map(|(_, s)| &**s).collect();
+        let findings: Vec<Finding> = spec::set::clashes(&specs)
+            .into_iter()
+            .map(|c| {
+                let span = Span {
+                    file: self.loaded[c.index].0,
+                    start: c.pos.offset,
+                    end: c.pos.offset + c.pos.len.max(1),
+                };
+                engine::finding(&CLASH, span, c.message, None)
+            })
+            .collect();
+        let opts = run.opts;
+        engine::finish(&mut run.report, RULES, findings, &mut [], None, opts);
     }
 }
