@@ -316,7 +316,7 @@ fn render_all(
     let clashes = spec::set::clashes(&refs);
     if !clashes.is_empty() {
         for c in &clashes {
-            eprintln!("svcgen: error: {}: {}", c.at, c.message);
+            eprintln!("svcgen: error: {}: {}", c.at(&refs), c.message);
         }
         return Err(fail(format_args!(
             "{} clash(es) between the descriptions rendered together (they run on one host); nothing was rendered",

@@ -229,26 +229,8 @@ pub fn load(file: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
         return Err(sink.into_result().expect_err("errors were pushed"));
     }
 
-    let service: Service = match serde_path_to_error::deserialize(value.clone()) {
-        Ok(s) => s,
-        Err(e) => {
-            // What the schema lets through and the types refuse (a size past u64, a
-            // port written `03000`): reported at the value, by its path.
-            let pointer = pointer_of(&e.path().to_string());
-            let place = positions.nearest(&pointer);
-            let pos = positions
-                .get(&pointer)
-                .map(|p| p.value)
-                .or(Some(place.value));
-            sink.push(
-                pos,
-                &pointer,
-                format!("invalid value for `{}`: {}", e.path(), e.inner()),
-                "here",
-                None,
-            );
-            return Err(sink.into_result().expect_err("an error was pushed"));
-        }
+    let Some(service) = typed(value.clone(), &positions, &mut sink) else {
+        return Err(sink.into_result().expect_err("an error was pushed"));
     };
 
     validate::check(&service, &positions, &mut sink);
@@ -278,25 +260,34 @@ fn environments(
     let mut out = Vec::new();
     for (name, overlay) in envs {
         let at = format!("/environments/{}", yaml::escape_pointer_segment(name));
-        if overlay.get("name").is_some() {
-            let pointer = format!("{at}/name");
-            sink.push(
-                positions.get(&pointer).map(|p| p.key.unwrap_or(p.value)),
-                &pointer,
-                format!("environment `{name}` renames the service: every environment is the same service"),
+        // An environment is the same service, described once at the top.
+        let refused = [
+            (
+                "name",
+                format!(
+                    "environment `{name}` renames the service: every environment is the same service"
+                ),
                 "renamed",
-                Some("remove `name` here (give each environment its own namespace, domains or ports instead)".into()),
-            );
-            continue;
-        }
-        if overlay.get("environments").is_some() {
-            let pointer = format!("{at}/environments");
-            sink.push(
-                positions.get(&pointer).map(|p| p.key.unwrap_or(p.value)),
-                &pointer,
+                "remove `name` here (give each environment its own namespace, domains or ports instead)",
+            ),
+            (
+                "environments",
                 format!("environment `{name}` has environments of its own"),
                 "nested",
-                Some("describe every environment at the top level".into()),
+                "describe every environment at the top level",
+            ),
+        ];
+        if let Some((key, message, label, help)) = refused
+            .into_iter()
+            .find(|(key, ..)| overlay.get(*key).is_some())
+        {
+            let pointer = format!("{at}/{key}");
+            sink.push(
+                positions.get(&pointer).map(|p| p.key.unwrap_or(p.value)),
+                &pointer,
+                message,
+                label,
+                Some(help.into()),
             );
             continue;
         }
@@ -310,27 +301,38 @@ fn environments(
         environment_as_written(&mut merged, &env_positions, text);
         let before = sink.len();
         schema_errors(&merged, &env_positions, sink);
-        if sink.len() == before {
-            match serde_path_to_error::deserialize::<_, Service>(merged) {
-                Ok(service) => {
-                    validate::check(&service, &env_positions, sink);
-                    out.push((name.clone(), service));
-                }
-                Err(e) => {
-                    let pointer = pointer_of(&e.path().to_string());
-                    sink.push(
-                        Some(env_positions.nearest(&pointer).value),
-                        &pointer,
-                        format!("invalid value for `{}`: {}", e.path(), e.inner()),
-                        "here",
-                        None,
-                    );
-                }
-            }
+        if sink.len() == before
+            && let Some(service) = typed(merged, &env_positions, sink)
+        {
+            validate::check(&service, &env_positions, sink);
+            out.push((name.clone(), service));
         }
         sink.in_environment(before, name);
     }
     out
+}
+
+/// The typed description, or an error at the value the types refuse (what the
+/// schema lets through: a size past u64, a port written `03000`), by its path.
+fn typed(value: Value, positions: &PositionIndex, sink: &mut diag::ErrorSink) -> Option<Service> {
+    match serde_path_to_error::deserialize(value) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let pointer = pointer_of(&e.path().to_string());
+            let pos = positions
+                .get(&pointer)
+                .map(|p| p.value)
+                .or(Some(positions.nearest(&pointer).value));
+            sink.push(
+                pos,
+                &pointer,
+                format!("invalid value for `{}`: {}", e.path(), e.inner()),
+                "here",
+                None,
+            );
+            None
+        }
+    }
 }
 
 fn schema_errors(value: &Value, positions: &PositionIndex, sink: &mut diag::ErrorSink) {

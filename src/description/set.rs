@@ -9,9 +9,7 @@ use super::yaml::Pos;
 /// One clash between two descriptions rendered together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clash {
-    /// `file:line:col` of the value in the later description.
-    pub at: String,
-    /// Which description (its index) and where in it.
+    /// Which description (its index among those checked) and where in it.
     pub index: usize,
     pub pos: Pos,
     pub message: String,
@@ -23,6 +21,16 @@ fn pos(spec: &LoadedSpec, pointer: &str) -> Pos {
         .key
         .filter(|_| pointer.ends_with("/name"))
         .unwrap_or(place.value)
+}
+
+impl Clash {
+    /// `file:line:col` of the value, in the description it names.
+    pub fn at(&self, specs: &[&LoadedSpec]) -> String {
+        format!(
+            "{}:{}:{}",
+            specs[self.index].file, self.pos.line, self.pos.column
+        )
+    }
 }
 
 fn at(spec: &LoadedSpec, pointer: &str) -> String {
@@ -39,7 +47,6 @@ pub fn clashes(specs: &[&LoadedSpec]) -> Vec<Clash> {
             let a = &earlier.service;
             if a.name == b.name {
                 out.push(Clash {
-                    at: at(later, "/name"),
                     index: j,
                     pos: pos(later, "/name"),
                     message: format!(
@@ -62,7 +69,6 @@ pub fn clashes(specs: &[&LoadedSpec]) -> Vec<Clash> {
                 {
                     let pointer = format!("/site/domains/{i}");
                     out.push(Clash {
-                        at: at(later, &pointer),
                         index: j,
                         pos: pos(later, &pointer),
                         message: format!(
@@ -77,7 +83,6 @@ pub fn clashes(specs: &[&LoadedSpec]) -> Vec<Clash> {
             let ports_b: Vec<u32> = b.slot_ports().concat();
             if let Some(p) = ports_b.iter().find(|p| ports_a.contains(p)) {
                 out.push(Clash {
-                    at: at(later, "/host/supervisor/port"),
                     index: j,
                     pos: pos(later, "/host/supervisor/port"),
                     message: format!(

@@ -117,9 +117,12 @@ impl Linting for Pass {
             }
         }
         let mut base: Vec<(String, String)> = Vec::new();
+        let templates = render::environment(run.opts.templates.as_deref());
         for (env, spec) in specs {
-            let rendered = render::environment(run.opts.templates.as_deref())
-                .and_then(|t| render::render(&spec, &t));
+            let rendered = match &templates {
+                Ok(t) => render::render(&spec, t).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
             let artifacts = match rendered {
                 Ok(a) => a,
                 Err(e) => {

@@ -187,24 +187,18 @@ fn controller(services: &[(&Plan, &Description)]) -> Result<String, String> {
         // One controller, one set of TLS settings and response headers: the
         // services it serves must agree on them.
         for (plan, s) in &c.services[1..] {
-            for (what, a, b) in [
+            for (what, same) in [
                 (
                     "TLS protocols",
-                    &first_plan.site.protocols,
-                    &plan.site.protocols,
+                    first_plan.site.protocols == plan.site.protocols,
                 ),
-                (
-                    "TLS ciphers",
-                    &first_plan.site.ciphers.clone().unwrap_or_default(),
-                    &plan.site.ciphers.clone().unwrap_or_default(),
-                ),
+                ("TLS ciphers", first_plan.site.ciphers == plan.site.ciphers),
                 (
                     "response headers",
-                    &format!("{:?}", first_plan.site.headers),
-                    &format!("{:?}", plan.site.headers),
+                    first_plan.site.headers == plan.site.headers,
                 ),
             ] {
-                if a != b {
+                if !same {
                     return Err(format!(
                         "`{}` and `{}` are served by one ingress-nginx controller ({}/{}) but differ in their {what}, which it sets for every site: make them agree, or give one its own controller (`kubernetes.ingress_nginx.configmap`)",
                         first.name, s.name, c.namespace, c.configmap
