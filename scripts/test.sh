@@ -29,6 +29,9 @@ command -v debootstrap >/dev/null 2>&1 || [[ -x /usr/sbin/debootstrap ]] || need
 command -v visudo >/dev/null 2>&1 || [[ -x /usr/sbin/visudo ]] || need_apt+=(sudo)
 # The container test builds and runs the Kubernetes target's image (a private daemon).
 command -v dockerd >/dev/null 2>&1 || [[ -x /usr/sbin/dockerd ]] || need_apt+=(docker.io)
+# Sites with `compression.brotli` load nginx's brotli modules (Debian's packages).
+[[ -f /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ]] || need_apt+=(libnginx-mod-http-brotli-filter)
+[[ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]] || need_apt+=(libnginx-mod-http-brotli-static)
 if ((${#need_apt[@]})); then
   echo "test.sh: installing ${need_apt[*]} (apt-get)"
   SUDO=()

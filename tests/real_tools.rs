@@ -400,6 +400,133 @@ fn deploy_scripts_pass_bash_and_shellcheck() {
     }
 }
 
+/// Certificates from day one: every example's first-stage site loads (with the
+/// host's catch-all, and no certificate anywhere) and answers an ACME challenge on
+/// loopback and nothing else; its certbot command names every domain; the renewal
+/// hook passes sh -n and shellcheck and runs the description's own nginx commands.
+#[test]
+fn first_stage_sites_serve_the_challenge_before_any_certificate() {
+    let nginx = require("nginx");
+    let shellcheck = require("shellcheck");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("sites")).unwrap();
+    std::fs::create_dir_all(d.join("logs")).unwrap();
+    let acme = d.join("acme");
+    std::fs::create_dir_all(acme.join(".well-known/acme-challenge")).unwrap();
+    std::fs::write(
+        acme.join(".well-known/acme-challenge/tok3n"),
+        "tok3n.thumbprint",
+    )
+    .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut on_host = Vec::new();
+    let mut certbot = 0;
+    for file in valid_fixtures() {
+        let mut spec = load(&file);
+        let s = &mut spec.service;
+        assert!(
+            !Path::new(&s.site.tls.certificate).exists(),
+            "{file}: the certificate must not exist for this test"
+        );
+        s.site.listen.http = port;
+        s.site.listen.address = Some("127.0.0.1".into());
+        s.site.acme_root = acme.display().to_string();
+        s.logs.access_log = Some(
+            d.join(format!("logs/{}.access.log", s.name))
+                .display()
+                .to_string(),
+        );
+        s.logs.error_log = Some(
+            d.join(format!("logs/{}.error.log", s.name))
+                .display()
+                .to_string(),
+        );
+        let artifacts = render_spec(&spec);
+        let first = artifact(&artifacts, ArtifactKind("nginx-acme-site")).unwrap();
+        assert!(!first.content.contains("ssl_certificate"), "{file}");
+        let s = &spec.service;
+        if s.site.tls.certificate.starts_with("/etc/letsencrypt/live/") {
+            let domains: String = s.site.domains.iter().map(|d| format!(" -d {d}")).collect();
+            assert!(
+                first
+                    .content
+                    .contains(&format!("certbot certonly --webroot -w {}", acme.display()))
+                    && first.content.contains(&domains),
+                "{file}: the certbot command names the webroot and{domains}"
+            );
+            certbot += 1;
+        }
+        write(&d.join("sites"), first);
+        on_host.push(spec);
+    }
+    assert!(
+        certbot >= 4,
+        "examples with certbot certificates: {certbot}"
+    );
+    let env = render::environment(None).unwrap();
+    let refs: Vec<&LoadedSpec> = on_host.iter().collect();
+    let set = render::render_set(&refs, &env).unwrap();
+    write(
+        &d.join("sites"),
+        artifact(&set[0], ArtifactKind("nginx-catch-all")).unwrap(),
+    );
+    let out = nginx_test(&nginx, d, &d.join("sites/*.conf"));
+    assert!(
+        out.status.success(),
+        "nginx -t refused the first-stage sites:\n{}",
+        text(&out.stderr)
+    );
+
+    // Served for real: the challenge file, and nothing else.
+    let conf = d.join("nginx.conf");
+    let started = run(Command::new(&nginx).arg("-p").arg(d).arg("-c").arg(&conf));
+    assert!(started.status.success(), "nginx: {}", text(&started.stderr));
+    let get = |host: &str, path: &str| {
+        let out = run(Command::new(require("curl"))
+            .args(["-s", "--max-time", "5", "-w", "\n%{http_code}", "-H"])
+            .arg(format!("Host: {host}"))
+            .arg(format!("http://127.0.0.1:{port}{path}")));
+        text(&out.stdout)
+    };
+    let challenge = get("shop.example.com", "/.well-known/acme-challenge/tok3n");
+    let other = get("shop.example.com", "/");
+    let unknown = get("evil.example", "/.well-known/acme-challenge/tok3n");
+    let _ = run(Command::new(&nginx)
+        .arg("-p")
+        .arg(d)
+        .arg("-c")
+        .arg(&conf)
+        .args(["-s", "stop"]));
+    assert_eq!(challenge, "tok3n.thumbprint\n200");
+    assert!(other.ends_with("\n404"), "{other}");
+    assert!(unknown.ends_with("000"), "unknown Host answered: {unknown}");
+    println!("first stage: challenge 200, / 404, unknown Host closed, no certificate on disk");
+
+    // The renewal hook: one for the host.
+    let hooks: Vec<_> = set[0]
+        .iter()
+        .filter(|a| a.kind == ArtifactKind("certbot-renewal-hook"))
+        .collect();
+    assert_eq!(hooks.len(), 1);
+    let hook = write(d, hooks[0]);
+    let out = run(Command::new("sh").arg("-n").arg(&hook));
+    assert!(out.status.success(), "sh -n: {}", text(&out.stderr));
+    let out = run(Command::new(&shellcheck)
+        .args(["--severity=style"])
+        .arg(&hook));
+    assert!(out.status.success(), "shellcheck:\n{}", text(&out.stdout));
+    assert!(
+        hooks[0]
+            .content
+            .ends_with("set -eu\n/usr/sbin/nginx -t -q\n/usr/bin/systemctl reload nginx.service\n")
+    );
+}
+
 fn gixy_counts(gixy: &Path, site: &Path, dir: &Path) -> (u32, u32, String) {
     let conf = dir.join("gixy-nginx.conf");
     std::fs::write(

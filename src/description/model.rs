@@ -546,6 +546,139 @@ pub struct Site {
     #[serde(default = "default_acme_root")]
     #[schemars(pattern(ABS_PATH_PATTERN))]
     pub acme_root: String,
+    /// Send requests for the other domains to the first one (`www` ↔ apex) with a
+    /// 301, on HTTPS as on HTTP, so each page has one address.
+    #[serde(default)]
+    pub canonical_redirect: bool,
+    /// Response compression.
+    #[serde(default)]
+    pub compression: Compression,
+    /// The client's address as told by a load balancer or CDN in front of nginx
+    /// (`set_real_ip_from` + `real_ip_header`). Without it nginx sees the proxy's address.
+    #[serde(default)]
+    pub real_ip: Option<RealIp>,
+    /// How requests are spread over the app's instances.
+    #[serde(default)]
+    pub balance: Balance,
+    /// Pages nginx serves when the app cannot answer, and a maintenance switch.
+    #[serde(default)]
+    pub error_pages: Option<ErrorPages>,
+}
+
+/// Response compression by nginx.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Compression {
+    /// gzip text responses (`gzip on`, `gzip_vary`, proxied responses too).
+    #[serde(default = "yes")]
+    pub gzip: bool,
+    /// Brotli as well, preferred by browsers that accept it. Needs nginx's brotli
+    /// module (Debian: `libnginx-mod-http-brotli-filter`; `-static` for precompressed files).
+    #[serde(default)]
+    pub brotli: bool,
+    /// The MIME types compressed besides `text/html` (always compressed).
+    #[serde(default = "default_compress_types")]
+    #[schemars(inner(pattern(MIME_TYPE_PATTERN)))]
+    pub types: Vec<String>,
+}
+
+impl Default for Compression {
+    fn default() -> Self {
+        Self {
+            gzip: true,
+            brotli: false,
+            types: default_compress_types(),
+        }
+    }
+}
+
+/// A MIME type such as `application/json`.
+pub const MIME_TYPE_PATTERN: &str = r"^[a-z0-9.+-]+/[a-z0-9.+-]+$";
+
+fn default_compress_types() -> Vec<String> {
+    [
+        "text/css",
+        "text/plain",
+        "text/xml",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/manifest+json",
+        "application/xml",
+        "image/svg+xml",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// The header a trusted proxy puts the client's address in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
+pub enum RealIpHeader {
+    /// `X-Forwarded-For`: the last address not in `from` is the client
+    /// (`real_ip_recursive on`).
+    #[default]
+    #[serde(rename = "X-Forwarded-For")]
+    XForwardedFor,
+    /// `X-Real-IP`: one address, set by the proxy.
+    #[serde(rename = "X-Real-IP")]
+    XRealIp,
+    /// `CF-Connecting-IP`: Cloudflare's.
+    #[serde(rename = "CF-Connecting-IP")]
+    CfConnectingIp,
+}
+
+impl RealIpHeader {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::XForwardedFor => "X-Forwarded-For",
+            Self::XRealIp => "X-Real-IP",
+            Self::CfConnectingIp => "CF-Connecting-IP",
+        }
+    }
+}
+
+/// Trusted proxies in front of nginx.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RealIp {
+    /// The proxies' addresses or networks (CIDR). Only a request from one of them
+    /// may say who the client is; anyone else's header is ignored.
+    #[schemars(length(min = 1), inner(pattern(CIDR_OR_ADDRESS_PATTERN)))]
+    pub from: Vec<String>,
+    /// The header they put the client's address in.
+    #[serde(default)]
+    pub header: RealIpHeader,
+}
+
+/// An address (`192.0.2.7`, `2001:db8::1`) or a network (`192.0.2.0/24`).
+pub const CIDR_OR_ADDRESS_PATTERN: &str = r"^[0-9a-fA-F:.]+(/[0-9]{1,3})?$";
+
+/// How nginx picks an app instance for each request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Balance {
+    /// In turn.
+    #[default]
+    RoundRobin,
+    /// The instance with the fewest open connections: long-lived streams and
+    /// WebSockets spread evenly.
+    LeastConn,
+}
+
+/// Custom error pages.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorPages {
+    /// A directory holding `502.html`, `503.html` and `504.html`, served when the app
+    /// is down, in maintenance or too slow (outside the release, so every release and
+    /// a failed deploy show the same pages).
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub dir: String,
+    /// While this file exists, every route answers 503 with `503.html` (the ACME
+    /// challenge still works): `touch` it to start maintenance, remove it to end.
+    #[serde(default)]
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub maintenance_flag: Option<String>,
 }
 
 /// Where nginx listens.
@@ -560,9 +693,9 @@ pub struct Listen {
     #[serde(default = "default_https_port")]
     #[schemars(range(min = 1, max = 65535))]
     pub https: u16,
-    /// Bind to one IPv4 address instead of all (for example `127.0.0.1`).
+    /// Bind to one address instead of all: IPv4 (`127.0.0.1`) or IPv6 (`2001:db8::10`).
     #[serde(default)]
-    #[schemars(pattern(r"^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$"))]
+    #[schemars(pattern(r"^[0-9a-fA-F.:]+$"))]
     pub address: Option<String>,
     /// Also listen on IPv6 (`[::]`). Ignored when `address` is set.
     #[serde(default = "yes")]
@@ -773,9 +906,100 @@ pub struct Route {
     #[serde(default)]
     #[schemars(pattern(ABS_PATH_PATTERN))]
     pub dir: Option<String>,
-    /// Static routes: how long browsers may cache the files (default 7d).
+    /// Static routes: how long browsers may cache the files (default 7d; 365d with `immutable`).
     #[serde(default)]
     pub cache: Option<Duration>,
+    /// Static routes: the file names carry a content hash and never change
+    /// (`Cache-Control: public, max-age=…, immutable`): browsers never revalidate.
+    #[serde(default)]
+    pub immutable: bool,
+    /// Static routes: serve the prebuilt `FILE.gz` (and `FILE.br` with brotli) beside
+    /// FILE to clients that accept it (`gzip_static`).
+    #[serde(default)]
+    pub precompressed: bool,
+    /// Static routes: what a missing file gets. `app` passes the request to the app
+    /// (Next.js `public/` at `/`); a path such as `/index.html` serves that file of
+    /// the route instead (single-page apps). Without it, a 404.
+    #[serde(default)]
+    #[schemars(pattern(FALLBACK_PATTERN))]
+    pub fallback: Option<String>,
+    /// Only these client addresses or networks may use the route; anyone else gets 403.
+    #[serde(default)]
+    #[schemars(inner(pattern(CIDR_OR_ADDRESS_PATTERN)))]
+    pub allow: Vec<String>,
+    /// HTTP basic authentication (over HTTPS only: the site redirects port 80).
+    #[serde(default)]
+    pub basic_auth: Option<BasicAuth>,
+    /// Requests per client address; a client over the rate and burst gets 429.
+    #[serde(default)]
+    pub rate_limit: Option<RateLimit>,
+    /// The HTTP methods the route accepts (`GET` also allows `HEAD`); others get 403.
+    /// Empty: any method.
+    #[serde(default)]
+    pub methods: Vec<Method>,
+}
+
+/// `app`, or a path of the route such as `/index.html`.
+pub const FALLBACK_PATTERN: &str = r"^(app|/[A-Za-z0-9._~/-]+)$";
+
+/// HTTP basic authentication.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BasicAuth {
+    /// The name browsers show in the login prompt.
+    #[serde(default = "default_realm")]
+    #[schemars(pattern(ONE_LINE_PATTERN))]
+    pub realm: String,
+    /// The htpasswd file (`htpasswd -B` or `openssl passwd -6`), outside every
+    /// served directory and the app's.
+    #[schemars(pattern(ABS_PATH_PATTERN))]
+    pub user_file: String,
+}
+
+fn default_realm() -> String {
+    "Restricted".into()
+}
+
+/// A request rate limit per client address (`limit_req`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    /// Requests per second (`10r/s`) or per minute (`30r/m`).
+    #[schemars(pattern(RATE_PATTERN))]
+    pub rate: String,
+    /// Requests over the rate answered at once before 429s start.
+    #[serde(default)]
+    pub burst: u32,
+}
+
+/// `10r/s`, `30r/m`.
+pub const RATE_PATTERN: &str = r"^[1-9][0-9]{0,5}r/[sm]$";
+
+/// An HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Head,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Options,
+}
+
+impl Method {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Head => "HEAD",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+        }
+    }
 }
 
 /// Access-log line format.
@@ -1024,6 +1248,13 @@ fn default_routes() -> Vec<Route> {
         send_timeout: None,
         dir: None,
         cache: None,
+        immutable: false,
+        precompressed: false,
+        fallback: None,
+        allow: Vec::new(),
+        basic_auth: None,
+        rate_limit: None,
+        methods: Vec::new(),
     }]
 }
 fn default_branch() -> String {

@@ -58,6 +58,7 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
     check_domains(s, &mut c);
     check_tls(s, &mut c);
     check_routes(s, &mut c);
+    check_edge(s, &mut c);
     check_writes(s, &mut c);
     check_hardening(s, &mut c);
     check_kubernetes(s, &mut c);
@@ -250,13 +251,13 @@ fn check_addresses(s: &Service, c: &mut Checker<'_>) {
         );
     }
     if let Some(a) = &s.site.listen.address
-        && a.parse::<std::net::Ipv4Addr>().is_err()
+        && a.parse::<std::net::IpAddr>().is_err()
     {
         c.err(
             "/site/listen/address",
-            format!("`{a}` is not an IPv4 address"),
+            format!("`{a}` is not an IP address"),
             "not an address",
-            "write an address of this host such as `127.0.0.1` or `203.0.113.10`",
+            "write an address of this host such as `203.0.113.10` or `2001:db8::10` (no brackets)",
         );
     }
     if sup.memory_limit.is_some_and(|m| m.bytes() < 16 << 20) {
@@ -496,7 +497,7 @@ fn check_routes(s: &Service, c: &mut Checker<'_>) {
                 }
             }
             _ => {
-                for key in ["dir", "cache"] {
+                for key in ["dir", "cache", "immutable", "precompressed", "fallback"] {
                     if c.positions.get(&at(key)).is_some() {
                         c.err(
                             &at(key),
@@ -526,6 +527,128 @@ fn check_routes(s: &Service, c: &mut Checker<'_>) {
             "only static routes",
             "add a `proxy` route, usually `{path: /, kind: proxy}`",
         );
+    }
+}
+
+/// An address or a network (`192.0.2.0/24`, `2001:db8::/32`); `Err` says what is
+/// wrong. A network that holds every address (`0.0.0.0/0`) is refused.
+fn check_network(value: &str) -> Result<(), String> {
+    let (addr, len) = match value.split_once('/') {
+        Some((a, l)) => (a, Some(l)),
+        None => (value, None),
+    };
+    let Ok(ip) = addr.parse::<std::net::IpAddr>() else {
+        return Err(format!("`{value}` is not an address or a network"));
+    };
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    match len.map(str::parse::<u32>) {
+        None => Ok(()),
+        Some(Ok(0)) => Err(format!("`{value}` is every address")),
+        Some(Ok(n)) if n <= max => Ok(()),
+        Some(_) => Err(format!("`{value}`: the prefix length must be 1 to {max}")),
+    }
+}
+
+/// The edge keys: access control, rate limits, fallbacks, trusted proxies, error
+/// pages, the canonical redirect.
+fn check_edge(s: &Service, c: &mut Checker<'_>) {
+    let site = &s.site;
+    if site.canonical_redirect {
+        if site.domains.len() < 2 {
+            c.err(
+                "/site/canonical_redirect",
+                "`canonical_redirect` needs a second domain to redirect".into(),
+                "one domain",
+                "add the other name (`www.example.com` beside `example.com`) to `domains`, or remove `canonical_redirect`",
+            );
+        } else if site.domains.iter().any(|d| d.starts_with('*')) {
+            c.err(
+                "/site/canonical_redirect",
+                "`canonical_redirect` with a wildcard domain would send every subdomain to the first name".into(),
+                "wildcard",
+                "list the names one by one, the canonical one first",
+            );
+        }
+    }
+    if let Some(r) = &site.real_ip {
+        for (i, f) in r.from.iter().enumerate() {
+            if let Err(why) = check_network(f) {
+                c.err(
+                    &format!("/site/real_ip/from/{i}"),
+                    format!("{why}: a trusted proxy must be a known address or network"),
+                    "not a proxy's address",
+                    "name the load balancer's or CDN's addresses; trusting everyone lets any client choose the address nginx logs, allows and rate-limits",
+                );
+            }
+        }
+    }
+    let static_dirs: Vec<&str> = s.routes.iter().filter_map(|r| r.dir.as_deref()).collect();
+    if let Some(e) = &site.error_pages
+        && is_within(&e.dir, &s.app_dir)
+    {
+        c.err(
+            "/site/error_pages/dir",
+            format!("error pages `{}` are inside `app_dir`", e.dir),
+            "inside app_dir",
+            "keep them outside the releases (such as `/var/www/NAME-errors`): a failed deploy or a rollback must not take them away",
+        );
+    }
+    for (i, r) in s.routes.iter().enumerate() {
+        let at = |k: &str| format!("/routes/{i}/{k}");
+        for (j, a) in r.allow.iter().enumerate() {
+            if let Err(why) = check_network(a) {
+                c.err(
+                    &format!("/routes/{i}/allow/{j}"),
+                    why,
+                    "not an allow-list entry",
+                    "list the addresses or networks that may use the route, such as `10.0.0.0/8`",
+                );
+            }
+        }
+        if let Some(b) = &r.basic_auth {
+            let exposed = is_within(&b.user_file, &s.app_dir)
+                || static_dirs.iter().any(|d| is_within(&b.user_file, d));
+            if exposed {
+                c.err(
+                    &at("basic_auth/user_file"),
+                    format!(
+                        "the password file `{}` is inside the app or a served directory",
+                        b.user_file
+                    ),
+                    "exposed",
+                    "keep it where neither nginx's static routes nor the checkout reach, such as `/etc/nginx/htpasswd/NAME`",
+                );
+            }
+        }
+        if let Some(l) = &r.rate_limit
+            && l.burst > 10_000
+        {
+            c.err(
+                &at("rate_limit/burst"),
+                format!("a burst of {} requests is no limit", l.burst),
+                "too large",
+                "allow a burst of a few requests over the rate, such as `10`",
+            );
+        }
+        if let Some(f) = &r.fallback
+            && f != "app"
+            && (has_dot_segment(f) || f.contains("//"))
+        {
+            c.err(
+                &at("fallback"),
+                format!("fallback `{f}` has an empty, `.` or `..` segment"),
+                "not a file of the route",
+                "name a file of the route's directory, such as `/index.html`",
+            );
+        }
+        if r.precompressed && !site.compression.gzip && !site.compression.brotli {
+            c.err(
+                &at("precompressed"),
+                "`precompressed` with gzip and brotli both off".into(),
+                "nothing to serve",
+                "turn `site.compression.gzip` on, or remove `precompressed`",
+            );
+        }
     }
 }
 

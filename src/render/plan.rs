@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use crate::description::LoadedSpec;
 use crate::description::model::{
-    AccessLogFormat, FrameOptions, RouteKind, SLOTS, Service, SupervisorKind, TlsProfile,
+    AccessLogFormat, Balance, FrameOptions, Method, RouteKind, SLOTS, Service, SupervisorKind,
+    TlsProfile,
 };
 use crate::description::units::Duration;
 
@@ -134,6 +135,27 @@ pub struct SitePlan {
     pub ssl_cache: String,
     pub has_websocket: bool,
     pub has_csp: bool,
+    /// The other domains, sent to the canonical one on HTTPS too (`canonical_redirect`).
+    pub redirected_domains: Vec<String>,
+    pub gzip: bool,
+    pub brotli: bool,
+    pub compress_types: String,
+    /// Trusted proxies (`set_real_ip_from`) and their header.
+    pub real_ip_from: Vec<String>,
+    pub real_ip_header: Option<String>,
+    pub least_conn: bool,
+    /// The directory of `502.html`, `503.html`, `504.html` and the maintenance flag file.
+    pub error_pages: Option<String>,
+    pub maintenance_flag: Option<String>,
+    /// `limit_req_zone`s: (zone, rate), one per rate-limited route.
+    pub rate_zones: Vec<(String, String)>,
+    /// The named location static routes pass misses to (`fallback: app`).
+    pub app_location: String,
+    pub has_app_fallback: bool,
+    /// The certbot certificate name, when the certificate is certbot's
+    /// (`/etc/letsencrypt/live/NAME/fullchain.pem` + `privkey.pem`) and every domain
+    /// can be proven over HTTP (no wildcard).
+    pub certbot_cert_name: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -145,6 +167,18 @@ pub struct RoutePlan {
     pub send_timeout: u64,
     pub dir: Option<String>,
     pub cache_sec: u64,
+    pub immutable: bool,
+    pub gzip_static: bool,
+    pub brotli_static: bool,
+    /// `try_files` arguments after `$uri`.
+    pub fallback: Option<String>,
+    pub allow: Vec<String>,
+    /// (realm, htpasswd file).
+    pub basic_auth: Option<(String, String)>,
+    /// (zone, burst).
+    pub rate_limit: Option<(String, u32)>,
+    /// `limit_except` methods; empty: any.
+    pub methods: Vec<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -270,7 +304,8 @@ impl Plan {
         let routes = s
             .routes
             .iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(i, r)| {
                 let long = matches!(r.kind, RouteKind::Streaming | RouteKind::Websocket);
                 let default_read = if long { 3600 } else { 60 };
                 RoutePlan {
@@ -293,7 +328,31 @@ impl Plan {
                         };
                         if d.ends_with('/') { d } else { format!("{d}/") }
                     }),
-                    cache_sec: r.cache.map_or(7 * 86_400, secs),
+                    cache_sec: r.cache.map_or(
+                        if r.immutable {
+                            365 * 86_400
+                        } else {
+                            7 * 86_400
+                        },
+                        secs,
+                    ),
+                    immutable: r.immutable,
+                    gzip_static: r.precompressed,
+                    brotli_static: r.precompressed && s.site.compression.brotli,
+                    fallback: r.fallback.as_ref().map(|f| match f.as_str() {
+                        "app" => site.app_location.clone(),
+                        file => format!("{}{}", r.path, file.trim_start_matches('/')),
+                    }),
+                    allow: r.allow.clone(),
+                    basic_auth: r
+                        .basic_auth
+                        .as_ref()
+                        .map(|b| (b.realm.clone(), b.user_file.clone())),
+                    rate_limit: r
+                        .rate_limit
+                        .as_ref()
+                        .map(|l| (rate_zone(&ident, i), l.burst)),
+                    methods: method_list(&r.methods),
                 }
             })
             .collect();
@@ -407,6 +466,28 @@ impl Plan {
     }
 }
 
+/// `NAME` of `/etc/letsencrypt/live/NAME/fullchain.pem` with its `privkey.pem`.
+fn certbot_name(certificate: &str, key: &str) -> Option<String> {
+    let name = certificate
+        .strip_prefix("/etc/letsencrypt/live/")?
+        .strip_suffix("/fullchain.pem")?;
+    (!name.contains('/') && key == format!("/etc/letsencrypt/live/{name}/privkey.pem"))
+        .then(|| name.to_string())
+}
+
+/// The `limit_req_zone` of a service's `i`th route.
+fn rate_zone(ident: &str, i: usize) -> String {
+    format!("svcgen_{ident}_route{i}")
+}
+
+/// `limit_except` arguments: GET lets HEAD through by itself; written once each, in order.
+fn method_list(methods: &[Method]) -> Vec<&'static str> {
+    let mut m: Vec<Method> = methods.to_vec();
+    m.sort();
+    m.dedup();
+    m.into_iter().map(Method::name).collect()
+}
+
 fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
     let site = &s.site;
     let tls = &site.tls;
@@ -419,6 +500,7 @@ fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
             (false, _) => "",
         };
         match &site.listen.address {
+            Some(a) if a.contains(':') => vec![format!("[{a}]:{port}{suffix}")],
             Some(a) => vec![format!("{a}:{port}{suffix}")],
             None if site.listen.ipv6 => {
                 vec![format!("{port}{suffix}"), format!("[::]:{port}{suffix}")]
@@ -513,5 +595,45 @@ fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
         ssl_cache: format!("svcgen_{ident}"),
         has_websocket: s.routes.iter().any(|r| r.kind == RouteKind::Websocket),
         has_csp: h.content_security_policy.is_some(),
+        redirected_domains: if site.canonical_redirect {
+            site.domains.iter().skip(1).cloned().collect()
+        } else {
+            Vec::new()
+        },
+        gzip: site.compression.gzip,
+        brotli: site.compression.brotli,
+        compress_types: site.compression.types.join(" "),
+        real_ip_from: site
+            .real_ip
+            .as_ref()
+            .map(|r| r.from.clone())
+            .unwrap_or_default(),
+        real_ip_header: site.real_ip.as_ref().map(|r| r.header.name().to_string()),
+        least_conn: site.balance == Balance::LeastConn,
+        error_pages: site
+            .error_pages
+            .as_ref()
+            .map(|e| e.dir.trim_end_matches('/').to_string()),
+        maintenance_flag: site
+            .error_pages
+            .as_ref()
+            .and_then(|e| e.maintenance_flag.clone()),
+        rate_zones: s
+            .routes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                r.rate_limit
+                    .as_ref()
+                    .map(|l| (rate_zone(ident, i), l.rate.clone()))
+            })
+            .collect(),
+        app_location: format!("@svcgen_{ident}_app"),
+        has_app_fallback: s
+            .routes
+            .iter()
+            .any(|r| r.fallback.as_deref() == Some("app")),
+        certbot_cert_name: certbot_name(&tls.certificate, &tls.key)
+            .filter(|_| !site.domains.iter().any(|d| d.starts_with('*'))),
     }
 }

@@ -113,6 +113,32 @@ pub fn self_signed(cn: &str, cert: &Path, key: &Path) {
     assert!(out.status.success(), "openssl: {}", text(&out.stderr));
 }
 
+/// The `load_module` lines of the dynamic modules sites may use (brotli, for
+/// `compression.brotli`), as Debian's packages install them. A missing module
+/// fails the test, naming its package.
+pub fn nginx_modules() -> String {
+    let mut lines = String::new();
+    for (module, package) in [
+        (
+            "ngx_http_brotli_filter_module.so",
+            "libnginx-mod-http-brotli-filter",
+        ),
+        (
+            "ngx_http_brotli_static_module.so",
+            "libnginx-mod-http-brotli-static",
+        ),
+    ] {
+        let path = Path::new("/usr/lib/nginx/modules").join(module);
+        assert!(
+            path.is_file(),
+            "{} is missing: install {package} (scripts/test.sh does)",
+            path.display()
+        );
+        lines.push_str(&format!("load_module {};\n", path.display()));
+    }
+    lines
+}
+
 /// `nginx -t` on an nginx.conf written into `dir` (pid file and error log inside
 /// it; `dir/logs` must exist) whose http block includes the MIME types and `sites`
 /// (a file or a glob).
@@ -121,7 +147,8 @@ pub fn nginx_test(nginx: &Path, dir: &Path, sites: &Path) -> Output {
     std::fs::write(
         &conf,
         format!(
-            "pid {d}/nginx.pid;\nerror_log {d}/logs/error.log;\nevents {{}}\nhttp {{\n    include /etc/nginx/mime.types;\n    include {sites};\n}}\n",
+            "{modules}pid {d}/nginx.pid;\nerror_log {d}/logs/error.log;\nevents {{}}\nhttp {{\n    include /etc/nginx/mime.types;\n    include {sites};\n}}\n",
+            modules = nginx_modules(),
             d = dir.display(),
             sites = sites.display()
         ),

@@ -18,6 +18,9 @@ pub mod ng012_alias_traversal;
 pub mod ng013_host_header;
 pub mod ng014_plain_http_content;
 pub mod ng015_ocsp_stapling;
+pub mod ng017_real_ip_from_anyone;
+pub mod ng018_rate_limit_key;
+pub mod ng019_basic_auth_plain_http;
 
 use crate::lint::Sink;
 use crate::lint::rule::Rule;
@@ -433,8 +436,9 @@ pub fn serves_nothing(server: Directive<'_>) -> bool {
 }
 
 /// True when the server serves no content of its own: every location only
-/// redirects, or the server itself returns a redirect or an error status (certbot's
-/// port-80 server: `if ($host = …) { return 301 …; }` then `return 404;`).
+/// redirects, refuses (an error status) or answers ACME challenges, or the server
+/// itself returns a redirect or an error status (certbot's port-80 server:
+/// `if ($host = …) { return 301 …; }` then `return 404;`).
 pub fn serves_no_content(server: Directive<'_>) -> bool {
     let returns = |block: Block<'_>| {
         first(block, "return").is_some_and(|r| {
@@ -442,18 +446,21 @@ pub fn serves_no_content(server: Directive<'_>) -> bool {
                 || r.arg(0).is_some_and(|a| a.starts_with("http"))
         })
     };
-    let refuses = first(server.children(), "return").is_some_and(|r| {
-        r.arg(0)
-            .and_then(|c| c.parse::<u16>().ok())
-            .is_some_and(|c| (400..600).contains(&c))
-    });
-    if returns(server.children()) || refuses {
+    let refuses_in = |block: Block<'_>| {
+        first(block, "return").is_some_and(|r| {
+            r.arg(0)
+                .and_then(|c| c.parse::<u16>().ok())
+                .is_some_and(|c| (400..600).contains(&c))
+        })
+    };
+    if returns(server.children()) || refuses_in(server.children()) {
         return true;
     }
     let locations: Vec<Directive<'_>> = each(server.children(), "location").collect();
     !locations.is_empty()
         && locations.iter().all(|l| {
             returns(l.children())
+                || refuses_in(l.children())
                 || l.args()
                     .next_back()
                     .is_some_and(|a| a.value.contains("/.well-known/acme-challenge"))
@@ -482,4 +489,7 @@ pub static RULES: &[&Rule] = &[
     &ng014_plain_http_content::RULE,
     &ng015_ocsp_stapling::RULE,
     &format::MISSING_INCLUDE,
+    &ng017_real_ip_from_anyone::RULE,
+    &ng018_rate_limit_key::RULE,
+    &ng019_basic_auth_plain_http::RULE,
 ];

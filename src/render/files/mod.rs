@@ -3,6 +3,7 @@
 //! it goes (none, one or several files, by the description). Adding a rendered
 //! file is its module here, its template, and one line in `FILES`.
 
+mod acme;
 mod catch_all;
 mod deploy;
 mod dockerfile;
@@ -110,6 +111,8 @@ pub static FILES: &[&Descriptor] = &[
     &deploy::FILE,
     &sudoers::FILE,
     &catch_all::FILE,
+    &acme::FIRST_STAGE,
+    &acme::RENEWAL_HOOK,
     &dockerfile::FILE,
     &kubernetes::FILE,
     &kubernetes::kustomize::KUSTOMIZATION,
