@@ -594,3 +594,98 @@ fn services_rendered_together_may_not_clash() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+/// Two apps on one domain: the owner lists the mounted service and the mounted
+/// service names its owner; a one-sided mount, another certificate or a route the
+/// owner already has is refused at the mounted description's line.
+#[test]
+fn a_service_mounted_on_another_must_match_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let search = read(&root().join("fixtures/magazine-search.yaml"));
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.display().to_string()
+    };
+    let render = |files: &[&str]| {
+        let mut args = vec!["render"];
+        args.extend_from_slice(files);
+        args.extend_from_slice(&["--out", "/dev/null/{name}"]);
+        let out = svcgen(&args);
+        (out.status.code(), text(&out.stderr))
+    };
+    // Together, as written: the pair renders (into a directory each).
+    let out_dir = dir.path().join("out");
+    let out = svcgen(&[
+        "render",
+        "fixtures/magazine.yaml",
+        "fixtures/magazine-search.yaml",
+        "--out",
+        &format!("{}/{{name}}", out_dir.display()),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        out_dir
+            .join("magazine-search/magazine-search.locations")
+            .is_file()
+    );
+    assert!(
+        !out_dir
+            .join("magazine-search/magazine-search.acme.conf")
+            .exists()
+    );
+
+    // The owner does not list it.
+    let owner = write(
+        "magazine.yaml",
+        &read(&root().join("fixtures/magazine.yaml")).replace("  mounts: [magazine-search]\n", ""),
+    );
+    let (code, said) = render(&[&owner, "fixtures/magazine-search.yaml"]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(
+        said.contains("fixtures/magazine-search.yaml:19:15: `magazine` (")
+            && said.contains("does not list `magazine-search` in `site.mounts`"),
+        "{said}"
+    );
+    // Another certificate.
+    let other = write(
+        "search.yaml",
+        &search.replace(
+            "certificate: /etc/letsencrypt/live/magazine.example.com/fullchain.pem",
+            "certificate: /etc/ssl/search.pem",
+        ),
+    );
+    let (code, said) = render(&["fixtures/magazine.yaml", &other]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(
+        said.contains(&format!(
+            "{other}:21:18: a service mounted on `magazine` is served with its certificate"
+        )),
+        "{said}"
+    );
+    // A location the owner has.
+    let dup = write(
+        "dup.yaml",
+        &search.replace("path: /search/", "path: /assets/"),
+    );
+    let (code, said) = render(&["fixtures/magazine.yaml", &dup]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(
+        said.contains(&format!(
+            "{dup}:24:11: `/assets/` is also a route of `magazine`"
+        )),
+        "{said}"
+    );
+    // Mounted on itself: refused at load.
+    let selfish = write(
+        "selfish.yaml",
+        &search.replace("mounted_on: magazine", "mounted_on: magazine-search"),
+    );
+    let out = svcgen(&["render", &selfish]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("a service cannot be mounted on itself"),
+        "{}",
+        text(&out.stderr)
+    );
+}

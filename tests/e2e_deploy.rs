@@ -24,7 +24,6 @@
 mod common;
 
 use std::io::Write;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Output, Stdio};
 use std::sync::Mutex;
@@ -38,31 +37,6 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 const APP_DIR: &str = "/srv/e2e-app";
 const DEPLOY: &str = "/srv/e2e-app/deploy.sh";
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Two free consecutive-ish ports for the app's slots (blue and green, two each).
-fn free_port_block(n: u16) -> u16 {
-    'search: for _ in 0..200 {
-        let base = free_port();
-        if base > 65000 {
-            continue;
-        }
-        for p in base..base + n {
-            if TcpListener::bind(("127.0.0.1", p)).is_err() {
-                continue 'search;
-            }
-        }
-        return base;
-    }
-    panic!("no block of {n} free loopback ports");
-}
 
 fn rootfs() -> PathBuf {
     let dir = std::env::var("SVCGEN_ROOTFS")
@@ -706,6 +680,20 @@ fn scenarios(kind: &'static str) {
     let (code, _) = https_get(https_port, "/static/.env", 5);
     assert_eq!(code, "404", "a dotfile in a static route");
     eprintln!("[{kind}] /static/hello.txt 200, /static/.env 404");
+
+    // Logs: every line the app wrote reaches the journal once, and nothing else
+    // (under pm2 too: PM2 writes no files of its own).
+    let journal =
+        c.ok("journalctl --no-pager -o cat -u 'e2e-app*' | grep -F ' listening on ' || true");
+    let mut starts: Vec<&str> = journal.lines().collect();
+    assert!(!starts.is_empty(), "no start line in the journal");
+    let all = starts.len();
+    starts.sort_unstable();
+    starts.dedup();
+    assert_eq!(starts.len(), all, "a line written twice:\n{journal}");
+    let files = c.ok("find /var/log/e2e-app -type f 2>/dev/null | wc -l");
+    assert_eq!(files.trim(), "0", "log files besides the journal");
+    eprintln!("[{kind}] logs: {all} start line(s) in the journal, each once; no log file");
 
     // Only the service's own name is answered (the host's catch-all).
     let unknown = unknown_host_refused(http_port, https_port);

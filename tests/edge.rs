@@ -11,7 +11,6 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -43,31 +42,6 @@ for (const port of process.env.PORTS.split(',').map(Number)) {
   }).listen(port, '127.0.0.1');
 }
 "#;
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// `n` free consecutive loopback ports.
-fn free_port_block(n: u16) -> u16 {
-    'search: for _ in 0..200 {
-        let base = free_port();
-        if base > 65000 {
-            continue;
-        }
-        for p in base..base + n {
-            if TcpListener::bind(("127.0.0.1", p)).is_err() {
-                continue 'search;
-            }
-        }
-        return base;
-    }
-    panic!("no block of {n} free loopback ports");
-}
 
 struct Killed(Child);
 impl Drop for Killed {
@@ -114,16 +88,7 @@ fn prepare(file: &str, d: &Path, http: u16, https: u16, cert: &Path, key: &Path)
     s.site.listen.https = https;
     s.site.tls.certificate = cert.display().to_string();
     s.site.tls.key = key.display().to_string();
-    s.logs.access_log = Some(
-        d.join(format!("logs/{}.access.log", s.name))
-            .display()
-            .to_string(),
-    );
-    s.logs.error_log = Some(
-        d.join(format!("logs/{}.error.log", s.name))
-            .display()
-            .to_string(),
-    );
+    logs_into(s, d);
     // Static directories move with the app directory.
     let app = d.join(&s.name);
     let old = s.app_dir.trim_end_matches('/').to_string();
@@ -203,6 +168,8 @@ fn edge_keys_behave_on_loopback() {
         "fixtures/storefront.yaml",
         "fixtures/admin.yaml",
         "fixtures/notifications.yaml",
+        "fixtures/magazine.yaml",
+        "fixtures/magazine-search.yaml",
     ]
     .iter()
     .map(|f| prepare(f, d, http, https_port, &cert, &key))
@@ -271,9 +238,24 @@ fn edge_keys_behave_on_loopback() {
         std::fs::write(&upstream, servers).unwrap();
         let include = format!("include {}/live/upstream.conf;", s.app_dir);
         assert!(conf.content.contains(&include), "{}: no {include}", s.name);
-        let content = conf
+        let mut content = conf
             .content
             .replace(&include, &format!("include {};", upstream.display()));
+        // A mounted service's locations, where its owner's site includes them.
+        for m in &s.site.mounts {
+            let include = format!("include {}/{m}.locations;", s.host.install.nginx_dir);
+            assert!(content.contains(&include), "{}: no {include}", s.name);
+            content = content.replace(
+                &include,
+                &format!("include {};", d.join(format!("{m}.locations")).display()),
+            );
+        }
+        for a in files
+            .iter()
+            .filter(|a| a.kind == ArtifactKind("nginx-locations"))
+        {
+            std::fs::write(d.join(&a.file_name), &a.content).unwrap();
+        }
         std::fs::write(d.join("sites").join(&conf.file_name), content).unwrap();
     }
     let set = render::render_set(&refs, &env).unwrap();
@@ -301,16 +283,7 @@ fn edge_keys_behave_on_loopback() {
             .spawn()
             .unwrap(),
     );
-    let conf = d.join("nginx.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "{modules}user root;\npid {d}/nginx.pid;\nerror_log {d}/logs/error.log;\nevents {{}}\nhttp {{\n    include /etc/nginx/mime.types;\n    include {d}/sites/*.conf;\n}}\n",
-            modules = nginx_modules(),
-            d = d.display()
-        ),
-    )
-    .unwrap();
+    let conf = nginx_conf(d, &d.join("sites/*.conf"), true);
     let out = run(Command::new(&nginx).arg("-p").arg(d).arg("-c").arg(&conf));
     assert!(
         out.status.success(),
@@ -361,6 +334,32 @@ fn edge_keys_behave_on_loopback() {
             "{host} answered by its app"
         );
     }
+
+    // Two apps on one domain: the magazine at `/`, its search service (mounted on
+    // the magazine's site) at `/search/`, each answered by its own app.
+    let mag = |path: &str, extra: &[&str]| https("magazine.example.com", https_port, path, extra);
+    let r = mag("/issue/12", &[]);
+    assert_eq!(
+        (r.status.as_str(), by_port(&r)),
+        ("200", sites[4].ports[0].to_string())
+    );
+    let r = mag("/search/?q=nginx", &[]);
+    assert_eq!(r.status, "200");
+    assert!(
+        sites[5].ports.iter().any(|p| p.to_string() == by_port(&r)),
+        "/search/ answered by the search app: {}",
+        r.body
+    );
+    assert_eq!(
+        mag("/search/?q=x", &["-X", "POST"]).status,
+        "403",
+        "search takes GET only"
+    );
+    println!(
+        "by path: magazine.example.com/ → magazine (port {}), /search/ → magazine-search (port {})",
+        sites[4].ports[0],
+        by_port(&r)
+    );
 
     // storefront: the canonical name; www redirected on 80 and 443.
     let r = https("www.shop.example.com", https_port, "/a?b=1", &[]);

@@ -58,7 +58,37 @@ fn with_live_upstream(site: &Artifact, spec: &LoadedSpec, dir: &Path) -> Artifac
     site.content = site
         .content
         .replace(&include, &format!("include {};", file.display()));
+    // The locations of services mounted on this site: the test-owned copies in
+    // `dir` (see `write_locations`).
+    let nginx_dir = s.host.install.nginx_dir.trim_end_matches('/');
+    for m in &s.site.mounts {
+        let include = format!("include {nginx_dir}/{m}.locations;");
+        assert!(
+            site.content.contains(&include),
+            "{}: no `{include}`",
+            s.name
+        );
+        site.content = site.content.replace(
+            &include,
+            &format!("include {};", dir.join(format!("{m}.locations")).display()),
+        );
+    }
     site
+}
+
+/// Every example's locations file (a service mounted on another's site) written
+/// into `dir`, where `with_live_upstream` points the owners' includes.
+fn write_locations(dir: &Path) -> usize {
+    let mut n = 0;
+    for file in valid_fixtures() {
+        for a in render_spec(&load(&file)) {
+            if a.kind == ArtifactKind("nginx-locations") {
+                write(dir, &a);
+                n += 1;
+            }
+        }
+    }
+    n
 }
 
 fn installed_nginx_version() -> (u32, u32, u32) {
@@ -88,6 +118,10 @@ fn nginx_accepts_every_site_together() {
 
     let mut sites = 0;
     let mut on_host = Vec::new();
+    assert!(
+        write_locations(d) >= 1,
+        "no example is mounted on another's site"
+    );
     for file in valid_fixtures() {
         let mut spec = load(&file);
         // Point the files nginx opens at test-owned copies; everything else is as rendered.
@@ -97,20 +131,14 @@ fn nginx_accepts_every_site_together() {
         if s.site.tls.trusted_certificate.is_some() {
             s.site.tls.trusted_certificate = Some(cert.display().to_string());
         }
-        s.logs.access_log = Some(
-            d.join(format!("logs/{}.access.log", s.name))
-                .display()
-                .to_string(),
-        );
-        s.logs.error_log = Some(
-            d.join(format!("logs/{}.error.log", s.name))
-                .display()
-                .to_string(),
-        );
+        logs_into(s, d);
         let target = spec::parse_version(&s.site.nginx_version);
         let artifacts = render_spec(&spec);
         let site = artifact(&artifacts, ArtifactKind::NginxSite).unwrap();
-        if target >= (1, 25, 1) {
+        if spec.service.site.mounted_on.is_some() {
+            // No server of its own: its locations join the owner's.
+            assert!(!site.content.contains("server {"), "{file}");
+        } else if target >= (1, 25, 1) {
             assert!(
                 site.content.contains("\n    http2 on;\n"),
                 "{file}: nginx >= 1.25.1 uses `http2 on;`"
@@ -314,6 +342,9 @@ fn node_loads_every_ecosystem_file_as_described() {
             assert_eq!(app["cwd"], format!("{app_dir}/{colour}").as_str());
             assert_eq!(app["interpreter"], s.node.path.as_str());
             assert_eq!(app["exec_mode"], "cluster");
+            // One destination per line: the journal, through pm2-runtime.
+            assert_eq!(app["out_file"], "/dev/null", "{file}");
+            assert_eq!(app["error_file"], "/dev/null", "{file}");
             assert_eq!(app["instances"], s.host.supervisor.instances);
             let kill = app["kill_timeout"].as_u64().unwrap();
             assert!(
@@ -419,11 +450,7 @@ fn first_stage_sites_serve_the_challenge_before_any_certificate() {
         "tok3n.thumbprint",
     )
     .unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let mut on_host = Vec::new();
     let mut certbot = 0;
     for file in valid_fixtures() {
@@ -436,18 +463,16 @@ fn first_stage_sites_serve_the_challenge_before_any_certificate() {
         s.site.listen.http = port;
         s.site.listen.address = Some("127.0.0.1".into());
         s.site.acme_root = acme.display().to_string();
-        s.logs.access_log = Some(
-            d.join(format!("logs/{}.access.log", s.name))
-                .display()
-                .to_string(),
-        );
-        s.logs.error_log = Some(
-            d.join(format!("logs/{}.error.log", s.name))
-                .display()
-                .to_string(),
-        );
+        logs_into(s, d);
         let artifacts = render_spec(&spec);
-        let first = artifact(&artifacts, ArtifactKind("nginx-acme-site")).unwrap();
+        let Some(first) = artifact(&artifacts, ArtifactKind("nginx-acme-site")) else {
+            // Mounted on another's site, whose first stage serves its domains.
+            assert!(
+                spec.service.site.mounted_on.is_some(),
+                "{file}: no first stage"
+            );
+            continue;
+        };
         assert!(!first.content.contains("ssl_certificate"), "{file}");
         let s = &spec.service;
         if s.site.tls.certificate.starts_with("/etc/letsencrypt/live/") {
@@ -568,6 +593,7 @@ fn gixy_finds_nothing_medium_or_high() {
     let (m, h, report) = gixy_counts(&gixy, &bad, dir.path());
     assert!(m + h > 0, "gixy should flag the known-bad site:\n{report}");
 
+    write_locations(dir.path());
     for file in valid_fixtures() {
         let spec = load(&file);
         let artifacts = render_spec(&spec);

@@ -546,6 +546,19 @@ pub struct Site {
     #[serde(default = "default_acme_root")]
     #[schemars(pattern(ABS_PATH_PATTERN))]
     pub acme_root: String,
+    /// Other services served under this site's domains by path: their routes are
+    /// locations of this site's HTTPS server, included from `NAME.locations` (which
+    /// each renders), each proxied to its own app. Each names this one in
+    /// `site.mounted_on`.
+    #[serde(default)]
+    #[schemars(inner(pattern(NAME_PATTERN)))]
+    pub mounts: Vec<String>,
+    /// The service whose site serves this one's routes (listing it in its
+    /// `site.mounts`): this service renders no server of its own, only its upstream
+    /// and `NAME.locations`. `domains` and `tls` must be that site's.
+    #[serde(default)]
+    #[schemars(pattern(NAME_PATTERN))]
+    pub mounted_on: Option<String>,
     /// Send requests for the other domains to the first one (`www` ↔ apex) with a
     /// 301, on HTTPS as on HTTP, so each page has one address.
     #[serde(default)]
@@ -1013,8 +1026,8 @@ pub enum AccessLogFormat {
     Json,
 }
 
-/// Where logs go. Under `systemd` the app's stdout/stderr go to journald; under `pm2`
-/// PM2 writes them, timestamped, to `dir`.
+/// Where logs go. The app's stdout/stderr go to the journal, once, under both
+/// supervisors (under `pm2` through `pm2-runtime`; PM2 writes no files of its own).
 #[derive(Debug, Clone, Deserialize, JsonSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Logs {

@@ -58,7 +58,14 @@ pub fn clashes(specs: &[&LoadedSpec]) -> Vec<Clash> {
                 });
                 continue;
             }
-            for (i, domain) in b.site.domains.iter().enumerate() {
+            // A service mounted on another shares its server by design.
+            let mounted = |x: &super::Service, y: &super::Service| {
+                x.site.mounted_on.as_deref() == Some(y.name.as_str())
+            };
+            let shared = mounted(a, b)
+                || mounted(b, a)
+                || (a.site.mounted_on.is_some() && a.site.mounted_on == b.site.mounted_on);
+            for (i, domain) in b.site.domains.iter().enumerate().filter(|_| !shared) {
                 let same_port = a.site.listen.https == b.site.listen.https
                     || a.site.listen.http == b.site.listen.http;
                 if same_port
@@ -93,6 +100,108 @@ pub fn clashes(specs: &[&LoadedSpec]) -> Vec<Clash> {
                         SLOTS.join(" and ")
                     ),
                 });
+            }
+        }
+    }
+    out.extend(mount_clashes(specs));
+    out
+}
+
+/// Services mounted on another's site: the owner lists them, they share its
+/// domains, certificate and ports, and no two of them declare the same location.
+fn mount_clashes(specs: &[&LoadedSpec]) -> Vec<Clash> {
+    let mut out = Vec::new();
+    let named = |name: &str| specs.iter().position(|s| s.service.name == name);
+    for (j, spec) in specs.iter().enumerate() {
+        let b = &spec.service;
+        for (i, m) in b.site.mounts.iter().enumerate() {
+            if let Some(k) = named(m)
+                && specs[k].service.site.mounted_on.as_deref() != Some(b.name.as_str())
+            {
+                out.push(Clash {
+                    index: j,
+                    pos: pos(spec, &format!("/site/mounts/{i}")),
+                    message: format!(
+                        "`{m}` ({}) is listed in `site.mounts` but does not say `mounted_on: {}`: it would serve its own site as well",
+                        specs[k].file, b.name
+                    ),
+                });
+            }
+        }
+        let Some(owner) = b.site.mounted_on.as_deref() else {
+            continue;
+        };
+        let Some(k) = named(owner) else {
+            continue;
+        };
+        let o = &specs[k].service;
+        let mut clash = |pointer: &str, message: String| {
+            out.push(Clash {
+                index: j,
+                pos: pos(spec, pointer),
+                message,
+            });
+        };
+        if !o.site.mounts.iter().any(|m| m == &b.name) {
+            clash(
+                "/site/mounted_on",
+                format!(
+                    "`{owner}` ({}) does not list `{}` in `site.mounts`: its site would not include these routes",
+                    specs[k].file, b.name
+                ),
+            );
+            continue;
+        }
+        let mut ours: Vec<String> = b
+            .site
+            .domains
+            .iter()
+            .map(|d| d.to_ascii_lowercase())
+            .collect();
+        let mut theirs: Vec<String> = o
+            .site
+            .domains
+            .iter()
+            .map(|d| d.to_ascii_lowercase())
+            .collect();
+        ours.sort();
+        theirs.sort();
+        if ours != theirs {
+            clash(
+                "/site/domains",
+                format!(
+                    "a service mounted on `{owner}` serves its domains: {}",
+                    o.site.domains.join(", ")
+                ),
+            );
+        }
+        if b.site.tls.certificate != o.site.tls.certificate
+            || b.site.listen.http != o.site.listen.http
+            || b.site.listen.https != o.site.listen.https
+        {
+            clash(
+                "/site/tls/certificate",
+                format!(
+                    "a service mounted on `{owner}` is served with its certificate ({}) and ports ({}, {})",
+                    o.site.tls.certificate, o.site.listen.http, o.site.listen.https
+                ),
+            );
+        }
+        // Its locations join the owner's server: none may be declared twice.
+        for (i, r) in b.routes.iter().enumerate() {
+            let other = specs.iter().enumerate().find(|(n, s)| {
+                (s.service.name == owner
+                    || (*n < j && s.service.site.mounted_on.as_deref() == Some(owner)))
+                    && s.service.routes.iter().any(|x| x.path == r.path)
+            });
+            if let Some((_, s)) = other {
+                clash(
+                    &format!("/routes/{i}/path"),
+                    format!(
+                        "`{}` is also a route of `{}` ({}), in the same server: nginx refuses a duplicate location",
+                        r.path, s.service.name, s.file
+                    ),
+                );
             }
         }
     }

@@ -553,6 +553,45 @@ fn check_network(value: &str) -> Result<(), String> {
 /// pages, the canonical redirect.
 fn check_edge(s: &Service, c: &mut Checker<'_>) {
     let site = &s.site;
+    if let Some(owner) = &site.mounted_on {
+        if owner == &s.name {
+            c.err(
+                "/site/mounted_on",
+                "a service cannot be mounted on itself".into(),
+                "its own name",
+                "name the service whose site serves these routes",
+            );
+        }
+        if !site.mounts.is_empty() {
+            c.err(
+                "/site/mounts",
+                "a mounted service cannot mount others".into(),
+                "mounted_on is set",
+                "list every service under the domain in the owner's `mounts`",
+            );
+        }
+        for key in ["canonical_redirect", "error_pages"] {
+            let pointer = format!("/site/{key}");
+            if c.positions.get(&pointer).is_some() {
+                c.err(
+                    &pointer,
+                    format!("`{key}` belongs to the site that serves this one (`{owner}`)"),
+                    "mounted",
+                    "set it in the owner's description",
+                );
+            }
+        }
+    }
+    for (i, m) in site.mounts.iter().enumerate() {
+        if m == &s.name || site.mounts[..i].contains(m) {
+            c.err(
+                &format!("/site/mounts/{i}"),
+                format!("`{m}` is this service or listed twice"),
+                "not another service",
+                "list each other service once",
+            );
+        }
+    }
     if site.canonical_redirect {
         if site.domains.len() < 2 {
             c.err(

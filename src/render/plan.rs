@@ -156,6 +156,10 @@ pub struct SitePlan {
     /// (`/etc/letsencrypt/live/NAME/fullchain.pem` + `privkey.pem`) and every domain
     /// can be proven over HTTP (no wildcard).
     pub certbot_cert_name: Option<String>,
+    /// The service whose site serves this one's locations (no server of its own).
+    pub mounted_on: Option<String>,
+    /// The locations files of the services mounted on this site: (name, path).
+    pub mount_includes: Vec<(String, String)>,
 }
 
 #[derive(Debug, Serialize)]
@@ -633,6 +637,15 @@ fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
             .routes
             .iter()
             .any(|r| r.fallback.as_deref() == Some("app")),
+        mounted_on: site.mounted_on.clone(),
+        mount_includes: site
+            .mounts
+            .iter()
+            .map(|m| {
+                let dir = s.host.install.nginx_dir.trim_end_matches('/');
+                (m.clone(), format!("{dir}/{m}.locations"))
+            })
+            .collect(),
         certbot_cert_name: certbot_name(&tls.certificate, &tls.key)
             .filter(|_| !site.domains.iter().any(|d| d.starts_with('*'))),
     }

@@ -113,6 +113,67 @@ pub fn self_signed(cn: &str, cert: &Path, key: &Path) {
     assert!(out.status.success(), "openssl: {}", text(&out.stderr));
 }
 
+/// A free loopback port (free when asked; the caller binds it soon after).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `n` free consecutive loopback ports.
+pub fn free_port_block(n: u16) -> u16 {
+    'search: for _ in 0..200 {
+        let base = free_port();
+        if base > 65000 {
+            continue;
+        }
+        for p in base..base + n {
+            if std::net::TcpListener::bind(("127.0.0.1", p)).is_err() {
+                continue 'search;
+            }
+        }
+        return base;
+    }
+    panic!("no block of {n} free loopback ports");
+}
+
+/// A description's nginx logs moved into `dir/logs` (where a test's nginx can
+/// write them).
+pub fn logs_into(s: &mut svcgen::description::Service, dir: &Path) {
+    s.logs.access_log = Some(
+        dir.join(format!("logs/{}.access.log", s.name))
+            .display()
+            .to_string(),
+    );
+    s.logs.error_log = Some(
+        dir.join(format!("logs/{}.error.log", s.name))
+            .display()
+            .to_string(),
+    );
+}
+
+/// An nginx.conf in `dir` (pid file and error log inside it; `dir/logs` must
+/// exist) with the dynamic modules, whose http block includes the MIME types and
+/// `sites` (a file or a glob); `user root` when nginx will serve files from a
+/// test's private directory.
+pub fn nginx_conf(dir: &Path, sites: &Path, user_root: bool) -> PathBuf {
+    let conf = dir.join("nginx.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "{modules}{user}pid {d}/nginx.pid;\nerror_log {d}/logs/error.log;\nevents {{}}\nhttp {{\n    include /etc/nginx/mime.types;\n    include {sites};\n}}\n",
+            modules = nginx_modules(),
+            user = if user_root { "user root;\n" } else { "" },
+            d = dir.display(),
+            sites = sites.display()
+        ),
+    )
+    .unwrap();
+    conf
+}
+
 /// The `load_module` lines of the dynamic modules sites may use (brotli, for
 /// `compression.brotli`), as Debian's packages install them. A missing module
 /// fails the test, naming its package.
@@ -143,17 +204,7 @@ pub fn nginx_modules() -> String {
 /// it; `dir/logs` must exist) whose http block includes the MIME types and `sites`
 /// (a file or a glob).
 pub fn nginx_test(nginx: &Path, dir: &Path, sites: &Path) -> Output {
-    let conf = dir.join("nginx.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "{modules}pid {d}/nginx.pid;\nerror_log {d}/logs/error.log;\nevents {{}}\nhttp {{\n    include /etc/nginx/mime.types;\n    include {sites};\n}}\n",
-            modules = nginx_modules(),
-            d = dir.display(),
-            sites = sites.display()
-        ),
-    )
-    .unwrap();
+    let conf = nginx_conf(dir, sites, false);
     run(Command::new(nginx)
         .arg("-t")
         .arg("-p")

@@ -227,13 +227,25 @@ impl Linting for Pass {
                     report.sources.name(u.file)
                 ));
             }
-            for e in &u.config.deploy_state {
-                let src = report.sources.get(e.span.file);
-                let (line, col) = src.line_col(e.span.start);
-                report.notes.push(format!(
-                    "{}:{line}:{col}: {} — a file deploy.sh writes on the server (`svcgen: deploy-state`), not linted here",
-                    src.name, e.message
-                ));
+            // Includes svcgen marked as absent from a checkout on purpose: a note each.
+            let marked = [
+                (
+                    &u.config.deploy_state,
+                    "a file deploy.sh writes on the server (`svcgen: deploy-state`), not linted here",
+                ),
+                (
+                    &u.config.mounted,
+                    "another service's locations, rendered from its own description (`svcgen: mounted`): lint them with its files",
+                ),
+            ];
+            for (errors, why) in marked {
+                for e in errors {
+                    let src = report.sources.get(e.span.file);
+                    let (line, col) = src.line_col(e.span.start);
+                    report
+                        .notes
+                        .push(format!("{}:{line}:{col}: {} — {why}", src.name, e.message));
+                }
             }
             for e in &u.config.missing {
                 findings.push(engine::finding(

@@ -14,6 +14,10 @@ pub static FIRST_STAGE: Descriptor = Descriptor {
     lint: Some("nginx"),
     mode: 0o644,
     scope: Scope::Service(|_, s| {
+        // A mounted service's domains are its owner's, whose first stage serves them.
+        if s.site.mounted_on.is_some() {
+            return Vec::new();
+        }
         vec![Placement {
             file_name: format!("{}.acme.conf", s.name),
             install_dir: Some(s.host.install.nginx_dir.clone()),

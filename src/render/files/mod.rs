@@ -108,6 +108,7 @@ pub static FILES: &[&Descriptor] = &[
     &unit::FILE,
     &ecosystem::FILE,
     &site::FILE,
+    &site::LOCATIONS,
     &deploy::FILE,
     &sudoers::FILE,
     &catch_all::FILE,
@@ -158,6 +159,8 @@ mod tests {
             .map(|t| t.0.to_string())
             .collect();
         embedded.sort();
+        // One template may make two kinds of file (the site and its locations part).
+        embedded.dedup();
         assert_eq!(on_disk, embedded);
         for (name, embedded) in FILES.iter().filter_map(|f| f.template()) {
             let text = std::fs::read_to_string(dir.join(name)).unwrap();

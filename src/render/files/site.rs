@@ -1,15 +1,39 @@
 //! The nginx site.
 
-use super::{ArtifactKind, Descriptor, Scope, Source, Target, one};
+use super::{ArtifactKind, Descriptor, Placement, Scope, Source, Target, one};
+
+/// The site and a mounted service's locations come from one template (its
+/// `locations` part).
+const TEMPLATE: Source = Source::Template(
+    "nginx.conf.j2",
+    include_str!("../../../templates/nginx.conf.j2"),
+);
 
 pub static FILE: Descriptor = Descriptor {
     kind: ArtifactKind::NginxSite,
     target: Target::Host,
-    source: Source::Template(
-        "nginx.conf.j2",
-        include_str!("../../../templates/nginx.conf.j2"),
-    ),
+    source: TEMPLATE,
     lint: Some("nginx"),
     mode: 0o644,
     scope: Scope::Service(|_, s| one(format!("{}.conf", s.name), &s.host.install.nginx_dir)),
+};
+
+/// A service mounted on another's site (`site.mounted_on`): its locations, which
+/// the owner's HTTPS server includes. The site's template, its `locations` part.
+pub static LOCATIONS: Descriptor = Descriptor {
+    kind: ArtifactKind("nginx-locations"),
+    target: Target::Host,
+    source: TEMPLATE,
+    lint: Some("nginx"),
+    mode: 0o644,
+    scope: Scope::Service(|_, s| {
+        if s.site.mounted_on.is_none() {
+            return Vec::new();
+        }
+        vec![Placement {
+            file_name: format!("{}.locations", s.name),
+            install_dir: Some(s.host.install.nginx_dir.clone()),
+            context: Some(minijinja::context! { part => "locations" }),
+        }]
+    }),
 };

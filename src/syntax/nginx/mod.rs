@@ -286,6 +286,9 @@ pub struct Config {
     /// Missing includes marked `# svcgen: deploy-state -- …`: files a deploy writes
     /// on the server (the serving slot's upstream servers), absent from a checkout.
     pub deploy_state: Vec<ParseError>,
+    /// Missing includes marked `# svcgen: mounted -- …`: another service's
+    /// locations, rendered from its own description.
+    pub mounted: Vec<ParseError>,
     /// What nginx would refuse and the linter could not read: a syntax error in an
     /// included file, an unreadable file, an include loop, a directive in a
     /// context where it is not allowed. Any of these makes the run an error.
@@ -380,6 +383,7 @@ pub fn load(
         includes: &includes,
         missing: Vec::new(),
         deploy_state: Vec::new(),
+        mounted: Vec::new(),
         broken: Vec::new(),
         stack: vec![sources.name(file).to_string()],
         files: 0,
@@ -389,6 +393,7 @@ pub fn load(
     let Splice {
         missing,
         deploy_state,
+        mounted,
         mut broken,
         ..
     } = walk;
@@ -414,6 +419,7 @@ pub fn load(
         tree,
         missing,
         deploy_state,
+        mounted,
         broken,
     })
 }
@@ -541,6 +547,7 @@ struct Splice<'s, 'a> {
     includes: &'s IncludeSource<'a>,
     missing: Vec<ParseError>,
     deploy_state: Vec<ParseError>,
+    mounted: Vec<ParseError>,
     broken: Vec<ParseError>,
     stack: Vec<String>,
     files: usize,
@@ -583,11 +590,14 @@ impl Splice<'_, '_> {
                                 ),
                                 span: arg.span,
                             };
-                            let marked = d
-                                .comments()
-                                .any(|(c, _)| c.trim_start().starts_with("svcgen: deploy-state"));
-                            if marked {
+                            let marked = |marker: &str| {
+                                d.comments()
+                                    .any(|(c, _)| c.trim_start().starts_with(marker))
+                            };
+                            if marked("svcgen: deploy-state") {
                                 self.deploy_state.push(e);
+                            } else if marked("svcgen: mounted") {
+                                self.mounted.push(e);
                             } else {
                                 self.missing.push(e);
                             }
