@@ -153,13 +153,8 @@ fn edge_keys_behave_on_loopback() {
     let nginx = require("nginx");
     let node = require("node");
     require("openssl");
-    let tmp = tempfile::tempdir().unwrap();
+    let (tmp, cert, key) = nginx_workdir();
     let d = tmp.path();
-    std::fs::create_dir_all(d.join("sites")).unwrap();
-    std::fs::create_dir_all(d.join("logs")).unwrap();
-    let cert = d.join("cert.pem");
-    let key = d.join("key.pem");
-    self_signed("svcgen.test", &cert, &key);
     let http = free_port();
     let https_port = free_port();
 

@@ -108,13 +108,8 @@ fn installed_nginx_version() -> (u32, u32, u32) {
 fn nginx_accepts_every_site_together() {
     let nginx = require("nginx");
     let installed = installed_nginx_version();
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, cert, key) = nginx_workdir();
     let d = dir.path();
-    std::fs::create_dir_all(d.join("sites")).unwrap();
-    std::fs::create_dir_all(d.join("logs")).unwrap();
-    let cert = d.join("cert.pem");
-    let key = d.join("key.pem");
-    self_signed("svcgen.test", &cert, &key);
 
     let mut sites = 0;
     let mut on_host = Vec::new();

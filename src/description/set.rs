@@ -107,6 +107,16 @@ pub fn clashes(specs: &[&LoadedSpec]) -> Vec<Clash> {
     out
 }
 
+/// The same names, in any order and case.
+fn same_domains(a: &[String], b: &[String]) -> bool {
+    let set = |d: &[String]| {
+        let mut v: Vec<String> = d.iter().map(|x| x.to_ascii_lowercase()).collect();
+        v.sort();
+        v
+    };
+    set(a) == set(b)
+}
+
 /// Services mounted on another's site: the owner lists them, they share its
 /// domains, certificate and ports, and no two of them declare the same location.
 fn mount_clashes(specs: &[&LoadedSpec]) -> Vec<Clash> {
@@ -152,21 +162,7 @@ fn mount_clashes(specs: &[&LoadedSpec]) -> Vec<Clash> {
             );
             continue;
         }
-        let mut ours: Vec<String> = b
-            .site
-            .domains
-            .iter()
-            .map(|d| d.to_ascii_lowercase())
-            .collect();
-        let mut theirs: Vec<String> = o
-            .site
-            .domains
-            .iter()
-            .map(|d| d.to_ascii_lowercase())
-            .collect();
-        ours.sort();
-        theirs.sort();
-        if ours != theirs {
+        if !same_domains(&b.site.domains, &o.site.domains) {
             clash(
                 "/site/domains",
                 format!(

@@ -113,6 +113,20 @@ pub fn self_signed(cn: &str, cert: &Path, key: &Path) {
     assert!(out.status.success(), "openssl: {}", text(&out.stderr));
 }
 
+/// A test's nginx prefix: `sites/` and `logs/` made, a self-signed certificate
+/// for `svcgen.test` written (`cert.pem`, `key.pem`). Dropping the directory
+/// removes it.
+pub fn nginx_workdir() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("sites")).unwrap();
+    std::fs::create_dir_all(d.join("logs")).unwrap();
+    let cert = d.join("cert.pem");
+    let key = d.join("key.pem");
+    self_signed("svcgen.test", &cert, &key);
+    (dir, cert, key)
+}
+
 /// A free loopback port (free when asked; the caller binds it soon after).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
