@@ -21,16 +21,39 @@ fn expected_positions(file: &str) -> Vec<String> {
     spec.split_whitespace().map(str::to_string).collect()
 }
 
+/// The message an invalid fixture names in quotes (`# expect: 3:5 -- "text"`):
+/// an error at its first position must say it.
+fn expected_message(file: &str) -> Option<String> {
+    let first = read(&root().join(file)).lines().next()?.to_string();
+    let why = first.split_once(" -- ")?.1;
+    why.strip_prefix('"')?.strip_suffix('"').map(str::to_string)
+}
+
 fn assert_rejected_at(file: &str) {
     let out = svcgen(&["render", file]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{file} must exit 2:\n{stderr}");
     assert!(out.stdout.is_empty(), "{file}: nothing may be rendered");
-    for pos in expected_positions(file) {
+    let positions = expected_positions(file);
+    for pos in &positions {
         let needle = format!("[{file}:{pos}]");
         assert!(
             stderr.contains(&needle),
             "{file}: expected an error at {needle}, got:\n{stderr}"
+        );
+    }
+    if let Some(message) = expected_message(file) {
+        // The JSON report carries each message whole (the text one wraps it).
+        let out = svcgen(&["lint", "--format", "json", file]);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let said = report["diagnostics"].as_array().unwrap().iter().any(|d| {
+            let at = format!("{}:{}", d["start"]["line"], d["start"]["column"]);
+            at == positions[0] && d["message"].as_str().unwrap().contains(&message)
+        });
+        assert!(
+            said,
+            "{file}: no error at {} says {message:?}:\n{report:#}",
+            positions[0]
         );
     }
 }

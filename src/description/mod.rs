@@ -7,6 +7,7 @@
 pub mod diag;
 pub mod model;
 pub mod set;
+pub mod trust;
 pub mod units;
 mod validate;
 pub use validate::parse_version;

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use super::diag::ErrorSink;
 use super::model::{RouteKind, Service, SupervisorKind, TlsProfile};
+use super::trust::{self, is_within};
 use super::yaml::PositionIndex;
 
 struct Checker<'a> {
@@ -27,12 +28,6 @@ impl Checker<'_> {
 /// True when a path has a `..` or `.` segment (a way out of the directory it names).
 fn has_dot_segment(path: &str) -> bool {
     path.split('/').any(|s| s == ".." || s == ".")
-}
-
-/// True when `path` is `dir` or lies below it.
-fn is_within(path: &str, dir: &str) -> bool {
-    let dir = dir.trim_end_matches('/');
-    path == dir || path.starts_with(&format!("{dir}/"))
 }
 
 /// Parses `1.22.1` into a comparable triple.
@@ -62,6 +57,30 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
     check_writes(s, &mut c);
     check_hardening(s, &mut c);
     check_kubernetes(s, &mut c);
+    check_trust(s, &mut c);
+}
+
+/// What reaches files root installs or runs (see `trust.rs`).
+fn check_trust(s: &Service, c: &mut Checker<'_>) {
+    for (pointer, message, forms) in trust::sudo_command_errors(s) {
+        c.err(
+            &pointer,
+            message,
+            "not a command sudo may grant",
+            &format!("the sudoers file grants exactly this command as root; accepted: {forms}"),
+        );
+    }
+    for (pointer, message, help) in trust::install_dir_errors(s) {
+        c.err(&pointer, message, "not where this file belongs", &help);
+    }
+    if let Some(why) = trust::system_name(&s.name) {
+        c.err(
+            "/name",
+            format!("{why}: its unit, site or sudoers file would replace the system's"),
+            "a system name",
+            "name the service after the app, such as `shop-api`",
+        );
+    }
 }
 
 /// The user the app runs as.
@@ -114,13 +133,43 @@ fn check_paths(s: &Service, c: &mut Checker<'_>) {
     for (i, p) in s.host.hardening.writable_paths.iter().enumerate() {
         paths.push((format!("/host/hardening/writable_paths/{i}"), p.as_str()));
     }
+    for (i, r) in s.routes.iter().enumerate() {
+        if let Some(b) = &r.basic_auth {
+            paths.push((
+                format!("/routes/{i}/basic_auth/user_file"),
+                b.user_file.as_str(),
+            ));
+        }
+    }
+    if let Some(e) = &s.site.error_pages {
+        paths.push(("/site/error_pages/dir".into(), e.dir.as_str()));
+        if let Some(f) = &e.maintenance_flag {
+            paths.push(("/site/error_pages/maintenance_flag".into(), f.as_str()));
+        }
+    }
+    let i = &s.host.install;
+    paths.push(("/host/install/unit_dir".into(), i.unit_dir.as_str()));
+    paths.push(("/host/install/nginx_dir".into(), i.nginx_dir.as_str()));
+    paths.push(("/host/install/sudoers_dir".into(), i.sudoers_dir.as_str()));
+    if let Some(d) = &i.app_files_dir {
+        paths.push(("/host/install/app_files_dir".into(), d.as_str()));
+    }
+    paths.push((
+        "/deploy/nginx_pid_file".into(),
+        s.deploy.nginx_pid_file.as_str(),
+    ));
     for (pointer, path) in &paths {
-        if has_dot_segment(path) {
+        let plain = if path.starts_with('/') {
+            trust::is_plain(path)
+        } else {
+            !has_dot_segment(path) && !path.contains("//")
+        };
+        if !plain {
             c.err(
                 pointer,
-                format!("path `{path}` has a `.` or `..` segment"),
+                format!("path `{path}` has an empty, `.` or `..` segment"),
                 "not a plain path",
-                "write the path without `.` and `..` segments, so it means the same to every tool",
+                "write the path without `//`, `.` and `..` segments, so it means the same to every tool and every check",
             );
         }
     }
@@ -533,19 +582,25 @@ fn check_routes(s: &Service, c: &mut Checker<'_>) {
 /// An address or a network (`192.0.2.0/24`, `2001:db8::/32`); `Err` says what is
 /// wrong. A network that holds every address (`0.0.0.0/0`) is refused.
 fn check_network(value: &str) -> Result<(), String> {
-    let (addr, len) = match value.split_once('/') {
-        Some((a, l)) => (a, Some(l)),
-        None => (value, None),
-    };
-    let Ok(ip) = addr.parse::<std::net::IpAddr>() else {
-        return Err(format!("`{value}` is not an address or a network"));
-    };
-    let max = if ip.is_ipv4() { 32 } else { 128 };
-    match len.map(str::parse::<u32>) {
-        None => Ok(()),
-        Some(Ok(0)) => Err(format!("`{value}` is every address")),
-        Some(Ok(n)) if n <= max => Ok(()),
-        Some(_) => Err(format!("`{value}`: the prefix length must be 1 to {max}")),
+    match trust::parse_network(value)? {
+        (_, 0) => Err(format!("`{value}` is every address")),
+        _ => Ok(()),
+    }
+}
+
+/// A list of networks that covers every address of a family between its entries
+/// (`0.0.0.0/1` + `128.0.0.0/1`), reported at the list.
+fn check_network_set(c: &mut Checker<'_>, pointer: &str, values: &[String], what: &str) {
+    if values.iter().any(|v| check_network(v).is_err()) {
+        return;
+    }
+    if let Some(family) = trust::covers_everything(values) {
+        c.err(
+            pointer,
+            format!("together these networks are every {family} address: {what}"),
+            "every address",
+            "list only the networks that should have it",
+        );
     }
 }
 
@@ -620,6 +675,12 @@ fn check_edge(s: &Service, c: &mut Checker<'_>) {
                 );
             }
         }
+        check_network_set(
+            c,
+            "/site/real_ip/from",
+            &r.from,
+            "trusting every address lets any client choose the address nginx logs, allows and rate-limits",
+        );
     }
     let static_dirs: Vec<&str> = s.routes.iter().filter_map(|r| r.dir.as_deref()).collect();
     if let Some(e) = &site.error_pages
@@ -644,6 +705,12 @@ fn check_edge(s: &Service, c: &mut Checker<'_>) {
                 );
             }
         }
+        check_network_set(
+            c,
+            &at("allow"),
+            &r.allow,
+            "an allow list of every address allows everyone",
+        );
         if let Some(b) = &r.basic_auth {
             let exposed = is_within(&b.user_file, &s.app_dir)
                 || static_dirs.iter().any(|d| is_within(&b.user_file, d));
