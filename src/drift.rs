@@ -21,13 +21,25 @@ pub enum Target {
 }
 
 impl Target {
-    /// The directory a written file must stay inside once links are followed:
-    /// the expanded `--out` directory (a link committed there must not lead out of
-    /// it); none for install paths, whose links (`sites-enabled/`) are followed.
-    pub fn confine(&self, service: &str, description: &str) -> Option<PathBuf> {
+    /// The directory every written file stays beneath (links are resolved inside
+    /// it, never out of it): the expanded `--out` directory, or the root.
+    /// With `{name}` or `{dir}` in `--out`, the base is the part before the first
+    /// placeholder: a link committed at `out/NAME` is resolved by the rule too.
+    pub fn base(&self, service: &str, description: &str) -> PathBuf {
         match self {
-            Target::Out(dir) => Some(expand(dir, service, description)),
-            Target::Root(_) => None,
+            Target::Out(dir) => {
+                let expanded = expand(dir, service, description);
+                let fixed: PathBuf = dir
+                    .components()
+                    .take_while(|c| !c.as_os_str().to_string_lossy().contains('{'))
+                    .collect();
+                if fixed.as_os_str().is_empty() || !expanded.starts_with(&fixed) {
+                    expanded
+                } else {
+                    fixed
+                }
+            }
+            Target::Root(root) => root.clone(),
         }
     }
 

@@ -1,9 +1,10 @@
 //! `svcgen init`: a commented starter description that renders and lints clean.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use svcgen::description as spec;
-use svcgen::install::write_atomic;
+use svcgen::install::write_beneath;
 
 const STARTER: &str = r#"# yaml-language-server: $schema=./svcgen.schema.json
 # A svcgen service description: `svcgen render @FILE@ --out build/` turns it into a
@@ -73,7 +74,8 @@ pub fn run(
     let path: PathBuf = output
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from(format!("{name}.svcgen.yaml")));
-    if path.exists() {
+    // A link there, even one that leads nowhere, is a file too: never written through.
+    if fs::symlink_metadata(&path).is_ok() {
         return Err(format!(
             "{} already exists; svcgen init never overwrites a file (choose another with --output)",
             path.display()
@@ -104,7 +106,7 @@ pub fn run(
         return Err(format!("the options give an invalid description: {first}"));
     }
     let mut lines = Vec::new();
-    write_atomic(&path, text.as_bytes(), 0o644)
+    write_here(&path, text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     lines.push(format!("created {}", path.display()));
     let schema = path
@@ -113,10 +115,21 @@ pub fn run(
         .unwrap_or(Path::new("."))
         .join("svcgen.schema.json");
     if !schema.exists() {
-        write_atomic(&schema, spec::schema_text().as_bytes(), 0o644)
+        write_here(&schema, spec::schema_text().as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", schema.display()))?;
         lines.push(format!("created {} (for editors)", schema.display()));
     }
     lines.push(format!("next: svcgen render {file} --out build/"));
     Ok(lines)
+}
+
+/// Writes a file in its directory, never through a link another user owns or one
+/// that leads out of the directory.
+fn write_here(path: &Path, content: &[u8]) -> std::io::Result<svcgen::install::WriteOutcome> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().map(Path::new).unwrap_or(path);
+    write_beneath(dir, name, content, 0o644)
 }

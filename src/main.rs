@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use svcgen::description::{self as spec, LoadedSpec};
 use svcgen::drift::{self, FileDrift, Status, Target};
-use svcgen::install::{WriteOutcome, write_atomic};
+use svcgen::install::{Beneath, WriteOutcome, write_beneath};
 use svcgen::lint::{self, Severity};
 use svcgen::render::{self, Artifact};
 
@@ -440,7 +440,7 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
     }
     // Every path first: two descriptions that would write the same file are an
     // error before anything is written.
-    let mut planned: Vec<(PathBuf, &str, &Artifact, Option<PathBuf>)> = Vec::new();
+    let mut planned: Vec<(PathBuf, &str, &Artifact, (PathBuf, PathBuf))> = Vec::new();
     for (spec, artifacts) in &rendered {
         for a in artifacts {
             let Some(path) = target.path_of(&spec.service.name, &spec.file, a) else {
@@ -457,14 +457,14 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
                     spec.file
                 ));
             }
-            let confine = target.confine(&spec.service.name, &spec.file);
-            if let Some(root) = &confine
-                && root.is_dir()
-                && let Err(e) = svcgen::install::confined(&path, root)
+            let base = target.base(&spec.service.name, &spec.file);
+            let rel = path.strip_prefix(&base).unwrap_or(&path).to_path_buf();
+            if base.is_dir()
+                && let Err(e) = Beneath::open(&base).and_then(|b| b.check(&rel))
             {
                 return fail(format_args!("nothing was written: {e}"));
             }
-            planned.push((path, spec.file.as_str(), a, confine));
+            planned.push((path, spec.file.as_str(), a, (base, rel)));
         }
     }
     // One render at a time per directory.
@@ -481,13 +481,8 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
             Err(e) => return fail(format_args!("cannot lock {}: {e}", d.display())),
         }
     }
-    for (path, _, a, confine) in &planned {
-        let written = match confine {
-            Some(root) => {
-                svcgen::install::write_atomic_within(path, a.content.as_bytes(), a.mode, root)
-            }
-            None => write_atomic(path, a.content.as_bytes(), a.mode),
-        };
+    for (path, _, a, (base, rel)) in &planned {
+        let written = write_beneath(base, rel, a.content.as_bytes(), a.mode);
         {
             let path = path.clone();
             match written {

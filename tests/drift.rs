@@ -418,3 +418,76 @@ fn kubernetes_files_are_written_and_checked_under_out() {
         "the base differs from staging's files"
     );
 }
+
+/// Links planted in the trees svcgen writes: a linked directory inside `--out`
+/// or `--root`, a link at `--out DIR/{name}`, a dangling link at `init -o`. Each is
+/// refused before anything is written, and nothing outside changes.
+#[test]
+fn planted_links_are_never_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let elsewhere = d.join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let untouched = |what: &str| {
+        assert_eq!(
+            std::fs::read_dir(&elsewhere).unwrap().count(),
+            0,
+            "{what}: something was written outside"
+        );
+    };
+
+    // --root r with r/etc -> ../elsewhere
+    let root = d.join("r");
+    std::fs::create_dir(&root).unwrap();
+    std::os::unix::fs::symlink("../elsewhere", root.join("etc")).unwrap();
+    let out = svcgen(&["render", "fixtures/minimal.yaml", "--root", s(&root)]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("nothing was written"));
+    assert!(text(&out.stderr).contains("refusing to follow it"));
+    untouched("--root");
+
+    // --out o with o/api-gateway.k8s -> ../elsewhere (the kustomize tree's directory)
+    let o = d.join("o");
+    std::fs::create_dir(&o).unwrap();
+    std::os::unix::fs::symlink("../elsewhere", o.join("api-gateway.k8s")).unwrap();
+    let out = svcgen(&["render", "fixtures/api-gateway.yaml", "--out", s(&o)]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("leads out"),
+        "{}",
+        text(&out.stderr)
+    );
+    untouched("--out, linked directory");
+    assert_eq!(std::fs::read_dir(&o).unwrap().count(), 1, "nothing written");
+
+    // --out 'p/{name}' with p/hello -> ../elsewhere
+    let p = d.join("p");
+    std::fs::create_dir(&p).unwrap();
+    std::os::unix::fs::symlink("../elsewhere", p.join("hello")).unwrap();
+    let pattern = format!("{}/{{name}}", s(&p));
+    let out = svcgen(&["render", "fixtures/minimal.yaml", "--out", &pattern]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    untouched("--out {name}");
+
+    // init -o with a dangling link
+    let victim = elsewhere.join("victim.yaml");
+    let link = d.join("shop.svcgen.yaml");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    let out = svcgen(&[
+        "init",
+        "--name",
+        "shop",
+        "--domain",
+        "shop.example.com",
+        "--port",
+        "3000",
+        "--supervisor",
+        "pm2",
+        "-o",
+        s(&link),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("already exists"));
+    assert!(!victim.exists());
+    untouched("init -o");
+}
