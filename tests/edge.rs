@@ -178,6 +178,37 @@ fn edge_keys_behave_on_loopback() {
     admin.routes[0].allow = vec!["127.0.0.1".into()];
     let htpasswd = d.join("htpasswd");
     admin.routes[0].basic_auth.as_mut().unwrap().user_file = htpasswd.display().to_string();
+    // magazine: an /admin/ behind the office allow list and the password, and the
+    // search service mounted on it with /admin/users/ below that prefix. Without
+    // the same protection, the set check refuses the pair (nginx's longest prefix
+    // would answer /admin/users/ unprotected); with it, nginx enforces both.
+    let mut admin_route = sites[4].spec.service.routes[0].clone();
+    admin_route.path = "/admin/".into();
+    admin_route.allow = vec!["127.0.0.1".into()];
+    admin_route.basic_auth = Some(spec::model::BasicAuth {
+        realm: "Magazine admin".into(),
+        user_file: htpasswd.display().to_string(),
+    });
+    sites[4].spec.service.routes.push(admin_route.clone());
+    let mut users_route = admin_route.clone();
+    users_route.path = "/admin/users/".into();
+    users_route.allow.clear();
+    users_route.basic_auth = None;
+    sites[5].spec.service.routes.push(users_route);
+    {
+        let refs: Vec<&LoadedSpec> = sites.iter().map(|s| &s.spec).collect();
+        let clashes = spec::set::clashes(&refs);
+        assert!(
+            clashes.iter().any(|c| c
+                .message
+                .contains("`/admin/users/` is below `/admin/` of `magazine`")
+                && c.message.contains("`allow`, `basic_auth`")),
+            "{clashes:?}"
+        );
+    }
+    let guest_admin = sites[5].spec.service.routes.last_mut().unwrap();
+    guest_admin.allow = admin_route.allow.clone();
+    guest_admin.basic_auth = admin_route.basic_auth.clone();
     // storefront: error pages and the maintenance switch in the test directory.
     let errors = d.join("errors");
     let flag = errors.join("maintenance.on");
@@ -202,6 +233,21 @@ fn edge_keys_behave_on_loopback() {
     std::fs::create_dir_all(store_app.join(".next/static/chunks")).unwrap();
     std::fs::write(store_app.join("public/robots.txt"), "User-agent: *\n").unwrap();
     std::fs::write(store_app.join("public/.env"), "SECRET=1\n").unwrap();
+    // A link the deploy user (uid 65534 here) planted in the release to a file
+    // another user owns and nginx can read (another site's private file), and,
+    // as the control, a link to a file of the deploy user's own.
+    let private = d.join("other-site-private.txt");
+    std::fs::write(&private, "PRIVATE-OF-ANOTHER-SITE\n").unwrap();
+    chown_link_or_file(&private, 1, false);
+    let planted = store_app.join("public/planted.txt");
+    std::os::unix::fs::symlink(&private, &planted).unwrap();
+    chown_link_or_file(&planted, 65534, true);
+    let own = store_app.join("own.txt");
+    std::fs::write(&own, "deploy user's own\n").unwrap();
+    chown_link_or_file(&own, 65534, false);
+    let own_link = store_app.join("public/own-link.txt");
+    std::os::unix::fs::symlink(&own, &own_link).unwrap();
+    chown_link_or_file(&own_link, 65534, true);
     let chunk = "console.log('hashed chunk');\n".repeat(100);
     std::fs::write(store_app.join(".next/static/chunks/app-3f9a.js"), &chunk).unwrap();
     // The prebuilt .gz, made by the real gzip; nginx must send these bytes.
@@ -355,6 +401,33 @@ fn edge_keys_behave_on_loopback() {
         sites[4].ports[0],
         by_port(&r)
     );
+    // The search service's /admin/users/ below the magazine's protected /admin/.
+    for path in ["/admin/", "/admin/users/"] {
+        let out = |extra: &[&str]| mag(path, extra).status;
+        assert_eq!(
+            out(&["--interface", "127.0.0.1"]),
+            "401",
+            "{path} without a password"
+        );
+        assert_eq!(
+            out(&["--interface", "127.0.0.6", "-u", "ops:s3cret-pass"]),
+            "403",
+            "{path} outside the allow list"
+        );
+    }
+    let r = mag(
+        "/admin/users/",
+        &["--interface", "127.0.0.1", "-u", "ops:s3cret-pass"],
+    );
+    assert_eq!(r.status, "200");
+    assert!(
+        sites[5].ports.iter().any(|p| p.to_string() == by_port(&r)),
+        "/admin/users/ answered by the search app: {}",
+        r.body
+    );
+    println!(
+        "mounted below a protected prefix: /admin/ and /admin/users/ 401 without the password, 403 outside the allow list; /admin/users/ with both 200 from magazine-search"
+    );
 
     // storefront: the canonical name; www redirected on 80 and 443.
     let r = https("www.shop.example.com", https_port, "/a?b=1", &[]);
@@ -397,6 +470,27 @@ fn edge_keys_behave_on_loopback() {
     assert_eq!(r.status, "404", "dotfile served: {}", r.body);
     assert!(!r.body.contains("SECRET"));
     println!("static: /robots.txt from disk, /products/42 to the app, /.env 404");
+    // The route falls back to the app: nginx treats the refused link as no file.
+    let r = shop("/planted.txt", &[]);
+    assert!(
+        !r.body.contains("PRIVATE-OF-ANOTHER-SITE"),
+        "a planted link was served"
+    );
+    assert_eq!(
+        (r.status.as_str(), json_field(&r.body, "url").as_str()),
+        ("200", "/planted.txt"),
+        "the planted link goes to the app as a miss: {}",
+        r.body
+    );
+    let r = shop("/own-link.txt", &[]);
+    assert_eq!(
+        (r.status.as_str(), r.body.as_str()),
+        ("200", "deploy user's own\n"),
+        "a link to the deploy user's own file is served"
+    );
+    println!(
+        "static: a planted link to another owner's file is no file (to the app), a link to the owner's own file 200"
+    );
 
     // Hashed assets: immutable, and the prebuilt .gz sent as it is.
     let r = shop(
@@ -581,4 +675,20 @@ fn edge_keys_behave_on_loopback() {
         ("502", "svcgen-page-502\n")
     );
     println!("app down: 502 + 502.html");
+}
+
+/// Gives a file, or a link itself, to `uid` (as the deploy user or another user
+/// would own it on a server).
+fn chown_link_or_file(path: &std::path::Path, uid: u32, link: bool) {
+    let result = if link {
+        std::os::unix::fs::lchown(path, Some(uid), Some(uid))
+    } else {
+        std::os::unix::fs::chown(path, Some(uid), Some(uid))
+    };
+    result.unwrap_or_else(|e| {
+        panic!(
+            "chown {} to {uid} (the test runs as root): {e}",
+            path.display()
+        )
+    });
 }

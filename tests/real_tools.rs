@@ -379,8 +379,10 @@ fn node_loads_every_ecosystem_file_as_described() {
             .content;
         assert!(
             unit.contains(&format!(
-                "ExecStart={} start ",
-                s.host.supervisor.pm2_runtime
+                "; exec {} start {} --only {}-",
+                s.host.supervisor.pm2_runtime,
+                eco.install_path.as_deref().unwrap().display(),
+                s.name
             )),
             "{unit}"
         );

@@ -521,12 +521,16 @@ fn describe_at(schema_path: &str) -> Option<String> {
 fn pattern_phrase(pattern: &str) -> &'static str {
     use model::*;
     match pattern {
-        p if p == NAME_PATTERN => "a lower-case name: a letter, then letters, digits or `-`",
+        p if p == NAME_PATTERN => {
+            "a lower-case name: a letter, then letters, digits or `-`, not ending in `-` (a DNS label)"
+        }
         p if p == ACCOUNT_PATTERN => "a user or group name such as `app` or `www-data`",
         p if p == ABS_PATH_PATTERN => {
             "an absolute path without spaces, quotes or shell metacharacters"
         }
-        p if p == REL_PATH_PATTERN => "a relative path such as `dist/server.js`",
+        p if p == REL_PATH_PATTERN => {
+            "a relative path such as `dist/server.js` (not starting with `-`, which node reads as an option)"
+        }
         p if p == HOSTNAME_PATTERN => "a lower-case DNS name such as `api.example.com`",
         p if p == HEADER_VALUE_PATTERN => "one line of text without `\\` or `$`",
         p if p == ONE_LINE_PATTERN => "a single line of text",
@@ -556,11 +560,17 @@ fn pattern_help(pattern: &str) -> Option<String> {
         p if p == model::HEADER_VALUE_PATTERN => {
             "nginx would expand `$` as a variable, and a backslash or control character would end the header"
         }
-        p if p == model::ABS_PATH_PATTERN || p == model::REL_PATH_PATTERN => {
+        p if p == model::REL_PATH_PATTERN => {
+            "paths land unquoted in systemd, nginx and bash, so they may not carry spaces, quotes, `;`, `{`, `$` or newlines; and one starting with `-` would reach node (and Docker's CMD) as an option, not a file"
+        }
+        p if p == model::ABS_PATH_PATTERN => {
             "paths land unquoted in systemd, nginx and bash, so they may not carry spaces, quotes, `;`, `{`, `$` or newlines"
         }
         p if p == model::HOSTNAME_PATTERN => {
             "names land in nginx `server_name` and systemd and bash files"
+        }
+        p if p == model::NAME_PATTERN => {
+            "the name is a Kubernetes object name and a DNS label too, which may not end in `-`"
         }
         p if p == model::ONE_LINE_PATTERN || p == model::DESCRIPTION_PATTERN => {
             "a newline would start a new directive in the unit or the script"

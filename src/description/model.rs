@@ -14,13 +14,13 @@ use serde::Deserialize;
 use super::units::{Duration, Size};
 
 /// A service name: names the unit, the PM2 app, the nginx upstream and files.
-pub const NAME_PATTERN: &str = r"^[a-z][a-z0-9-]{0,62}$";
+pub const NAME_PATTERN: &str = r"^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$";
 /// A POSIX user or group name, as `useradd` accepts it by default.
 pub const ACCOUNT_PATTERN: &str = r"^[a-z_][a-z0-9_-]{0,31}$";
 /// An absolute path with no white space, quotes or shell/nginx/INI metacharacters.
 pub const ABS_PATH_PATTERN: &str = r"^/[A-Za-z0-9._@+=,:~/-]*$";
 /// A path relative to the application directory.
-pub const REL_PATH_PATTERN: &str = r"^[A-Za-z0-9._@+-][A-Za-z0-9._@+/-]*$";
+pub const REL_PATH_PATTERN: &str = r"^[A-Za-z0-9._@+][A-Za-z0-9._@+/-]*$";
 /// A DNS name (lower case), optionally a leading wildcard label.
 pub const HOSTNAME_PATTERN: &str =
     r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
@@ -956,7 +956,7 @@ pub struct Route {
 pub const FALLBACK_PATTERN: &str = r"^(app|/[A-Za-z0-9._~/-]+)$";
 
 /// HTTP basic authentication.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BasicAuth {
     /// The name browsers show in the login prompt.
@@ -974,7 +974,7 @@ fn default_realm() -> String {
 }
 
 /// A request rate limit per client address (`limit_req`).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RateLimit {
     /// Requests per second (`10r/s`) or per minute (`30r/m`).

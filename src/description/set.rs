@@ -3,6 +3,7 @@
 //! them, each clash reported at the line of the description that repeats it.
 
 use super::LoadedSpec;
+use super::model::Route;
 use super::model::SLOTS;
 use super::yaml::Pos;
 
@@ -104,6 +105,129 @@ pub fn clashes(specs: &[&LoadedSpec]) -> Vec<Clash> {
         }
     }
     out.extend(mount_clashes(specs));
+    out.extend(protected_prefix_clashes(specs));
+    out.extend(reload_clashes(specs));
+    out
+}
+
+/// What nginx enforces on a route: an allow list, a password, methods, a rate.
+fn protection(r: &Route) -> Vec<&'static str> {
+    let mut keys = Vec::new();
+    if !r.allow.is_empty() {
+        keys.push("allow");
+    }
+    if r.basic_auth.is_some() {
+        keys.push("basic_auth");
+    }
+    if !r.methods.is_empty() {
+        keys.push("methods");
+    }
+    if r.rate_limit.is_some() {
+        keys.push("rate_limit");
+    }
+    keys
+}
+
+/// The protections of `outer` that `inner` does not carry the same.
+fn missing_protection(outer: &Route, inner: &Route) -> Vec<&'static str> {
+    let mut allow_o = outer.allow.clone();
+    let mut allow_i = inner.allow.clone();
+    allow_o.sort();
+    allow_i.sort();
+    let mut methods_o = outer.methods.clone();
+    let mut methods_i = inner.methods.clone();
+    methods_o.sort();
+    methods_i.sort();
+    protection(outer)
+        .into_iter()
+        .filter(|k| match *k {
+            "allow" => allow_o != allow_i,
+            "basic_auth" => outer.basic_auth != inner.basic_auth,
+            "methods" => methods_o != methods_i,
+            _ => outer.rate_limit != inner.rate_limit,
+        })
+        .collect()
+}
+
+/// Services that share one server (an owner and the services mounted on it): a
+/// route of one of them below another's protected prefix wins by nginx's longest
+/// prefix, so it must carry the same protection, or the prefix is open through it.
+fn protected_prefix_clashes(specs: &[&LoadedSpec]) -> Vec<Clash> {
+    let mut out = Vec::new();
+    let server_of =
+        |s: &super::Service| s.site.mounted_on.clone().unwrap_or_else(|| s.name.clone());
+    for (j, inner_spec) in specs.iter().enumerate() {
+        let b = &inner_spec.service;
+        for (k, outer_spec) in specs.iter().enumerate() {
+            let a = &outer_spec.service;
+            if k == j || server_of(a) != server_of(b) {
+                continue;
+            }
+            // Only services that really share a server (the owner lists them).
+            if a.site.mounted_on.is_none() && b.site.mounted_on.is_none() {
+                continue;
+            }
+            for (i, inner) in b.routes.iter().enumerate() {
+                for outer in &a.routes {
+                    let below = outer.path.ends_with('/')
+                        && inner.path.len() > outer.path.len()
+                        && inner.path.starts_with(&outer.path);
+                    let missing = missing_protection(outer, inner);
+                    if below && !missing.is_empty() {
+                        out.push(Clash {
+                            index: j,
+                            pos: pos(inner_spec, &format!("/routes/{i}/path")),
+                            message: format!(
+                                "`{}` is below `{}` of `{}` ({}), which has {}: nginx answers `{}` from this route, without that protection",
+                                inner.path,
+                                outer.path,
+                                a.name,
+                                outer_spec.file,
+                                missing
+                                    .iter()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                                inner.path
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Services on one host reload one nginx: they must test and reload it the same
+/// way (the host's certbot hook runs that command, whichever description comes first).
+fn reload_clashes(specs: &[&LoadedSpec]) -> Vec<Clash> {
+    let mut out = Vec::new();
+    let Some(first) = specs.first() else {
+        return out;
+    };
+    let f = &first.service.deploy;
+    for (j, spec) in specs.iter().enumerate().skip(1) {
+        let d = &spec.service.deploy;
+        for (key, mine, theirs) in [
+            ("nginx_test", &d.nginx_test, &f.nginx_test),
+            ("nginx_reload", &d.nginx_reload, &f.nginx_reload),
+        ] {
+            if mine != theirs {
+                out.push(Clash {
+                    index: j,
+                    pos: pos(spec, &format!("/deploy/{key}")),
+                    message: format!(
+                        "`deploy.{key}` is `{}` here but `{}` in {} ({}): services on one host test and reload one nginx the same way",
+                        mine.join(" "),
+                        theirs.join(" "),
+                        first.file,
+                        at(first, &format!("/deploy/{key}"))
+                    ),
+                });
+            }
+        }
+    }
     out
 }
 

@@ -826,6 +826,68 @@ fn check_kubernetes(s: &Service, c: &mut Checker<'_>) {
         ),
         _ => {}
     }
+    // A route's protections nginx enforces on the host: neither the Gateway API
+    // (core HTTPRoute) nor one shared Ingress can say them per route, so the
+    // route would be open on the cluster.
+    let way_in = if k.gateway.is_some() {
+        "the Gateway API target (a core HTTPRoute has no allow list, password or rate limit, and a method match only routes)"
+    } else {
+        "the ingress-nginx target (its annotations apply to the whole Ingress, not one route)"
+    };
+    for (i, r) in s.routes.iter().enumerate() {
+        let protections = [
+            ("allow", !r.allow.is_empty()),
+            ("basic_auth", r.basic_auth.is_some()),
+            ("methods", !r.methods.is_empty()),
+            ("rate_limit", r.rate_limit.is_some()),
+        ];
+        for (key, set) in protections {
+            if set {
+                c.err(
+                    &format!("/routes/{i}/{key}"),
+                    format!(
+                        "route `{}`: `{key}` cannot be enforced by {way_in}: the route would be open on the cluster",
+                        r.path
+                    ),
+                    "not enforced on Kubernetes",
+                    "enforce it in the app or at the Gateway (a policy of your implementation), then remove the `kubernetes` section for this service, or serve the route from the host target only",
+                );
+            }
+        }
+    }
+    if trust::SYSTEM_NAMESPACES.contains(&k.namespace.as_deref().unwrap_or(&s.name)) {
+        c.err(
+            "/kubernetes/namespace",
+            format!(
+                "`{}` is a namespace of the cluster's own: the rendered Namespace would relabel it `enforce: restricted` and break its pods",
+                k.namespace.as_deref().unwrap_or(&s.name)
+            ),
+            "a system namespace",
+            "give the service a namespace of its own, such as its name",
+        );
+    }
+    for (j, d) in s.site.domains.iter().enumerate() {
+        if d.parse::<std::net::IpAddr>().is_ok() {
+            c.err(
+                &format!("/site/domains/{j}"),
+                format!(
+                    "`{d}` is an IP address: an Ingress host and an HTTPRoute hostname must be DNS names (the API server refuses it)"
+                ),
+                "not a host name",
+                "name the site by its DNS name",
+            );
+        }
+    }
+    for (j, e) in k.egress.iter().enumerate() {
+        if let Err(why) = trust::parse_network(&e.cidr) {
+            c.err(
+                &format!("/kubernetes/egress/{j}/cidr"),
+                why,
+                "not a network",
+                "write a network such as `10.0.3.0/24` or `2001:db8::/64`",
+            );
+        }
+    }
     if let Some(a) = &k.autoscale
         && a.min > a.max
     {

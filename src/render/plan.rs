@@ -89,8 +89,9 @@ pub struct LayoutPlan {
     pub current: String,
     /// The serving slot's upstream servers, included by the nginx site.
     pub upstream_file: String,
-    /// `SVCGEN_LIVE=blue|green`: read by the unit under `pm2` to start the serving slot.
-    pub live_env: String,
+    /// The `live` link (to `live-blue` or `live-green`): read by the unit under
+    /// `pm2`, as the app's user, to start the serving slot.
+    pub live: String,
     pub lock: String,
 }
 
@@ -253,7 +254,7 @@ impl Plan {
             repo: format!("{app_dir}/repo.git"),
             current: format!("{app_dir}/current"),
             upstream_file: format!("{app_dir}/live/upstream.conf"),
-            live_env: format!("{app_dir}/live/slot.env"),
+            live: format!("{app_dir}/live"),
             lock: format!("{app_dir}/.deploy.lock"),
         };
         let default_logs = format!("/var/log/{}", s.name);
