@@ -709,3 +709,248 @@ fn nginx_accepts(nginx_bin: &Path, d: &Path, site: &Artifact, label: &str) {
         text(&out.stderr)
     );
 }
+
+/// A field whose value reaches a file root installs or runs, with the prefix that
+/// makes the plain value valid.
+const ROOT_FIELDS: &[(&str, &str)] = &[
+    ("/name", "hostile"),
+    ("/deploy/nginx_test/0", "/usr/sbin/nginx"),
+    ("/deploy/nginx_test/1", "-t"),
+    ("/deploy/nginx_reload/0", "/usr/bin/systemctl"),
+    ("/deploy/nginx_reload/2", "nginx"),
+    ("/install/sudoers_dir", "/etc/sudoers.d"),
+    ("/install/unit_dir", "/etc/systemd/system"),
+    ("/install/nginx_dir", "/etc/nginx/sites-available"),
+    ("/install/app_files_dir", "/srv/hostile"),
+];
+
+/// Where each kind of installed file may go (normalised, links aside).
+fn allowed_place(kind: ArtifactKind, path: &Path, app_dir: &str) -> bool {
+    let p = path.to_str().unwrap();
+    let plain = spec::trust::is_plain(p);
+    let within = |d: &str| spec::trust::is_within(p, d) && p != d;
+    plain
+        && match kind {
+            ArtifactKind::Sudoers => within("/etc/sudoers.d"),
+            ArtifactKind::SystemdUnit => spec::trust::UNIT_DIRS.iter().any(|d| within(d)),
+            ArtifactKind::NginxSite => {
+                within("/etc/nginx") && !within("/etc/nginx/modules-enabled")
+            }
+            ArtifactKind::DeployScript | ArtifactKind::Pm2Ecosystem => within(app_dir),
+            // The host's files: the catch-all beside the sites, the certbot hook.
+            _ => within("/etc/nginx") || within("/etc/letsencrypt/renewal-hooks/deploy"),
+        }
+}
+
+/// Hostile values in every field that reaches a root-run file (the sudoers
+/// rules, the install paths, the service name that names them): each is refused,
+/// or renders rules of the accepted forms only — which `visudo -c` parses and the
+/// real `sudo -l -U` lists exactly — and files placed only where their kind
+/// belongs. The atoms include `.`, `..`, `/`, `*`, `ALL` and sudoers separators.
+#[test]
+fn root_run_fields_refuse_every_hostile_value() {
+    let visudo = require("visudo");
+    let sudo = require("sudo");
+    let unshare = require("unshare");
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let env = render::environment(None).unwrap();
+    let mut base = base("systemd", d);
+    base["deploy"]["nginx_test"] = json!(["/usr/sbin/nginx", "-t", "-q"]);
+    base["deploy"]["nginx_reload"] = json!(["/usr/bin/systemctl", "reload", "nginx.service"]);
+    base["install"] = json!({ "app_files_dir": "/srv/hostile" });
+    let extra: &[&str] = &[
+        "ALL",
+        "*",
+        "?",
+        "[",
+        "!",
+        "(root)",
+        "NOPASSWD:",
+        "sudoedit",
+        "\"\"",
+    ];
+    let mut rng = Rng(0x5eed_0f0f_0001);
+    let (mut refused, mut rendered) = (0usize, Vec::new());
+    for case in 0..3000 {
+        let (pointer, prefix) = ROOT_FIELDS[case % ROOT_FIELDS.len()];
+        let mut with = rng.hostile("/tmp/canary");
+        if case % 3 == 0 {
+            with.push_str(extra[rng.below(extra.len())]);
+        }
+        let field = Field {
+            name: "root field",
+            pointer,
+            prefix,
+        };
+        let value = format!("{prefix}{with}");
+        let (desc, file) = with_value(&base, &field, &value);
+        let Outcome::Rendered(files) = render_one(&env, &desc, &file) else {
+            refused += 1;
+            continue;
+        };
+        let app_dir = "/srv/hostile";
+        for a in &files {
+            if let Some(p) = &a.install_path {
+                assert!(
+                    allowed_place(a.kind, p, app_dir),
+                    "case {case}: {pointer} = {value:?} places {:?} at {}",
+                    a.kind,
+                    p.display()
+                );
+            }
+        }
+        let rules = artifact(&files, ArtifactKind::Sudoers).unwrap();
+        let parsed = svcgen::syntax::sudoers::parse(&rules.content, FileId(0))
+            .unwrap_or_else(|e| panic!("case {case}: {value:?}: {}", e.message));
+        for g in &parsed.grants {
+            for c in &g.commands {
+                let dir = c.program.rsplit_once('/').map_or("", |(d, _)| d);
+                assert!(
+                    spec::trust::SYSTEM_BIN_DIRS.contains(&dir)
+                        && c.args.as_ref().is_some_and(|a| !a.is_empty())
+                        && !c.negated,
+                    "case {case}: {pointer} = {value:?} grants {c:?}"
+                );
+            }
+        }
+        rendered.push((
+            format!("case {case}: {pointer} = {value:?}"),
+            rules.content.clone(),
+        ));
+    }
+    // The real tools on what rendered: visudo -c on each, sudo -l on a sample.
+    let mut script = String::from("set -u\n");
+    let users = format!("{d}/passwd", d = d.display());
+    std::fs::write(
+        &users,
+        "root:x:0:0:root:/root:/bin/sh\nhostile:x:990:990::/nonexistent:/usr/sbin/nologin\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("group"), "root:x:0:\nhostile:x:990:\n").unwrap();
+    std::fs::create_dir(d.join("sudoers.d")).unwrap();
+    for (i, (label, content)) in rendered.iter().enumerate() {
+        let p = d.join(format!("case-{i}.sudoers"));
+        std::fs::write(&p, content).unwrap();
+        std::fs::set_permissions(&p, std::os::unix::fs::PermissionsExt::from_mode(0o440)).unwrap();
+        let out = run(Command::new(&visudo).arg("-cf").arg(&p));
+        assert!(
+            out.status.success(),
+            "{label}: visudo: {}",
+            text(&out.stdout)
+        );
+        if i % 10 == 0 {
+            script.push_str(&format!(
+                "mount --bind {p} /etc/sudoers && echo '--- {i}' && {sudo} -n -l -U hostile && umount /etc/sudoers\n",
+                p = p.display(),
+                sudo = sudo.display()
+            ));
+        }
+    }
+    let out = run(Command::new(&unshare).args(["--mount", "--propagation", "private", "sh", "-c"]).arg(format!(
+        "mount --bind {d}/passwd /etc/passwd && mount --bind {d}/group /etc/group && mount --bind {d}/sudoers.d /etc/sudoers.d && {script}",
+        d = d.display()
+    )));
+    let said = text(&out.stdout);
+    assert!(out.status.success(), "{said}{}", text(&out.stderr));
+    let mut listed_files = 0;
+    for (i, (label, content)) in rendered.iter().enumerate().filter(|(i, _)| i % 10 == 0) {
+        let listed: Vec<&str> = said
+            .split(&format!("--- {i}\n"))
+            .nth(1)
+            .unwrap()
+            .lines()
+            .take_while(|l| !l.starts_with("--- "))
+            .filter_map(|l| l.trim().strip_prefix("(root) NOPASSWD: "))
+            .collect();
+        let want: Vec<String> = content
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(|l| l.split_once(" NOPASSWD: ").unwrap().1.replace('\\', ""))
+            .collect();
+        assert_eq!(listed, want, "{label}: sudo -l lists other commands");
+        listed_files += 1;
+    }
+    println!(
+        "root-run fields: 3000 hostile values, {refused} refused, {} rendered (each through visudo -c, {listed_files} through sudo -l -U), every file in its kind's directory",
+        rendered.len()
+    );
+    assert!(!rendered.is_empty() && refused > 2000);
+}
+
+/// Every path the description checks (inside the app, inside a served
+/// directory, under a home directory) is refused when spelled with `//`, `.` or
+/// `..`: a check that compares strings cannot be walked around.
+#[test]
+fn every_path_check_refuses_other_spellings() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = render::environment(None).unwrap();
+    let mut base = base("systemd", dir.path());
+    base["routes"] = json!([
+        { "path": "/api/", "kind": "proxy",
+          "basic_auth": { "user_file": "/etc/nginx/htpasswd/hostile" } },
+        { "path": "/assets/", "kind": "static", "dir": "/srv/hostile/public/" }
+    ]);
+    base["env_file"] = json!("/etc/hostile/secrets.env");
+    let paths = [
+        "/app_dir",
+        "/env_file",
+        "/routes/0/basic_auth/user_file",
+        "/routes/1/dir",
+        "/logs/dir",
+        "/site/tls/certificate",
+        "/install/nginx_dir",
+        "/install/sudoers_dir",
+        "/install/unit_dir",
+    ];
+    assert!(
+        matches!(
+            render_one(&env, &base, "hostile.yaml"),
+            Outcome::Rendered(_)
+        ),
+        "the base renders, so each refusal below is the spelling's"
+    );
+    let mut refused = 0;
+    for pointer in paths {
+        let field = Field {
+            name: "path",
+            pointer,
+            prefix: "",
+        };
+        let plain = {
+            let mut at = &base;
+            for part in pointer.split('/').skip(1) {
+                at = match at {
+                    Value::Array(v) => &v[part.parse::<usize>().unwrap()],
+                    v => &v[part],
+                };
+            }
+            at.as_str().map(str::to_string)
+        };
+        let plain = plain.unwrap_or_else(|| match pointer {
+            "/logs/dir" => "/var/log/hostile".into(),
+            "/install/nginx_dir" => "/etc/nginx/sites-available".into(),
+            "/install/sudoers_dir" => "/etc/sudoers.d".into(),
+            "/install/unit_dir" => "/etc/systemd/system".into(),
+            p => panic!("{p} has no value"),
+        });
+        let (head, tail) = plain[1..].split_once('/').unwrap_or((&plain[1..], ""));
+        for spelled in [
+            format!("/{head}//{tail}"),
+            format!("/{head}/./{tail}"),
+            format!("/{head}/x/../{tail}"),
+            format!("//{head}/{tail}"),
+        ] {
+            let (d, f) = with_value(&base, &field, &spelled);
+            assert!(
+                matches!(render_one(&env, &d, &f), Outcome::Refused),
+                "{pointer} = {spelled:?} renders"
+            );
+            refused += 1;
+        }
+    }
+    println!(
+        "path spellings: {refused} of {refused} refused ({} path keys)",
+        paths.len()
+    );
+}

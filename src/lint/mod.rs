@@ -18,6 +18,7 @@ pub mod registry;
 pub mod rule;
 pub mod secrets;
 pub mod shell;
+pub mod sudoers;
 pub mod suppress;
 pub mod systemd;
 pub mod tool;

@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 use super::format::Format;
 use super::rule::Rule;
 use super::{
-    cross, description, dockerfile, input, kubernetes, nginx, pm2, shell, suppress, systemd,
+    cross, description, dockerfile, input, kubernetes, nginx, pm2, shell, sudoers, suppress,
+    systemd,
 };
 
 /// The formats, in the order that breaks ties when two recognise a file equally.
@@ -19,6 +20,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &kubernetes::format::FORMAT,
     &description::FORMAT,
     &dockerfile::format::FORMAT,
+    &sudoers::format::FORMAT,
 ];
 
 /// Rules that belong to no single format: across files, suppressions, inputs.

@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 pub mod nginx;
 pub mod pm2;
 pub mod shell;
+pub mod sudoers;
 pub mod systemd;
 
 /// Text from bytes as the tools that read config files take them: bytes, not

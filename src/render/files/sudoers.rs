@@ -6,8 +6,8 @@ pub static FILE: Descriptor = Descriptor {
     kind: ArtifactKind::Sudoers,
     target: Target::Host,
     source: Source::Template("sudoers.j2", include_str!("../../../templates/sudoers.j2")),
-    // visudo checks it (the real-tool tests); no lint format reads it.
-    lint: None,
+    // visudo checks it (the real-tool tests); svcgen's sudoers rules lint it.
+    lint: Some("sudoers"),
     // sudoers(5) skips files whose names contain a `.`; visudo wants mode 0440.
     mode: 0o440,
     scope: Scope::Service(|_, s| one(s.name.clone(), &s.host.install.sudoers_dir)),
