@@ -139,15 +139,14 @@ pub fn compare(
     target: &Target,
 ) -> std::io::Result<Vec<FileDrift>> {
     let mut out = Vec::new();
-    let mut dirs: Vec<PathBuf> = Vec::new();
+    // Sets, not lists: an environment-rich description renders thousands of files.
+    let mut dirs: std::collections::BTreeSet<PathBuf> = Default::default();
     for a in artifacts {
         let Some(path) = target.path_of(service, description, a) else {
             continue;
         };
-        if let Some(dir) = path.parent()
-            && !dirs.iter().any(|d| d == dir)
-        {
-            dirs.push(dir.to_path_buf());
+        if let Some(dir) = path.parent() {
+            dirs.insert(dir.to_path_buf());
         }
         let (status, old) = match std::fs::read_to_string(&path) {
             Ok(old) if old == a.content => (Status::Unchanged, old),
@@ -172,6 +171,7 @@ pub fn compare(
     }
     // Files generated from this description that are no longer rendered.
     let marker = header_marker(source);
+    let rendered: std::collections::HashSet<PathBuf> = out.iter().map(|f| f.path.clone()).collect();
     for dir in dirs {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -179,7 +179,7 @@ pub fn compare(
         let mut stale: Vec<PathBuf> = entries
             .filter_map(|e| e.ok())
             .map(|e| e.path())
-            .filter(|p| p.is_file() && !out.iter().any(|f| &f.path == p))
+            .filter(|p| p.is_file() && !rendered.contains(p))
             .filter(|p| {
                 std::fs::read_to_string(p)
                     .map(|t| t.lines().take(2).any(|l| l.contains(&marker)))

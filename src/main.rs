@@ -360,6 +360,7 @@ fn compare_all(
     target: &Target,
 ) -> Result<Vec<FileDrift>, ExitCode> {
     let mut all: Vec<FileDrift> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (spec, artifacts) in rendered {
         let files = drift::compare(
             &spec.service.name,
@@ -371,7 +372,7 @@ fn compare_all(
         .map_err(|e| fail(format_args!("cannot read {e}")))?;
         // The host's shared files are in every service's list: compared once.
         for f in files {
-            if !all.iter().any(|seen| seen.path == f.path) {
+            if seen.insert(f.path.clone()) {
                 all.push(f);
             }
         }
@@ -388,14 +389,13 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
         .target()
         .or_else(|| (write || check).then(|| Target::Root(PathBuf::from("/"))));
     let Some(target) = target else {
-        let mut shown: Vec<(&str, &str)> = Vec::new();
+        let mut shown: std::collections::HashSet<(&str, &str)> = Default::default();
         for (_, artifacts) in &rendered {
             for a in artifacts {
                 // The host's shared files are in every service's list: shown once.
-                if shown.contains(&(a.file_name.as_str(), a.content.as_str())) {
+                if !shown.insert((&a.file_name, &a.content)) {
                     continue;
                 }
-                shown.push((&a.file_name, &a.content));
                 match &a.install_path {
                     Some(at) => println!("==> {} ({}) <==", a.file_name, at.display()),
                     None => println!("==> {} <==", a.file_name),
@@ -441,12 +441,13 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
     // Every path first: two descriptions that would write the same file are an
     // error before anything is written.
     let mut planned: Vec<(PathBuf, &str, &Artifact, (PathBuf, PathBuf))> = Vec::new();
+    let mut planned_at: std::collections::HashMap<PathBuf, usize> = Default::default();
     for (spec, artifacts) in &rendered {
         for a in artifacts {
             let Some(path) = target.path_of(&spec.service.name, &spec.file, a) else {
                 continue;
             };
-            if let Some((_, first, earlier, _)) = planned.iter().find(|(p, ..)| *p == path) {
+            if let Some((_, first, earlier, _)) = planned_at.get(&path).map(|&i| &planned[i]) {
                 // The host's shared file, the same from every description: written once.
                 if earlier.content == a.content {
                     continue;
@@ -464,6 +465,7 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
             {
                 return fail(format_args!("nothing was written: {e}"));
             }
+            planned_at.insert(path.clone(), planned.len());
             planned.push((path, spec.file.as_str(), a, (base, rel)));
         }
     }

@@ -712,3 +712,42 @@ fn a_service_mounted_on_another_must_match_it() {
         text(&out.stderr)
     );
 }
+
+/// An error past column 65,535 and an error beside a 16 MB line: a clear error
+/// (exit 2, the right line and column), never a panic, and a report the size of a
+/// screen, from `render` (miette) and from `lint` (svcgen's reporter) alike.
+#[test]
+fn errors_on_huge_lines_are_cut_to_a_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let far = dir.path().join("far.yaml");
+    std::fs::write(
+        &far,
+        format!("name: hello\ndescription: {}é\tq: [\n", "x".repeat(70_000)),
+    )
+    .unwrap();
+    let huge = dir.path().join("huge.yaml");
+    std::fs::write(
+        &huge,
+        format!(
+            "name: hello\ndescription: {}\nbad: [\n",
+            "x".repeat(16_000_000)
+        ),
+    )
+    .unwrap();
+    // (miette counts the column in bytes, the JSON report in characters: `é` is two
+    // bytes, so 70017 or 70018.)
+    for (file, at) in [(&far, "2:7001"), (&huge, "3:6]")] {
+        let f = file.to_str().unwrap();
+        for cmd in ["render", "lint"] {
+            let out = svcgen(&[cmd, f]);
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{cmd} {f}: {stderr}");
+            assert!(stderr.contains(&format!("{f}:{at}")), "{cmd}: {stderr}");
+            assert!(
+                stderr.len() + out.stdout.len() < 4_000,
+                "{cmd} {f}: {} bytes of report",
+                stderr.len() + out.stdout.len()
+            );
+        }
+    }
+}

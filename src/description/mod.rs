@@ -41,11 +41,10 @@ impl LoadedSpec {
             .iter()
             .find(|(n, _)| n == name)?;
         // Its values are found where the environment writes them, else in the base.
-        let mut positions = self.positions.clone();
-        positions.alias(
-            &format!("/environments/{}", yaml::escape_pointer_segment(name)),
-            "",
-        );
+        let positions = self.positions.view(&format!(
+            "/environments/{}",
+            yaml::escape_pointer_segment(name)
+        ));
         Some(LoadedSpec {
             service: service.clone(),
             file: self.file.clone(),
@@ -138,10 +137,44 @@ fn environment_as_written(
             .and_then(|p| text.get(p.value.offset..p.value.offset + p.value.len))
             .map(str::trim)
             .filter(|w| !w.is_empty());
+        // An alias (`*r`) stands for the value its anchor writes, as written there.
+        let written = match written {
+            Some(w) if w.starts_with('*') => {
+                let at = positions.get(&pointer).map_or(0, |p| p.value.offset);
+                anchored_text(text, &w[1..], at).filter(|a| same_scalar(a, v))
+            }
+            w => w,
+        };
         if let Some(w) = written {
             *v = serde_json::Value::String(w.to_string());
         }
     }
+}
+
+/// The scalar text after the last `&name` before `before`: what an alias to it
+/// stands for, as the anchor writes it.
+fn anchored_text<'t>(text: &'t str, name: &str, before: usize) -> Option<&'t str> {
+    let head = text.get(..before)?;
+    let mut from = head.len();
+    loop {
+        let i = head[..from].rfind(&format!("&{name}"))?;
+        let rest = &head[i + 1 + name.len()..];
+        if rest.starts_with([' ', '\t']) {
+            let line = rest.lines().next().unwrap_or("").trim_start();
+            let end = line
+                .find([',', ']', '}'])
+                .or_else(|| line.find(" #"))
+                .unwrap_or(line.len());
+            let scalar = line[..end].trim();
+            return (!scalar.is_empty()).then_some(scalar);
+        }
+        from = i;
+    }
+}
+
+/// True when `written`, read as YAML, is the value `v` (so the text is the value's).
+fn same_scalar(written: &str, v: &serde_json::Value) -> bool {
+    yaml::parse(&format!("v: {written}\n")).is_ok_and(|(parsed, _)| &parsed["v"] == v)
 }
 
 /// The keys of the `host` target that descriptions written before it had at the
@@ -259,6 +292,12 @@ fn environments(
         return Vec::new();
     };
     let mut out = Vec::new();
+    // The description without its environments, cloned once (each merge starts
+    // from it: N environments cost N merges of one description, not N copies of all).
+    let mut without = value.clone();
+    if let Some(top) = without.as_object_mut() {
+        top.remove("environments");
+    }
     for (name, overlay) in envs {
         let at = format!("/environments/{}", yaml::escape_pointer_segment(name));
         // An environment is the same service, described once at the top.
@@ -292,13 +331,9 @@ fn environments(
             );
             continue;
         }
-        let mut merged = value.clone();
-        if let Some(top) = merged.as_object_mut() {
-            top.remove("environments");
-        }
+        let mut merged = without.clone();
         json_patch::merge(&mut merged, overlay);
-        let mut env_positions = positions.clone();
-        env_positions.alias(&at, "");
+        let env_positions = positions.view(&at);
         environment_as_written(&mut merged, &env_positions, text);
         let before = sink.len();
         schema_errors(&merged, &env_positions, sink);
@@ -578,4 +613,46 @@ fn pattern_help(pattern: &str) -> Option<String> {
         _ => return None,
     };
     Some(why.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An alias in `environment` stands for its anchor's value as the anchor
+    /// writes it (`1.10`, not `*v`, nor the number 1.1).
+    #[test]
+    fn aliases_in_environment_keep_the_anchored_text() {
+        let text = "name: hello\ndescription: Hello\nuser: hello\napp_dir: /srv/hello\nentry: index.js\nhost:\n  supervisor: {kind: pm2}\nsite:\n  domains: [hello.example.com]\n  tls: {certificate: /etc/ssl/h.pem, key: /etc/ssl/h.key}\nenvironment:\n  LEVEL: &v 1.10\n  API_VERSION: *v\n  FLAG: &f true\n  AGAIN: *f\ndeploy:\n  repo: https://git.example.com/h.git\n";
+        let spec = load("a.yaml", text).unwrap();
+        let env = &spec.service.environment;
+        assert_eq!(env["API_VERSION"].as_text(), "1.10");
+        assert_eq!(env["LEVEL"].as_text(), "1.10");
+        assert_eq!(env["AGAIN"].as_text(), "true");
+    }
+
+    /// A stream of alias bombs stops at the file's budget, whichever document
+    /// crosses it.
+    #[test]
+    fn alias_expansion_is_budgeted_per_file() {
+        let bomb = "a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n";
+        // One document (about 11,000 values) fits.
+        assert!(yaml::parse(bomb).is_ok());
+        // Twenty of them in one file do not.
+        let mut left = yaml::FILE_NODE_BUDGET;
+        let mut failed = None;
+        for i in 0..20 {
+            if let Err(e) = yaml::parse_within(bomb, &mut left) {
+                failed = Some((i, e.message));
+                break;
+            }
+        }
+        let (i, message) = failed.expect("the budget is per file");
+        // About 12,300 values a document: the 17th crosses 200,000.
+        assert_eq!(i, 16, "stopped at document {i}");
+        assert!(
+            message.contains("once its aliases are expanded"),
+            "{message}"
+        );
+    }
 }

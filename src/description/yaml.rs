@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
@@ -42,14 +43,34 @@ pub struct Place {
 }
 
 /// Pointer (`/routes/2/path`) → place in the YAML text.
+///
+/// The places are shared: an environment's index is a view of its description's
+/// (`view`), found first under the environment's own pointer, so N environments
+/// cost one index, not N copies of it.
 #[derive(Debug, Default, Clone)]
 pub struct PositionIndex {
-    places: HashMap<String, Place>,
+    places: Arc<HashMap<String, Place>>,
+    /// `/environments/NAME`: looked up first, then the description's own place.
+    view: Option<Arc<str>>,
 }
 
 impl PositionIndex {
     pub fn get(&self, pointer: &str) -> Option<&Place> {
+        if let Some(at) = &self.view
+            && let Some(p) = self.places.get(&format!("{at}{pointer}"))
+        {
+            return Some(p);
+        }
         self.places.get(pointer)
+    }
+
+    /// The index as an environment sees it: what `at` (`/environments/NAME`)
+    /// writes, else the description's place. Shares the places.
+    pub fn view(&self, at: &str) -> PositionIndex {
+        PositionIndex {
+            places: Arc::clone(&self.places),
+            view: Some(Arc::from(at)),
+        }
     }
 
     /// Makes everything at `from` (`/supervisor`, `/supervisor/kind`, …) also
@@ -62,13 +83,13 @@ impl PositionIndex {
             .filter(|(p, _)| *p == from || p.starts_with(&format!("{from}/")))
             .map(|(p, place)| (format!("{to}{}", &p[from.len()..]), *place))
             .collect();
-        self.places.extend(moved);
+        Arc::make_mut(&mut self.places).extend(moved);
     }
 
     /// Moves every position by `offset` bytes and `lines` lines: the index of a
     /// document parsed alone, placed where it stands in its stream.
     pub fn shift(&mut self, offset: usize, lines: usize) {
-        for place in self.places.values_mut() {
+        for place in Arc::make_mut(&mut self.places).values_mut() {
             for pos in place
                 .key
                 .iter_mut()
@@ -82,7 +103,9 @@ impl PositionIndex {
 
     /// Records where a pointer the loader made up stands (at what it stands for).
     pub fn insert(&mut self, pointer: &str, place: Place) {
-        self.places.entry(pointer.to_string()).or_insert(place);
+        Arc::make_mut(&mut self.places)
+            .entry(pointer.to_string())
+            .or_insert(place);
     }
 
     /// The place of `pointer`, or of its nearest ancestor that exists (a missing
@@ -90,7 +113,7 @@ impl PositionIndex {
     pub fn nearest(&self, pointer: &str) -> Place {
         let mut p = pointer;
         loop {
-            if let Some(place) = self.places.get(p) {
+            if let Some(place) = self.get(p) {
                 return *place;
             }
             match p.rfind('/') {
@@ -108,8 +131,36 @@ pub struct YamlSyntaxError {
     pub pos: Option<Pos>,
 }
 
+/// How many values one file may hold once its aliases are expanded: a
+/// description holds a few hundred, a manifest stream a few thousand. Counted per
+/// file, across its documents (`parse_within`), so a stream of small alias bombs
+/// stops as soon as one large one would.
+pub const FILE_NODE_BUDGET: usize = 200_000;
+
+thread_local! {
+    /// Values the file being parsed may still hold.
+    static NODES_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+}
+
 /// Parses `text` into a JSON value and the position of every node.
 pub fn parse(text: &str) -> Result<(Value, PositionIndex), YamlSyntaxError> {
+    let mut left = FILE_NODE_BUDGET;
+    parse_within(text, &mut left)
+}
+
+/// [`parse`], spending the values it holds (aliases expanded) from `left`, the
+/// budget of the file the text is part of.
+pub fn parse_within(
+    text: &str,
+    left: &mut usize,
+) -> Result<(Value, PositionIndex), YamlSyntaxError> {
+    NODES_LEFT.with(|n| n.set(*left));
+    let parsed = parse_counted(text);
+    *left = NODES_LEFT.with(|n| n.replace(usize::MAX));
+    parsed
+}
+
+fn parse_counted(text: &str) -> Result<(Value, PositionIndex), YamlSyntaxError> {
     if text.trim().is_empty() {
         return Err(YamlSyntaxError {
             message: "the file is empty; a service description is a YAML mapping".into(),
@@ -181,7 +232,7 @@ struct Node {
 
 impl Node {
     fn into_json(self, pointer: String, key: Option<Pos>, index: &mut PositionIndex) -> Value {
-        index.places.insert(
+        Arc::make_mut(&mut index.places).insert(
             pointer.clone(),
             Place {
                 key,
@@ -272,6 +323,13 @@ impl<'de> Deserialize<'de> for Scalar {
 
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let left = NODES_LEFT.with(std::cell::Cell::get);
+        if left == 0 {
+            return Err(serde::de::Error::custom(format_args!(
+                "the file holds more than {FILE_NODE_BUDGET} values once its aliases are expanded; svcgen stops reading it"
+            )));
+        }
+        NODES_LEFT.with(|n| n.set(left - 1));
         let spanned = Spanned::<Scalar>::deserialize(d)?;
         Ok(Node {
             value: spanned.value,

@@ -38,8 +38,12 @@ impl SourceCode for Indexed {
         let line_end = |l: usize| self.lines.get(l + 1).unwrap_or(len);
         let (l0, l1) = (line_of(start), line_of(end.saturating_sub(1).max(start)));
         // A very long line (minified code, a 16 MB single-line file) is shown as a
-        // window around the span, so a report stays the size of a screen.
-        if line_end(l1) - self.lines.start(l0) > LONG_LINE {
+        // window around the span, so a report stays the size of a screen; so is a
+        // span whose context lines are that long (then without them).
+        let first = l0.saturating_sub(before);
+        let last = (l1 + after).min(last_line);
+        let long = |l: usize| line_end(l) - self.lines.start(l) > LONG_LINE;
+        if line_end(l1) - self.lines.start(l0) > LONG_LINE || (first..=last).any(long) {
             let floor = |mut o: usize| {
                 while o > 0 && !self.text.is_char_boundary(o) {
                     o -= 1;
@@ -48,7 +52,11 @@ impl SourceCode for Indexed {
             };
             // With no context asked for, miette reads the column of the span's start
             // from where the data starts (that is its `[file:line:col]` header).
-            let lead = if before == 0 && after == 0 { 0 } else { WINDOW };
+            let lead = if (before == 0 && after == 0) || !long(l0) {
+                0
+            } else {
+                WINDOW
+            };
             let from = floor(start.saturating_sub(lead).max(self.lines.start(l0)));
             let to = floor(
                 (end + WINDOW)
@@ -68,8 +76,6 @@ impl SourceCode for Indexed {
                 lines,
             )));
         }
-        let first = l0.saturating_sub(before);
-        let last = (l1 + after).min(last_line);
         let from = self.lines.start(first);
         let to = line_end(last);
         let window: &'a [u8] = &self.text.as_bytes()[from..to];
@@ -319,11 +325,11 @@ fn fast_report(out: &mut String, cache: &mut Cache, d: &Shown, start: usize) -> 
     } else {
         starts.len()
     };
-    if line_end(l0) - starts.start(l0) > LONG_LINE {
-        return false;
-    }
     let first = l0.saturating_sub(1);
     let last = (l0 + 1).min(real_lines - 1);
+    if (first..=last).any(|l| line_end(l) - starts.start(l) > LONG_LINE) {
+        return false;
+    }
     let body = |l: usize| {
         let t = &text[starts.start(l)..line_end(l)];
         t.strip_suffix('\n').unwrap_or(t)

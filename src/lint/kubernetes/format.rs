@@ -90,8 +90,10 @@ fn split(text: &str) -> Vec<(usize, usize, &str)> {
 impl Linting for Pass {
     fn lint(&mut self, run: &mut Run<'_>, input: Input<'_>) {
         let mut docs = Vec::new();
+        // One budget for the whole stream, not one per document.
+        let mut left = yaml::FILE_NODE_BUDGET;
         for (offset, lines, text) in split(&input.text) {
-            match yaml::parse(text) {
+            match yaml::parse_within(text, &mut left) {
                 Ok((value, mut positions)) if value.get("kind").is_some_and(|k| k.is_string()) => {
                     positions.shift(offset, lines);
                     docs.push(Doc { value, positions });

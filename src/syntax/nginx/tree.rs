@@ -95,8 +95,12 @@ const LEN: u32 = ESCAPED - 1;
 /// Directives of one or more files.
 #[derive(Clone, Default)]
 pub struct Tree {
-    /// Indexed by `FileId`: the texts the nodes point into.
+    /// Indexed by `FileId` less `texts_from`: the texts the nodes point into. A
+    /// tree holds the few files of one configuration, whose ids are close
+    /// together; indexing from the first keeps a tree's size its own, not the
+    /// number of files the run has read before it.
     texts: Vec<Option<Arc<String>>>,
+    texts_from: usize,
     nodes: Vec<Node>,
     args: Vec<ArgNode>,
     kids: Vec<u32>,
@@ -188,8 +192,9 @@ impl Tree {
 
     #[inline]
     fn text(&self, file: u32) -> &str {
-        self.texts
-            .get(file as usize)
+        (file as usize)
+            .checked_sub(self.texts_from)
+            .and_then(|i| self.texts.get(i))
             .and_then(|t| t.as_deref())
             .map_or("", String::as_str)
     }
@@ -329,10 +334,18 @@ impl Tree {
             self.comments.len(),
             self.files.len(),
         );
-        if self.texts.len() <= file.0 {
-            self.texts.resize(file.0 + 1, None);
+        if self.texts.is_empty() {
+            self.texts_from = file.0;
+        } else if file.0 < self.texts_from {
+            let before = self.texts_from - file.0;
+            self.texts.splice(0..0, std::iter::repeat_n(None, before));
+            self.texts_from = file.0;
         }
-        self.texts[file.0] = Some(text.clone());
+        let i = file.0 - self.texts_from;
+        if self.texts.len() <= i {
+            self.texts.resize(i + 1, None);
+        }
+        self.texts[i] = Some(text.clone());
         let r = parse_into(self, &text, file);
         if r.is_err() {
             self.nodes.truncate(marks.0);

@@ -66,10 +66,20 @@ pub fn part(s: &Description, file_name: &str) -> Option<Part> {
     if file_name == base_manifests(s) {
         return Some(Part::Base);
     }
+    let env = overlay_of(s, file_name, "added.yaml")?;
+    Some(Part::Added(env.to_string()))
+}
+
+/// The environment whose overlay directory holds `file_name` (as `leaf`), read
+/// from the name itself: no file name is formatted per environment.
+fn overlay_of<'a>(s: &'a Description, file_name: &str, leaf: &str) -> Option<&'a str> {
+    let env = file_name
+        .strip_prefix(&format!("{}.k8s/overlays/", s.name))?
+        .strip_suffix(&format!("/{leaf}"))?;
     s.resolved_environments
         .iter()
-        .find(|(env, _)| file_name == format!("{}/added.yaml", overlay_dir(s, env)))
-        .map(|(env, _)| Part::Added(env.clone()))
+        .map(|(name, _)| name.as_str())
+        .find(|name| *name == env)
 }
 
 /// The manifest files of the layout: the base's, and each overlay's added objects.
@@ -219,12 +229,7 @@ fn kustomization(plan: &Plan, s: &Description, file_name: &str) -> String {
             patches: Vec::new(),
         }
     } else {
-        let env = s
-            .resolved_environments
-            .iter()
-            .map(|(env, _)| env)
-            .find(|env| file_name == format!("{}/kustomization.yaml", overlay_dir(s, env)))
-            .expect("a placed overlay");
+        let env = overlay_of(s, file_name, "kustomization.yaml").expect("a placed overlay");
         let o = overlay(plan, s, environment(s, env));
         let mut resources = vec!["../../base".to_string()];
         if !o.added.is_empty() {
