@@ -686,6 +686,20 @@ fn a_service_mounted_on_another_must_match_it() {
         )),
         "{said}"
     );
+    // Another nginx directory: the owner's include would not find its locations.
+    let elsewhere = write(
+        "elsewhere.yaml",
+        &search.replace(
+            "    memory_limit: 256M\n",
+            "    memory_limit: 256M\n  install:\n    nginx_dir: /etc/nginx/conf.d\n",
+        ),
+    );
+    let (code, said) = render(&["fixtures/magazine.yaml", &elsewhere]);
+    assert_eq!(code, Some(2), "{said}");
+    assert!(
+        said.contains(&format!("{elsewhere}:18:16: `magazine`'s site includes /etc/nginx/sites-available/magazine-search.locations")),
+        "{said}"
+    );
     // A location the owner has.
     let dup = write(
         "dup.yaml",
@@ -750,4 +764,101 @@ fn errors_on_huge_lines_are_cut_to_a_screen() {
             );
         }
     }
+}
+
+/// Values keep their meaning in the image: a build command ending in a comment
+/// does not swallow the prune (each runs, proven by the real `sh`), NODE_ENV is
+/// the description's in the image, the Deployment and the ConfigMap alike, and a
+/// `.dockerignore` keeps secrets and history out of `COPY . .`.
+#[test]
+fn image_steps_and_node_env_keep_their_meaning() {
+    let dir = tempfile::tempdir().unwrap();
+    let description = read(&root().join("fixtures/api-gateway.yaml"))
+        .replace(
+            "  repo: ",
+            "  build: echo built # and nothing after this\n  prune: echo pruned\n  repo: ",
+        )
+        .replacen(
+            "\nenvironment:\n",
+            "\nenvironment:\n  NODE_ENV: staging\n",
+            1,
+        );
+    assert!(
+        description.contains("NODE_ENV: staging"),
+        "the fixture has an environment block"
+    );
+    let desc = dir.path().join("api.yaml");
+    std::fs::write(&desc, description).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = svcgen(&[
+        "render",
+        desc.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let dockerfile = read(&out_dir.join("Dockerfile"));
+    let run = dockerfile
+        .lines()
+        .find(|l| l.contains("echo built"))
+        .unwrap_or_else(|| panic!("{dockerfile}"));
+    let words: Vec<String> = serde_json::from_str(run.strip_prefix("RUN ").unwrap()).unwrap();
+    let sh = std::process::Command::new("/bin/sh")
+        .args(&words[1..])
+        .output()
+        .unwrap();
+    assert_eq!(text(&sh.stdout), "built\npruned\n", "{run}");
+    assert!(
+        dockerfile.contains("ENV NODE_ENV=\"staging\""),
+        "{dockerfile}"
+    );
+    let manifests = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".k8s.yaml"))
+        .map(|p| read(&p))
+        .next()
+        .or_else(|| {
+            let base = out_dir.join("api-gateway.k8s/base/api-gateway.yaml");
+            base.exists().then(|| read(&base))
+        })
+        .expect("a manifest stream");
+    assert!(!manifests.contains("value: production"), "{manifests}");
+    assert!(manifests.contains("value: staging"), "{manifests}");
+    let ignore = read(&out_dir.join(".dockerignore"));
+    for entry in [".git", ".env", ".env.*", "node_modules", "*.pem", "*.key"] {
+        assert!(ignore.lines().any(|l| l == entry), "{entry} in {ignore}");
+    }
+}
+
+/// An environment that switches to ingress-nginx gets its controller's settings
+/// written, as a description of its own would.
+#[test]
+fn an_environment_on_ingress_nginx_writes_its_controller_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let desc = dir.path().join("api.yaml");
+    let description = read(&root().join("fixtures/api-gateway.yaml")).replace(
+        "      replicas: 1\n",
+        "      replicas: 1\n      gateway: null\n      ingress_nginx: {}\n",
+    );
+    assert!(description.contains("ingress_nginx: {}"));
+    std::fs::write(&desc, description).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = svcgen(&[
+        "render",
+        desc.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let controller = read(&out_dir.join("ingress-nginx-controller.yaml"));
+    assert!(controller.contains("kind: ConfigMap"), "{controller}");
+    assert!(
+        controller.contains("upstream-keepalive-timeout"),
+        "{controller}"
+    );
+    assert!(
+        controller.contains("(api-gateway)."),
+        "named once: {controller}"
+    );
 }

@@ -373,7 +373,40 @@ fn typed(value: Value, positions: &PositionIndex, sink: &mut diag::ErrorSink) ->
 
 fn schema_errors(value: &Value, positions: &PositionIndex, sink: &mut diag::ErrorSink) {
     for error in validator().iter_errors(value) {
+        schema_error(&error, positions, sink);
+    }
+}
+
+/// One schema error, at its value. An optional value (`X or null`) that is set
+/// but wrong is reported by what is wrong inside it, not as a whole.
+fn schema_error(
+    error: &jsonschema::ValidationError<'_>,
+    positions: &PositionIndex,
+    sink: &mut diag::ErrorSink,
+) {
+    {
         let pointer = error.instance_path().to_string();
+        // The one branch the value's type fits (an object for `X or null`): what
+        // is wrong inside it, at its own places.
+        if let ValidationErrorKind::AnyOf { context }
+        | ValidationErrorKind::OneOfNotValid { context } = error.kind()
+        {
+            let type_fits = |errors: &&Vec<jsonschema::ValidationError<'static>>| {
+                !errors.iter().any(|e| {
+                    matches!(e.kind(), ValidationErrorKind::Type { .. })
+                        && e.instance_path().to_string() == pointer
+                })
+            };
+            let fitting: Vec<_> = context.iter().filter(type_fits).collect();
+            if let [branch] = fitting.as_slice()
+                && !branch.is_empty()
+            {
+                for e in branch.iter() {
+                    schema_error(e, positions, sink);
+                }
+                return;
+            }
+        }
         let place = positions.nearest(&pointer);
         let field = dotted(&pointer);
         match error.kind() {
@@ -584,6 +617,24 @@ fn pattern_phrase(pattern: &str) -> &'static str {
         p if p == SYSCALL_PATTERN => "a system call or `@group`",
         p if p == ADDRESS_FAMILY_PATTERN => "an address family such as `AF_NETLINK`",
         p if p == IP_PREFIX_PATTERN => "an IP address or prefix",
+        p if p == COMMAND_WORD_PATTERN => {
+            "one word of a command, such as `/usr/sbin/nginx` or `-t`"
+        }
+        p if p == DNS_LABEL_PATTERN => {
+            "a DNS label: lower-case letters, digits and `-`, starting and ending with a letter or digit"
+        }
+        p if p == IMAGE_PATTERN => {
+            "an image with a tag or digest, such as `registry.example.com/api:1.4.2`"
+        }
+        p if p == CIDR_PATTERN => "a network such as `10.0.3.0/24` or `2001:db8::/64`",
+        p if p == CIDR_OR_ADDRESS_PATTERN => {
+            "an address or network such as `203.0.113.7` or `10.0.0.0/8`"
+        }
+        p if p == MIME_TYPE_PATTERN => "a MIME type such as `application/json`",
+        p if p == FALLBACK_PATTERN => "`app`, or a file of the route such as `/index.html`",
+        p if p == RATE_PATTERN => {
+            "a rate: requests per second or per minute, such as `10r/s` or `30r/m`"
+        }
         p if p == units::DURATION_PATTERN => "a duration such as `10s`, `1h30m` or `2y`",
         p if p == units::SIZE_PATTERN => "a size such as `750M`",
         _ => "a different value",

@@ -961,7 +961,7 @@ pub const FALLBACK_PATTERN: &str = r"^(app|/[A-Za-z0-9._~/-]+)$";
 pub struct BasicAuth {
     /// The name browsers show in the login prompt.
     #[serde(default = "default_realm")]
-    #[schemars(pattern(ONE_LINE_PATTERN))]
+    #[schemars(pattern(HEADER_VALUE_PATTERN), length(max = 200))]
     pub realm: String,
     /// The htpasswd file (`htpasswd -B` or `openssl passwd -6`), outside every
     /// served directory and the app's.

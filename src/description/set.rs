@@ -307,6 +307,19 @@ fn mount_clashes(specs: &[&LoadedSpec]) -> Vec<Clash> {
                 ),
             );
         }
+        // The owner's site includes `NAME.locations` from its own nginx directory.
+        let dir = |x: &super::Service| x.host.install.nginx_dir.trim_end_matches('/').to_string();
+        if dir(b) != dir(o) {
+            clash(
+                "/host/install/nginx_dir",
+                format!(
+                    "`{owner}`'s site includes {}/{}.locations: a service mounted on it installs its files in the same nginx directory, not {}",
+                    dir(o),
+                    b.name,
+                    dir(b)
+                ),
+            );
+        }
         // Its locations join the owner's server: none may be declared twice.
         for (i, r) in b.routes.iter().enumerate() {
             let other = specs.iter().enumerate().find(|(n, s)| {

@@ -27,7 +27,40 @@ pub static FILE: Descriptor = Descriptor {
                 uid => k.uid,
                 port => k.port,
                 command => command,
+                node_env => node_env(plan),
             }),
         }]
     }),
 };
+
+/// What `COPY . .` leaves out of the build context: secrets (`.env`, keys), the
+/// repository's history, local dependencies and logs.
+pub static DOCKERIGNORE: Descriptor = Descriptor {
+    kind: ArtifactKind("dockerignore"),
+    target: Target::Kubernetes,
+    source: Source::Template(
+        "dockerignore.j2",
+        include_str!("../../../templates/dockerignore.j2"),
+    ),
+    lint: None,
+    mode: 0o644,
+    scope: Scope::Service(|_, s| {
+        if s.kubernetes.is_none() {
+            return Vec::new();
+        }
+        vec![Placement {
+            file_name: ".dockerignore".into(),
+            install_dir: None,
+            context: None,
+        }]
+    }),
+};
+
+/// `NODE_ENV` as the description sets it (svcgen's default is `production`): the
+/// image and the Deployment say the same as the host's unit.
+pub fn node_env(plan: &super::Plan) -> String {
+    plan.env
+        .iter()
+        .find(|(k, _)| k == "NODE_ENV")
+        .map_or_else(|| "production".into(), |(_, v)| v.clone())
+}

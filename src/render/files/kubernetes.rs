@@ -225,7 +225,7 @@ pub fn objects(plan: &Plan, s: &Description) -> Vec<Object> {
         env: Some(vec![
             EnvVar {
                 name: "NODE_ENV".into(),
-                value: Some("production".into()),
+                value: Some(super::dockerfile::node_env(plan)),
                 ..Default::default()
             },
             EnvVar {

@@ -115,6 +115,7 @@ pub static FILES: &[&Descriptor] = &[
     &acme::FIRST_STAGE,
     &acme::RENEWAL_HOOK,
     &dockerfile::FILE,
+    &dockerfile::DOCKERIGNORE,
     &kubernetes::FILE,
     &kubernetes::kustomize::KUSTOMIZATION,
     &kubernetes::ingress_nginx::CONTROLLER,

@@ -113,7 +113,7 @@ fn environment<'a>(s: &'a Description, env: &str) -> &'a Description {
 }
 
 /// The plan of an environment's description.
-fn plan_of(plan: &Plan, service: &Description) -> Plan {
+pub(super) fn plan_of(plan: &Plan, service: &Description) -> Plan {
     Plan::new(&LoadedSpec {
         service: service.clone(),
         file: plan.source.clone(),
