@@ -813,3 +813,32 @@ fn visudo_agrees_with_the_sudoers_fixtures() {
     }
     assert!(checked >= 16, "{checked} sudoers fixtures");
 }
+
+/// systemd reads `EnvironmentFile=` as root (PID 1), through any link: no unit
+/// of any example names a file inside its app directory, where the deploy user
+/// could put a link to another service's secrets.
+#[test]
+fn units_read_no_environment_file_the_deploy_user_controls() {
+    let mut units = 0;
+    for file in valid_fixtures() {
+        let spec = load(&file);
+        let app_dir = spec.service.app_dir.trim_end_matches('/').to_string();
+        for a in render_spec(&spec)
+            .iter()
+            .filter(|a| a.kind == ArtifactKind::SystemdUnit)
+        {
+            units += 1;
+            for line in a.content.lines() {
+                if let Some(path) = line.strip_prefix("EnvironmentFile=") {
+                    let path = path.trim_start_matches('-');
+                    assert!(
+                        !spec::trust::is_within(path, &app_dir),
+                        "{file}: {} reads {path} as root, inside {app_dir}",
+                        a.file_name
+                    );
+                }
+            }
+        }
+    }
+    assert!(units >= 8, "{units} units");
+}
