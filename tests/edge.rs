@@ -277,7 +277,7 @@ fn edge_keys_behave_on_loopback() {
             .map(|p| format!("server 127.0.0.1:{p} max_fails=0;\n"))
             .collect();
         std::fs::write(&upstream, servers).unwrap();
-        let include = format!("include {}/live/upstream.conf;", s.app_dir);
+        let include = format!("include {}/{}.upstream;", s.host.install.nginx_dir, s.name);
         assert!(conf.content.contains(&include), "{}: no {include}", s.name);
         let mut content = conf
             .content

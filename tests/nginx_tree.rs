@@ -257,7 +257,7 @@ fn the_rendered_sites_deploy_state_include_is_a_note_not_a_warning() {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(
-        err.contains("include `/srv/api-gateway/live/upstream.conf` not found")
+        err.contains("include `/etc/nginx/sites-available/api-gateway.upstream` not found")
             && err.contains("a file deploy.sh writes on the server"),
         "{err}"
     );

@@ -35,26 +35,35 @@ fn write(dir: &Path, a: &Artifact) -> PathBuf {
     path
 }
 
-/// The site with its live-upstream include pointed at a test-owned file holding what
-/// deploy.sh writes there for the blue slot (the file exists only on a deployed server).
+/// The site with its upstream include (a link deploy.sh points on the server)
+/// pointed at the rendered blue slot's upstream file, written to a test directory.
 fn with_live_upstream(site: &Artifact, spec: &LoadedSpec, dir: &Path) -> Artifact {
     let s = &spec.service;
     let include = format!(
-        "include {}/live/upstream.conf;",
-        s.app_dir.trim_end_matches('/')
+        "include {}/{}.upstream;",
+        s.host.install.nginx_dir.trim_end_matches('/'),
+        s.name
     );
     assert!(
         site.content.contains(&include),
         "{}: no `{include}`",
         s.name
     );
-    let file = dir.join(format!("{}.upstream.conf", s.name));
-    let [blue, _] = s.slot_ports();
-    let servers: String = blue
+    let file = dir.join(format!("{}.upstream-blue", s.name));
+    let rendered = render_spec(spec);
+    let blue = rendered
         .iter()
-        .map(|p| format!("server 127.0.0.1:{p} max_fails=0;\n"))
-        .collect();
-    std::fs::write(&file, servers).unwrap();
+        .find(|a| a.file_name == format!("{}.upstream-blue", s.name))
+        .unwrap_or_else(|| panic!("{}: no upstream file for the blue slot", s.name));
+    let [ports, _] = s.slot_ports();
+    for p in &ports {
+        assert!(
+            blue.content.contains(&format!(":{p} max_fails=0;")),
+            "{}",
+            blue.content
+        );
+    }
+    std::fs::write(&file, &blue.content).unwrap();
     let mut site = site.clone();
     site.content = site
         .content
@@ -760,8 +769,8 @@ fn sudo_grants_exactly_the_rendered_commands() {
             .skip_while(|l| !l.starts_with("--- list"))
             .filter_map(|l| l.trim().strip_prefix("(root) NOPASSWD: "))
             .collect();
-        let rendered: Vec<String> = granted.iter().map(|c| c.replace('\\', "")).collect();
-        assert_eq!(listed, rendered, "{file}: sudo -l lists:\n{said}");
+        // sudo -l prints each command as sudoers spells it, escapes included.
+        assert_eq!(listed, granted, "{file}: sudo -l lists:\n{said}");
         for c in &granted {
             assert!(
                 said.contains(&format!("allowed: {c}\n")),

@@ -9,6 +9,8 @@ use crate::description::model::{
 };
 use crate::description::units::Duration;
 
+/// The ln that points nginx's upstream link (sudoers names it): coreutils', merged /usr.
+pub const LN: &str = "/usr/bin/ln";
 /// The systemctl the deploy script runs (and sudoers names): Debian's, merged /usr.
 const SYSTEMCTL: &str = "/usr/bin/systemctl";
 
@@ -87,8 +89,13 @@ pub struct LayoutPlan {
     pub releases: String,
     pub repo: String,
     pub current: String,
-    /// The serving slot's upstream servers, included by the nginx site.
+    /// The serving slot's upstream servers, included by the nginx site: a link in
+    /// nginx's directory, owned by root, to one of `upstream_slots` (deploy.sh
+    /// points it through sudo, with fixed arguments). nginx's master (root) never
+    /// reads a file the deploy user controls.
     pub upstream_file: String,
+    /// Each slot's upstream file (rendered, root's): (slot, its file name, path).
+    pub upstream_slots: Vec<(String, String, String)>,
     /// The `live` link (to `live-blue` or `live-green`): read by the unit under
     /// `pm2`, as the app's user, to start the serving slot.
     pub live: String,
@@ -249,11 +256,23 @@ impl Plan {
                 }
             })
             .collect();
+        let nginx_dir = s.host.install.nginx_dir.trim_end_matches('/');
         let layout = LayoutPlan {
             releases: format!("{app_dir}/releases"),
             repo: format!("{app_dir}/repo.git"),
             current: format!("{app_dir}/current"),
-            upstream_file: format!("{app_dir}/live/upstream.conf"),
+            upstream_file: format!("{nginx_dir}/{}.upstream", s.name),
+            upstream_slots: SLOTS
+                .iter()
+                .map(|slot| {
+                    let file = format!("{}.upstream-{slot}", s.name);
+                    (
+                        slot.to_string(),
+                        file.clone(),
+                        format!("{nginx_dir}/{file}"),
+                    )
+                })
+                .collect(),
             live: format!("{app_dir}/live"),
             lock: format!("{app_dir}/.deploy.lock"),
         };
@@ -418,6 +437,15 @@ impl Plan {
                     }
                 }
             }
+        }
+        // The switch of nginx's upstream: the root-owned link to one slot's file.
+        for (_, file, _) in &layout.upstream_slots {
+            sudo_commands.push(vec![
+                LN.into(),
+                "-sfnT".into(),
+                file.clone(),
+                layout.upstream_file.clone(),
+            ]);
         }
         sudo_commands.push(deploy.nginx_test.clone());
         sudo_commands.push(deploy.nginx_reload.clone());

@@ -109,6 +109,7 @@ pub static FILES: &[&Descriptor] = &[
     &ecosystem::FILE,
     &site::FILE,
     &site::LOCATIONS,
+    &site::UPSTREAM_SLOTS,
     &deploy::FILE,
     &sudoers::FILE,
     &catch_all::FILE,

@@ -37,3 +37,30 @@ pub static LOCATIONS: Descriptor = Descriptor {
         }]
     }),
 };
+
+/// Each release slot's upstream servers, installed by root beside the site: the
+/// site includes `NAME.upstream`, a root-owned link deploy.sh points at the
+/// serving slot's file (through sudo, with fixed arguments), so nginx's master
+/// never reads a file the deploy user could replace.
+pub static UPSTREAM_SLOTS: Descriptor = Descriptor {
+    kind: ArtifactKind("nginx-upstream-slot"),
+    target: Target::Host,
+    source: Source::Template(
+        "upstream.j2",
+        include_str!("../../../templates/upstream.j2"),
+    ),
+    // A fragment (the inside of an `upstream {}`): the site's lint reads it.
+    lint: None,
+    mode: 0o644,
+    scope: Scope::Service(|plan, s| {
+        plan.slots
+            .iter()
+            .zip(&plan.layout.upstream_slots)
+            .map(|(slot, (_, file, _))| Placement {
+                file_name: file.clone(),
+                install_dir: Some(s.host.install.nginx_dir.clone()),
+                context: Some(minijinja::context! { slot => slot.colour.clone(), ports => slot.ports.clone() }),
+            })
+            .collect()
+    }),
+};
