@@ -485,3 +485,25 @@ fn hand_written_tutorial_files_show_the_expected_findings() {
         "fixtures/handwritten/expected.txt is the snapshot read by hand"
     );
 }
+
+/// What `render` writes lints clean when linted as a tree, as a user's CI does
+/// with `svcgen lint --together` on the rendered directory: no finding above info
+/// for any example.
+#[test]
+fn every_rendered_tree_lints_clean_together() {
+    for file in valid_fixtures() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = svcgen(&["render", &file, "--out", dir.path().to_str().unwrap()]);
+        assert!(out.status.success(), "{file}: {}", text(&out.stderr));
+        let (code, v) = lint_json(&["--together", dir.path().to_str().unwrap()]);
+        let above_info: Vec<String> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] != "info")
+            .map(|d| format!("{} {}: {}", d["code"], d["file"], d["message"]))
+            .collect();
+        assert!(above_info.is_empty(), "{file}: {above_info:#?}");
+        assert_eq!(code, Some(0), "{file}");
+    }
+}

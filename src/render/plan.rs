@@ -111,6 +111,9 @@ pub struct HealthPlan {
 
 #[derive(Debug, Serialize)]
 pub struct SitePlan {
+    /// The nginx version the site targets (`site.nginx_version`), said in its header
+    /// for `svcgen lint` of the file alone.
+    pub nginx_version: String,
     pub domains: Vec<String>,
     pub http_listens: Vec<String>,
     pub https_listens: Vec<String>,
@@ -620,6 +623,7 @@ fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
             .clone()
             .unwrap_or_else(|| format!("/var/log/nginx/{}.error.log", s.name)),
         json_log: logs.access_format == AccessLogFormat::Json,
+        nginx_version: site.nginx_version.clone(),
         upstream: format!("svcgen_{ident}"),
         upstream_file: upstream_file.to_string(),
         keepalive: 16,

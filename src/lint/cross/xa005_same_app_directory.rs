@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     name: "same-app-directory",
     severity: Severity::Error,
     summary: "the files disagree on where the app lives",
-    what: "With files given together, compares the application directory each file names: the unit's `WorkingDirectory=`, the ecosystem file's `cwd`, and the directory the deploy script `cd`s into (or its `APP_DIR=`).",
+    what: "With files given together, compares the application directory each file names: the unit's `WorkingDirectory=`, the ecosystem file's `cwd`, and the directory the deploy script `cd`s into (or its `APP_DIR=`). A release directory of the deploy root (`ROOT/current`, or a blue/green slot `ROOT/blue`, `ROOT/green`) counts as that root: a supervisor runs the release while the script works in the root.",
     why: "The deploy script then updates a checkout that is not the one running, or PM2 starts the app from another directory: the deploy reports success and nothing changes — or the wrong code runs.",
     example: "WorkingDirectory=/srv/shop\n// ecosystem: cwd: '/home/deploy/shop'",
     fix: "Use one application directory in all of them (svcgen renders them from one `app_dir`).",
@@ -18,6 +18,16 @@ pub static RULE: Rule = Rule {
     description_key: Some("app_dir"),
     check: Some(&(check_app_dir as Check)),
 };
+
+/// The deploy root a directory belongs to: a release directory of it (`current`,
+/// as Capistrano and svcgen link it, or svcgen's slots `blue` and `green`) is the
+/// same app as the root the deploy script works in.
+fn deploy_root(dir: &str) -> &str {
+    match dir.rsplit_once('/') {
+        Some((root, "current" | "blue" | "green")) if !root.is_empty() => root,
+        _ => dir,
+    }
+}
 
 fn check_app_dir(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let mut dirs: Vec<(String, Span, &'static str)> = Vec::new();
@@ -63,7 +73,7 @@ fn check_app_dir(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     }
     if let Some((first, _, first_what)) = dirs.first().cloned() {
         for (d, span, what) in dirs.iter().skip(1) {
-            if *d != first {
+            if deploy_root(d) != deploy_root(&first) {
                 sink.report(
                     *span,
                     format!("{what} is `{d}`, but {first_what} is `{first}`"),

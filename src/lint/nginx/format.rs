@@ -174,12 +174,22 @@ impl Linting for Pass {
                 let from = IncludeSource::Disk { prefix };
                 (id, ngx::load(&mut report.sources, id, from))
             };
+            // `# svcgen: nginx=1.25.1` in the file says which nginx it targets
+            // (svcgen's rendered sites carry it), unless the command line fixed one.
+            let mut settings = opts.settings.clone();
+            if !opts.nginx_version_fixed
+                && let Some(v) = crate::lint::format::marker(&text, "nginx")
+                && v.split('.').count() == 3
+                && v.split('.').all(|p| p.parse::<u32>().is_ok())
+            {
+                settings.nginx_version = spec::parse_version(&v);
+            }
             match parsed {
                 (file, Ok(config)) => self.sites.push(Site {
                     file,
                     config,
                     routes: HashMap::new(),
-                    settings: opts.settings.clone(),
+                    settings,
                     spec: None,
                 }),
                 (_, Err(e)) => report.errors.push(engine::finding(

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "http2-syntax",
     severity: Severity::Error,
     summary: "`listen … http2` on nginx ≥ 1.25.1, or `http2 on;` below it",
-    what: "Compares the HTTP/2 syntax with the target nginx version (`--nginx-version`, the lint configuration, or the description's `site.nginx_version`): from 1.25.1 `http2 on;` replaces the `http2` parameter of `listen`, which then warns; below 1.25.1 `http2 on;` is an unknown directive and nginx refuses to start.",
+    what: "Compares the HTTP/2 syntax with the target nginx version (`--nginx-version`, the lint configuration, the description's `site.nginx_version`, or a `# svcgen: nginx=1.25.1` line in the file, which svcgen's rendered sites carry): from 1.25.1 `http2 on;` replaces the `http2` parameter of `listen`, which then warns; below 1.25.1 `http2 on;` is an unknown directive and nginx refuses to start.",
     why: "A configuration written for the wrong version either fails `nginx -t` (`unknown directive \"http2\"`) or logs a deprecation warning on every reload.",
     example: "# target 1.22.1\nserver {\n    listen 443 ssl;\n    http2 on;\n}",
     fix: "Below 1.25.1: `listen 443 ssl http2;`. From 1.25.1: `listen 443 ssl;` and `http2 on;`.",
