@@ -19,6 +19,10 @@ const INTERMEDIATE_CIPHERS: &str = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES1
 
 #[derive(Debug, Serialize)]
 pub struct Plan {
+    /// The Kubernetes layout's objects and overlays, computed once for the files
+    /// that read them (not part of what templates see).
+    #[serde(skip)]
+    pub(crate) kubernetes_layout: std::sync::OnceLock<super::files::kubernetes::kustomize::Layout>,
     pub name: String,
     /// `name` with `-` as `_`: safe in nginx variable, upstream and zone names.
     pub ident: String,
@@ -454,6 +458,7 @@ impl Plan {
         sudo_commands.push(deploy.nginx_reload.clone());
 
         Plan {
+            kubernetes_layout: std::sync::OnceLock::new(),
             name: s.name.clone(),
             ident,
             description: s.description.clone(),

@@ -118,10 +118,54 @@ impl Linting for Pass {
         }
         let mut base: Vec<(String, String)> = Vec::new();
         let templates = render::environment(run.opts.templates.as_deref());
-        for (env, spec) in specs {
-            let rendered = match &templates {
-                Ok(t) => render::render(&spec, t).map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
+        let render_one = |spec: &spec::LoadedSpec| match &templates {
+            Ok(t) => render::render(spec, t).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        // Environments are rendered a chunk at a time on every core (each is a
+        // whole render); their files are then taken in order, so the report is
+        // the same as one at a time, and a chunk bounds what is held at once.
+        let threads = crate::lint::worker_threads();
+        let mut pending: std::collections::VecDeque<_> = specs.into_iter().collect();
+        let mut ready: std::collections::VecDeque<(Option<String>, Arc<spec::LoadedSpec>, _)> =
+            Default::default();
+        loop {
+            if ready.is_empty() {
+                let chunk: Vec<_> = (0..(threads * 16).max(1))
+                    .map_while(|_| pending.pop_front())
+                    .collect();
+                if chunk.is_empty() {
+                    break;
+                }
+                let rendered = if threads > 1 && chunk.len() > 1 {
+                    let per = chunk.len().div_ceil(threads);
+                    std::thread::scope(|scope| {
+                        let handles: Vec<_> = chunk
+                            .chunks(per)
+                            .map(|part| {
+                                scope.spawn(|| {
+                                    part.iter().map(|(_, s)| render_one(s)).collect::<Vec<_>>()
+                                })
+                            })
+                            .collect();
+                        handles
+                            .into_iter()
+                            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                            .collect::<Vec<_>>()
+                    })
+                } else {
+                    chunk.iter().map(|(_, s)| render_one(s)).collect()
+                };
+                ready.extend(
+                    chunk
+                        .into_iter()
+                        .zip(rendered)
+                        .map(|((env, spec), r)| (env, spec, r)),
+                );
+                continue;
+            }
+            let Some((env, spec, rendered)) = ready.pop_front() else {
+                break;
             };
             let artifacts = match rendered {
                 Ok(a) => a,

@@ -8,7 +8,7 @@ mod catch_all;
 mod deploy;
 mod dockerfile;
 mod ecosystem;
-mod kubernetes;
+pub(crate) mod kubernetes;
 mod site;
 mod sudoers;
 mod unit;

@@ -85,8 +85,8 @@ fn overlay_of<'a>(s: &'a Description, file_name: &str, leaf: &str) -> Option<&'a
 /// The manifest files of the layout: the base's, and each overlay's added objects.
 pub fn manifest_files(plan: &Plan, s: &Description) -> Vec<Placement> {
     let mut out = vec![place(base_manifests(s))];
-    for (env, service) in &s.resolved_environments {
-        if !overlay(plan, s, service).added.is_empty() {
+    for (env, _) in &s.resolved_environments {
+        if !overlay(plan, s, env).added.is_empty() {
             out.push(place(format!("{}/added.yaml", overlay_dir(s, env))));
         }
     }
@@ -95,11 +95,11 @@ pub fn manifest_files(plan: &Plan, s: &Description) -> Vec<Placement> {
 
 pub fn manifests(plan: &Plan, s: &Description, part: &Part) -> String {
     match part {
-        Part::Base => stream(plan, &objects(plan, s)),
+        Part::Base => stream(plan, &layout(plan, s).base),
         Part::Added(env) => {
             let service = environment(s, env);
             let env_plan = plan_of(plan, service);
-            stream(&env_plan, overlay(plan, s, service).added.iter())
+            stream(&env_plan, overlay(plan, s, env).added.iter())
         }
     }
 }
@@ -132,7 +132,7 @@ struct Overlay {
 }
 
 /// A patch's target, as kustomize selects it.
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 struct Target6902 {
     #[serde(skip_serializing_if = "String::is_empty")]
     group: String,
@@ -152,12 +152,48 @@ fn key(v: &serde_json::Value) -> (String, String) {
     )
 }
 
-fn overlay(plan: &Plan, s: &Description, env: &Description) -> Overlay {
-    let base = objects(plan, s);
+/// The layout's objects, computed once per render of a description (every file
+/// of the layout reads them): the base's, and each environment's overlay.
+pub struct Layout {
+    base: Vec<Object>,
+    overlays: Vec<(String, Overlay)>,
+}
+
+impl std::fmt::Debug for Layout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Layout")
+            .field("objects", &self.base.len())
+            .field("overlays", &self.overlays.len())
+            .finish()
+    }
+}
+
+fn layout<'p>(plan: &'p Plan, s: &Description) -> &'p Layout {
+    plan.kubernetes_layout.get_or_init(|| {
+        let base = objects(plan, s);
+        let overlays = s
+            .resolved_environments
+            .iter()
+            .map(|(name, env)| (name.clone(), overlay_of_objects(&base, plan, env)))
+            .collect();
+        Layout { base, overlays }
+    })
+}
+
+fn overlay<'p>(plan: &'p Plan, s: &Description, env: &str) -> &'p Overlay {
+    &layout(plan, s)
+        .overlays
+        .iter()
+        .find(|(name, _)| name == env)
+        .expect("an overlay for every environment")
+        .1
+}
+
+fn overlay_of_objects(base: &[Object], plan: &Plan, env: &Description) -> Overlay {
     let mut theirs = objects(&plan_of(plan, env), env);
     let mut patches = Vec::new();
     let mut removed = Vec::new();
-    for b in &base {
+    for b in base {
         match theirs.iter().position(|t| key(&t.value) == key(&b.value)) {
             Some(i) => {
                 let t = theirs.remove(i);
@@ -230,17 +266,17 @@ fn kustomization(plan: &Plan, s: &Description, file_name: &str) -> String {
         }
     } else {
         let env = overlay_of(s, file_name, "kustomization.yaml").expect("a placed overlay");
-        let o = overlay(plan, s, environment(s, env));
+        let o = overlay(plan, s, env);
         let mut resources = vec!["../../base".to_string()];
         if !o.added.is_empty() {
             resources.push("added.yaml".into());
         }
         let mut patches: Vec<PatchEntry> = o
             .patches
-            .into_iter()
+            .iter()
             .map(|(target, patch)| PatchEntry {
-                target: Some(target),
-                patch: yaml(&patch),
+                target: Some(target.clone()),
+                patch: yaml(patch),
             })
             .collect();
         patches.extend(o.removed.iter().map(|r| PatchEntry {
