@@ -614,6 +614,14 @@ fn gixy_finds_nothing_medium_or_high() {
         );
         let (m, h, report) = gixy_counts(&gixy, &site, dir.path());
         assert_eq!((m, h), (0, 0), "{file}: gixy:\n{report}");
+        // The host's catch-all, as this description alone renders it.
+        let catch_all = artifacts
+            .iter()
+            .find(|a| a.kind == ArtifactKind("nginx-catch-all"))
+            .unwrap();
+        let catch_all = write(dir.path(), catch_all);
+        let (m, h, report) = gixy_counts(&gixy, &catch_all, dir.path());
+        assert_eq!((m, h), (0, 0), "{file}: the catch-all: gixy:\n{report}");
     }
 }
 

@@ -49,6 +49,14 @@ fn place(services: &[(&super::Plan, &crate::description::Service)]) -> Vec<Place
         .min()
         .unwrap_or((0, 0, 0));
     let reject_handshake = oldest >= (1, 19, 4);
+    // The default server's TLS settings are what a handshake without a known name
+    // meets (and what scanners read): the sites' own, the most permissive one of
+    // them when they differ (intermediate covers modern's TLS 1.3).
+    let tls = services
+        .iter()
+        .map(|(p, _)| (p.site.protocols.clone(), p.site.ciphers.clone()))
+        .max_by_key(|(protocols, _)| protocols.split_whitespace().count());
+    let (protocols, ciphers) = tls.unwrap_or_default();
     let names: Vec<String> = services.iter().map(|(_, s)| s.name.clone()).collect();
     let sources: Vec<String> = services.iter().map(|(p, _)| p.source.clone()).collect();
     vec![Placement {
@@ -60,6 +68,8 @@ fn place(services: &[(&super::Plan, &crate::description::Service)]) -> Vec<Place
             http_listens => http,
             https_listens => https,
             reject_handshake => reject_handshake,
+            protocols => protocols,
+            ciphers => ciphers,
         }),
     }]
 }
