@@ -274,13 +274,10 @@ pub struct DirLock(#[allow(dead_code)] fs::File);
 
 impl DirLock {
     pub fn take(dir: &Path) -> io::Result<DirLock> {
-        use std::os::fd::AsRawFd;
         fs::create_dir_all(dir)?;
         let f = fs::File::open(dir)?;
-        // SAFETY: flock on a file descriptor this struct owns.
-        if unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) } != 0 {
-            return Err(io::Error::last_os_error());
-        }
+        // flock(2) on the directory's own descriptor (the standard library's).
+        f.lock()?;
         Ok(DirLock(f))
     }
 }
@@ -366,16 +363,15 @@ mod tests {
         let me = unsafe { libc::geteuid() };
         let other = if me == 0 { 65534 } else { me };
         for link in ["srv/api/deploy.sh", "srv/api/conf"] {
-            let c = std::ffi::CString::new(root.join(link).to_str().unwrap()).unwrap();
-            // SAFETY: a valid C string; lchown changes the link, not its target.
-            let r = unsafe { libc::lchown(c.as_ptr(), other, other) };
+            // lchown changes the link, not its target.
+            let r = std::os::unix::fs::lchown(root.join(link), Some(other), Some(other));
             if me != 0 {
                 // Only root can give a link away; as a user, a link of one's own
                 // is followed (it is the user's own file).
-                assert_eq!(r, -1);
+                assert!(r.is_err());
                 return;
             }
-            assert_eq!(r, 0);
+            r.unwrap();
         }
         let b = beneath(root);
         let err = b
