@@ -1,6 +1,8 @@
 //! hadolint's findings on a Dockerfile, joined into the same report (codes
 //! `DL####`, and `SC####` for the shell in `RUN`).
 
+use serde::Deserialize;
+
 use crate::lint::tool::{self, Failure};
 use crate::lint::{Code, Finding, Severity};
 use crate::syntax::{FileId, SourceSet, Span};
@@ -19,19 +21,13 @@ pub fn run(
         text,
         &[0, 1],
     )?;
-    let v: serde_json::Value = serde_json::from_slice(&out).map_err(|e| {
+    let items: Vec<Item> = serde_json::from_slice(&out).map_err(|e| {
         Failure::Failed(format!("{} printed no JSON report: {e}", program.display()))
     })?;
-    let Some(items) = v.as_array() else {
-        return Err(Failure::Failed(format!(
-            "{}'s report is not a list",
-            program.display()
-        )));
-    };
     let offset = |line: usize, col: usize| crate::description::yaml::offset_of(text, line, col);
     let mut findings = Vec::new();
     for c in items {
-        let code = c["code"].as_str().unwrap_or("");
+        let code = c.code.as_str();
         let (prefix, number) = code.split_at(code.len().min(2));
         let code = match (prefix, number.parse::<u32>()) {
             ("DL", Ok(n)) => Code::Tool("DL", n),
@@ -43,8 +39,7 @@ pub fn run(
                 )));
             }
         };
-        let line = c["line"].as_u64().unwrap_or(1) as usize;
-        let start = offset(line, c["column"].as_u64().unwrap_or(1) as usize);
+        let start = offset(c.line, c.column);
         let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
         let wiki = match code {
             Code::Tool("SC", n) => format!("https://www.shellcheck.net/wiki/SC{n}"),
@@ -52,12 +47,12 @@ pub fn run(
         };
         findings.push(Finding {
             code,
-            severity: match c["level"].as_str() {
-                Some("error") => Severity::Error,
-                Some("warning") => Severity::Warning,
+            severity: match c.level.as_str() {
+                "error" => Severity::Error,
+                "warning" => Severity::Warning,
                 _ => Severity::Info,
             },
-            message: c["message"].as_str().unwrap_or("").to_string(),
+            message: c.message,
             span: Span {
                 file,
                 start,
@@ -69,4 +64,17 @@ pub fn run(
         });
     }
     Ok(findings)
+}
+
+/// One finding of hadolint's `--format json` report: every field it always
+/// writes is required, so a report of another shape is a failure, never a
+/// finding at 1:1.
+#[derive(Deserialize)]
+struct Item {
+    code: String,
+    line: usize,
+    column: usize,
+    /// `error`, `warning`, `info` or `style`.
+    level: String,
+    message: String,
 }

@@ -1,5 +1,7 @@
 //! shellcheck's findings, joined into the same report (codes `SC####`).
 
+use serde::Deserialize;
+
 use crate::lint::tool::{self, Failure};
 use crate::lint::{Code, Finding, Severity};
 use crate::syntax::{FileId, SourceSet, Span};
@@ -18,45 +20,58 @@ pub fn run(
         text,
         &[0, 1],
     )?;
-    let v: serde_json::Value = serde_json::from_slice(&out).map_err(|e| {
+    let report: Report = serde_json::from_slice(&out).map_err(|e| {
         Failure::Failed(format!("{} printed no JSON report: {e}", program.display()))
     })?;
-    let Some(comments) = v["comments"].as_array() else {
-        return Err(Failure::Failed(format!(
-            "{}'s report has no `comments`",
-            program.display()
-        )));
-    };
     let offset = |line: usize, col: usize| crate::description::yaml::offset_of(text, line, col);
     let mut findings = Vec::new();
-    for c in comments {
-        let code = c["code"].as_u64().unwrap_or(0);
-        let level = c["level"].as_str().unwrap_or("warning");
-        let (l1, c1) = (
-            c["line"].as_u64().unwrap_or(1) as usize,
-            c["column"].as_u64().unwrap_or(1) as usize,
-        );
-        let (l2, c2) = (
-            c["endLine"].as_u64().unwrap_or(l1 as u64) as usize,
-            c["endColumn"].as_u64().unwrap_or(c1 as u64) as usize,
-        );
+    for c in report.comments {
+        let start = offset(c.line, c.column);
         findings.push(Finding {
-            code: Code::Tool("SC", u32::try_from(code).unwrap_or(0)),
-            severity: match level {
-                "error" => Severity::Error,
-                "warning" => Severity::Warning,
-                _ => Severity::Info,
+            code: Code::Tool("SC", c.code),
+            severity: match c.level {
+                Level::Error => Severity::Error,
+                Level::Warning => Severity::Warning,
+                Level::Info | Level::Style => Severity::Info,
             },
-            message: c["message"].as_str().unwrap_or("").to_string(),
+            message: c.message,
             span: Span {
                 file,
-                start: offset(l1, c1),
-                end: offset(l2, c2).max(offset(l1, c1)),
+                start,
+                end: offset(c.end_line, c.end_column).max(start),
             },
             label: None,
-            help: Some(format!("https://www.shellcheck.net/wiki/SC{code}")),
+            help: Some(format!("https://www.shellcheck.net/wiki/SC{}", c.code)),
             origin: None,
         });
     }
     Ok(findings)
+}
+
+/// shellcheck's `--format=json1` report: every field it always writes is
+/// required, so a report of another shape is a failure, never a finding at 1:1.
+#[derive(Deserialize)]
+struct Report {
+    comments: Vec<Comment>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Comment {
+    line: usize,
+    end_line: usize,
+    column: usize,
+    end_column: usize,
+    level: Level,
+    code: u32,
+    message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Level {
+    Error,
+    Warning,
+    Info,
+    Style,
 }
