@@ -177,8 +177,15 @@ impl Linting for Pass {
             // `# svcgen: nginx=1.25.1` in the file says which nginx it targets
             // (svcgen's rendered sites carry it), unless the command line fixed one.
             let mut settings = opts.settings.clone();
+            // Read from the comments that open the file (a large configuration is
+            // not scanned line by line for it).
+            let head_len: usize = text
+                .split_inclusive('\n')
+                .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+                .map(str::len)
+                .sum();
             if !opts.nginx_version_fixed
-                && let Some(v) = crate::lint::format::marker(&text, "nginx")
+                && let Some(v) = crate::lint::format::marker(&text[..head_len], "nginx")
                 && v.split('.').count() == 3
                 && v.split('.').all(|p| p.parse::<u32>().is_ok())
             {

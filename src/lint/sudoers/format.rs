@@ -28,9 +28,11 @@ pub static FORMAT: SudoersFormat = SudoersFormat;
 
 pub struct SudoersFormat;
 
-/// A line that grants commands: `WHO HOSTS = (…)` or a tag after `=`.
+/// A line that grants commands: `WHO HOSTS = (…)` or a tag after `=`, among the
+/// first lines (a sudoers file says what it is early; a large file of another
+/// format is not read to its end to find out).
 fn grants_commands(text: &str) -> bool {
-    text.lines().any(|l| {
+    text.lines().take(200).any(|l| {
         let l = l.trim();
         !l.starts_with('#')
             && l.split_once('=').is_some_and(|(head, rest)| {
