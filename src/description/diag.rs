@@ -1,92 +1,17 @@
 //! Errors in a service description: each one points at a span of the YAML text.
 
-use std::sync::Arc;
-
-use miette::{Diagnostic, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use miette::{Diagnostic, SourceSpan};
 use thiserror::Error;
 
 use super::yaml::Pos;
 
-/// How much of a line a snippet shows: a longer line is cut to this many bytes
-/// around the error (a 16 MB line would otherwise be printed whole, and a column
-/// past 65,535 is more than the drawing code takes).
-pub const SNIPPET_WIDTH: usize = 160;
+/// The YAML text an error points into, shared by all errors of one file: its
+/// snippets are cut as the lint report cuts them (a line longer than a screen is
+/// shown as a window around the error).
+pub type Source = crate::syntax::snippet::Indexed;
 
-/// The YAML text an error points into, shared by all errors of one file. Its
-/// snippets are the lines around the error as they are, or, when one of them is
-/// longer than a screen, the error's own line cut to [`SNIPPET_WIDTH`].
-#[derive(Debug, Clone)]
-pub struct Source {
-    name: String,
-    text: Arc<str>,
-}
-
-impl Source {
-    fn new(name: &str, text: &str) -> Self {
-        Self {
-            name: name.to_string(),
-            text: Arc::from(text),
-        }
-    }
-}
-
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn ceil_boundary(s: &str, mut i: usize) -> usize {
-    while i < s.len() && !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
-
-impl SourceCode for Source {
-    fn read_span<'a>(
-        &'a self,
-        span: &SourceSpan,
-        before: usize,
-        after: usize,
-    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let text = &*self.text;
-        let whole = text.as_bytes().read_span(span, before, after)?;
-        let short = whole
-            .data()
-            .split(|b| *b == b'\n')
-            .all(|l| l.len() <= SNIPPET_WIDTH);
-        if short {
-            return Ok(Box::new(MietteSpanContents::new_named(
-                self.name.clone(),
-                whole.data(),
-                *whole.span(),
-                whole.line(),
-                whole.column(),
-                whole.line_count(),
-            )));
-        }
-        let start = span.offset().min(text.len());
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let from = floor_boundary(
-            text,
-            start.saturating_sub(SNIPPET_WIDTH / 2).max(line_start),
-        );
-        let to = ceil_boundary(text, (from + SNIPPET_WIDTH).min(line_end));
-        let line = text[..line_start].bytes().filter(|b| *b == b'\n').count();
-        let column = text[line_start..from].chars().count();
-        Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
-            &text.as_bytes()[from..to],
-            SourceSpan::new(from.into(), to - from),
-            line,
-            column,
-            1,
-        )))
-    }
-}
+/// How long a label may be: a value of many kilobytes is marked at its start.
+const LABEL_MAX: usize = 200;
 
 /// One problem at one place in the description.
 #[derive(Debug, Error, Diagnostic, Clone)]
@@ -153,18 +78,7 @@ impl ErrorSink {
     ) {
         let pos = pos.unwrap_or_default();
         let offset = pos.offset.min(self.text_len);
-        // A label no longer than a snippet shows, and within its line.
-        let rest = &self.src.text[offset..];
-        let line_len = rest.find('\n').unwrap_or(rest.len()).max(1);
-        let len = pos
-            .len
-            .min(self.text_len - offset)
-            .min(if pos.len > line_len {
-                pos.len
-            } else {
-                line_len
-            })
-            .min(SNIPPET_WIDTH / 2);
+        let len = pos.len.min(self.text_len - offset).min(LABEL_MAX);
         self.errors.push(SpecError {
             message: message.into(),
             src: self.src.clone(),

@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 pub mod nginx;
 pub mod pm2;
 pub mod shell;
+pub mod snippet;
 pub mod sudoers;
 pub mod systemd;
 
