@@ -759,6 +759,13 @@ fn root_run_fields_refuse_every_hostile_value() {
     base["deploy"]["nginx_test"] = json!(["/usr/sbin/nginx", "-t", "-q"]);
     base["deploy"]["nginx_reload"] = json!(["/usr/bin/systemctl", "reload", "nginx.service"]);
     base["install"] = json!({ "app_files_dir": "/srv/hostile" });
+    // A certbot certificate: the host's renewal hook (run by root) is rendered too.
+    base["site"]["tls"] = json!({
+        "certificate": "/etc/letsencrypt/live/hostile.example.com/fullchain.pem",
+        "key": "/etc/letsencrypt/live/hostile.example.com/privkey.pem"
+    });
+    let sh = require("sh");
+    let mut hooks = 0;
     let extra: &[&str] = &[
         "ALL",
         "*",
@@ -814,11 +821,45 @@ fn root_run_fields_refuse_every_hostile_value() {
                 );
             }
         }
+        // The certbot hook root runs: valid sh, and exactly the two commands, each
+        // a program in a system directory.
+        let hook = files
+            .iter()
+            .find(|a| a.file_name == "svcgen-reload-nginx")
+            .unwrap_or_else(|| panic!("case {case}: no renewal hook"));
+        let p = d.join("hook.sh");
+        std::fs::write(&p, &hook.content).unwrap();
+        let out = run(Command::new(&sh).arg("-n").arg(&p));
+        assert!(
+            out.status.success(),
+            "case {case}: sh -n: {}",
+            text(&out.stderr)
+        );
+        let commands: Vec<&str> = hook
+            .content
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty() && *l != "set -eu")
+            .collect();
+        assert_eq!(commands.len(), 2, "case {case}: {}", hook.content);
+        for c in &commands {
+            let program = c.split_whitespace().next().unwrap_or("");
+            let dir = program.rsplit_once('/').map_or("", |(d, _)| d);
+            assert!(
+                spec::trust::SYSTEM_BIN_DIRS.contains(&dir),
+                "case {case}: the hook runs {c}"
+            );
+        }
+        hooks += 1;
         rendered.push((
             format!("case {case}: {pointer} = {value:?}"),
             rules.content.clone(),
         ));
     }
+    assert_eq!(
+        hooks,
+        rendered.len(),
+        "every rendered case's hook was checked"
+    );
     // The real tools on what rendered: visudo -c on each, sudo -l on a sample.
     let mut script = String::from("set -u\n");
     let users = format!("{d}/passwd", d = d.display());
@@ -872,7 +913,7 @@ fn root_run_fields_refuse_every_hostile_value() {
         listed_files += 1;
     }
     println!(
-        "root-run fields: 3000 hostile values, {refused} refused, {} rendered (each through visudo -c, {listed_files} through sudo -l -U), every file in its kind's directory",
+        "root-run fields: 3000 hostile values, {refused} refused, {} rendered (each through visudo -c and its certbot hook through sh -n, {listed_files} through sudo -l -U), every file in its kind's directory",
         rendered.len()
     );
     assert!(!rendered.is_empty() && refused > 2000);
