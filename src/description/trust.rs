@@ -320,11 +320,7 @@ pub fn parse_network(value: &str) -> Result<(IpAddr, u32), String> {
         },
     };
     let bits = to_bits(ip);
-    let host = if len == max {
-        0
-    } else {
-        (1u128 << (max - len)) - 1
-    };
+    let host = host_mask(max - len);
     if bits & host != 0 {
         return Err(format!(
             "`{value}` has bits set past its prefix length: write the network `{}/{len}`",
@@ -350,16 +346,19 @@ fn from_bits(v6: bool, bits: u128) -> IpAddr {
     }
 }
 
+/// The low `bits` bits set: the host part of a network of that many host bits.
+fn host_mask(bits: u32) -> u128 {
+    if bits >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << bits) - 1
+    }
+}
+
 fn range(ip: IpAddr, len: u32) -> Range {
     let v6 = ip.is_ipv6();
     let max = if v6 { 128 } else { 32 };
-    let size_mask = if len == 0 {
-        if v6 { u128::MAX } else { u128::from(u32::MAX) }
-    } else if max - len == 128 {
-        u128::MAX
-    } else {
-        (1u128 << (max - len)) - 1
-    };
+    let size_mask = host_mask(max - len);
     let lo = to_bits(ip) & !size_mask;
     Range {
         v6,
