@@ -22,6 +22,13 @@ pub const SYSTEM_BIN_DIRS: [&str; 6] = [
     "/usr/local/bin",
 ];
 
+/// True when `program` is a file directly in one of [`SYSTEM_BIN_DIRS`].
+pub fn in_system_bin_dir(program: &str) -> bool {
+    program
+        .rsplit_once('/')
+        .is_some_and(|(dir, base)| !base.is_empty() && SYSTEM_BIN_DIRS.contains(&dir))
+}
+
 /// The forms `deploy.nginx_test` accepts.
 pub const NGINX_TEST_FORMS: &str = "`[/usr/sbin/nginx, -t]` or `[/usr/sbin/nginx, -t, -q]` (nginx in /usr/sbin, /usr/bin, /sbin, /bin, /usr/local/sbin or /usr/local/bin)";
 /// The forms `deploy.nginx_reload` accepts.
@@ -42,11 +49,11 @@ fn sudo_program(word: &str) -> Result<&str, String> {
             "`{word}` is a directory: sudo would allow every program in it as root"
         ));
     }
-    let (dir, base) = word.rsplit_once('/').unwrap_or(("", word));
+    let base = word.rsplit_once('/').map_or(word, |(_, b)| b);
     if base == "sudoedit" {
         return Err("`sudoedit` lets the deploy user edit any file it names as root".into());
     }
-    if !SYSTEM_BIN_DIRS.contains(&dir) {
+    if !in_system_bin_dir(word) {
         return Err(format!(
             "`{word}` is not in a system directory ({}): a program root runs must be one only root can replace",
             SYSTEM_BIN_DIRS.join(", ")
@@ -58,11 +65,11 @@ fn sudo_program(word: &str) -> Result<&str, String> {
 /// True when `cmd` is one of the accepted `nginx -t` forms.
 fn nginx_test_form(cmd: &[String]) -> Result<(), String> {
     let base = sudo_program(cmd.first().map_or("", String::as_str))?;
-    let args: Vec<&str> = cmd[1..].iter().map(String::as_str).collect();
+    let args: Vec<&str> = cmd.iter().skip(1).map(String::as_str).collect();
     if !matches!(base, "nginx" | "openresty") {
         return Err(format!(
             "`{}` is not nginx: the sudoers file may grant only nginx's configuration test here",
-            cmd[0]
+            cmd.first().map_or("", String::as_str)
         ));
     }
     if matches!(args.as_slice(), ["-t"] | ["-t", "-q"] | ["-q", "-t"]) {
@@ -70,7 +77,7 @@ fn nginx_test_form(cmd: &[String]) -> Result<(), String> {
     } else {
         Err(format!(
             "`{}` with arguments `{}` is not a configuration test only: nginx's other options (`-c FILE`, `-g`, `-p`) let the deploy user run any configuration as root",
-            cmd[0],
+            cmd.first().map_or("", String::as_str),
             args.join(" ")
         ))
     }
@@ -79,7 +86,7 @@ fn nginx_test_form(cmd: &[String]) -> Result<(), String> {
 /// True when `cmd` is one of the accepted reload forms.
 fn nginx_reload_form(cmd: &[String]) -> Result<(), String> {
     let base = sudo_program(cmd.first().map_or("", String::as_str))?;
-    let args: Vec<&str> = cmd[1..].iter().map(String::as_str).collect();
+    let args: Vec<&str> = cmd.iter().skip(1).map(String::as_str).collect();
     let unit = |u: &str| {
         let name = u.strip_suffix(".service").unwrap_or(u);
         matches!(name, "nginx" | "openresty" | "angie")
@@ -472,6 +479,11 @@ mod tests {
         assert!(nginx_test_form(&cmd(&["/usr/sbin/"])).is_err());
         assert!(nginx_test_form(&cmd(&["nginx", "-t"])).is_err());
         assert!(nginx_test_form(&cmd(&["/srv/app/nginx", "-t"])).is_err());
+        assert!(nginx_test_form(&[]).is_err());
+        assert!(nginx_reload_form(&[]).is_err());
+        assert!(in_system_bin_dir("/usr/bin/ln"));
+        assert!(!in_system_bin_dir("/usr/bin/"));
+        assert!(!in_system_bin_dir("/usr/bin/x/y"));
         assert!(nginx_reload_form(&cmd(&["/usr/bin/sudoedit", "/etc/shadow"])).is_err());
         assert!(
             nginx_reload_form(&cmd(&["/usr/bin/systemctl", "reload", "nginx.service"])).is_ok()

@@ -1,7 +1,7 @@
 //! SU006: a granted program outside the directories only root can write.
 
 use super::Ctx;
-use crate::description::trust::SYSTEM_BIN_DIRS;
+use crate::description::trust::in_system_bin_dir;
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
@@ -24,8 +24,7 @@ fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if !c.program.starts_with('/') || c.program.ends_with('/') {
             continue;
         }
-        let dir = c.program.rsplit_once('/').map_or("", |(d, _)| d);
-        if !SYSTEM_BIN_DIRS.contains(&dir) {
+        if !in_system_bin_dir(&c.program) {
             sink.report(
                 c.span,
                 format!(
