@@ -47,6 +47,8 @@ pub struct Plan {
     pub layout: LayoutPlan,
     /// `systemctl`, by absolute path.
     pub systemctl: String,
+    /// `ln`, by absolute path (the upstream switch; sudoers names the same).
+    pub ln: String,
     /// Every command the deploy script runs as root (as argument vectors), exactly
     /// as sudoers lists them.
     pub sudo_commands: Vec<Vec<String>>,
@@ -478,6 +480,7 @@ impl Plan {
             slots,
             layout,
             systemctl: SYSTEMCTL.to_string(),
+            ln: LN.to_string(),
             sudo_commands,
             bind: sup.bind.clone(),
             health_host,
