@@ -126,88 +126,51 @@ impl Linting for Pass {
         // whole render); their files are then taken in order, so the report is
         // the same as one at a time, and a chunk bounds what is held at once.
         let threads = crate::lint::worker_threads();
-        let mut pending: std::collections::VecDeque<_> = specs.into_iter().collect();
-        let mut ready: std::collections::VecDeque<(Option<String>, Arc<spec::LoadedSpec>, _)> =
-            Default::default();
-        loop {
-            if ready.is_empty() {
-                let chunk: Vec<_> = (0..(threads * 16).max(1))
-                    .map_while(|_| pending.pop_front())
-                    .collect();
-                if chunk.is_empty() {
-                    break;
-                }
-                let rendered = if threads > 1 && chunk.len() > 1 {
-                    let per = chunk.len().div_ceil(threads);
-                    std::thread::scope(|scope| {
-                        let handles: Vec<_> = chunk
-                            .chunks(per)
-                            .map(|part| {
-                                scope.spawn(|| {
-                                    part.iter().map(|(_, s)| render_one(s)).collect::<Vec<_>>()
-                                })
-                            })
-                            .collect();
-                        handles
-                            .into_iter()
-                            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                            .collect::<Vec<_>>()
-                    })
-                } else {
-                    chunk.iter().map(|(_, s)| render_one(s)).collect()
+        for chunk in specs.chunks((threads * 16).max(1)) {
+            let rendered = on_every_core(chunk, threads, |(_, s)| render_one(s));
+            for ((env, spec), rendered) in chunk.iter().zip(rendered) {
+                let artifacts = match rendered {
+                    Ok(a) => a,
+                    Err(e) => {
+                        let at = engine::file_start(input.id);
+                        let message = match &env {
+                            Some(env) => format!("in environment `{env}`: {e}"),
+                            None => e.to_string(),
+                        };
+                        run.report
+                            .errors
+                            .push(engine::finding(&INVALID, at, message, None));
+                        return;
+                    }
                 };
-                ready.extend(
-                    chunk
-                        .into_iter()
-                        .zip(rendered)
-                        .map(|((env, spec), r)| (env, spec, r)),
-                );
-                continue;
-            }
-            let Some((env, spec, rendered)) = ready.pop_front() else {
-                break;
-            };
-            let artifacts = match rendered {
-                Ok(a) => a,
-                Err(e) => {
-                    let at = engine::file_start(input.id);
-                    let message = match &env {
-                        Some(env) => format!("in environment `{env}`: {e}"),
-                        None => e.to_string(),
+                // Every rendered file a lint format reads is linted by it, right after
+                // the description.
+                for a in artifacts {
+                    let Some(format) = a.lint_format else {
+                        continue;
                     };
-                    run.report
-                        .errors
-                        .push(engine::finding(&INVALID, at, message, None));
-                    return;
-                }
-            };
-            // Every rendered file a lint format reads is linted by it, right after
-            // the description.
-            for a in artifacts {
-                let Some(format) = a.lint_format else {
-                    continue;
-                };
-                let file_name = match &env {
-                    None => {
-                        base.push((a.file_name.clone(), a.content.clone()));
-                        a.file_name
-                    }
-                    Some(env) => {
-                        if base
-                            .iter()
-                            .any(|(n, c)| *n == a.file_name && *c == a.content)
-                        {
-                            continue;
+                    let file_name = match &env {
+                        None => {
+                            base.push((a.file_name.clone(), a.content.clone()));
+                            a.file_name
                         }
-                        format!("environments/{env}/{}", a.file_name)
-                    }
-                };
-                run.derived.push(Derived {
-                    format,
-                    file_name,
-                    content: a.content,
-                    spec: spec.clone(),
-                });
+                        Some(env) => {
+                            if base
+                                .iter()
+                                .any(|(n, c)| *n == a.file_name && *c == a.content)
+                            {
+                                continue;
+                            }
+                            format!("environments/{env}/{}", a.file_name)
+                        }
+                    };
+                    run.derived.push(Derived {
+                        format,
+                        file_name,
+                        content: a.content,
+                        spec: spec.clone(),
+                    });
+                }
             }
         }
         if run.bundle.service.is_none() {
@@ -232,4 +195,27 @@ impl Linting for Pass {
         let opts = run.opts;
         engine::finish(&mut run.report, RULES, findings, &mut [], None, opts);
     }
+}
+
+/// `f` of each item, in order, with the items split among `threads` scoped
+/// threads (one thread does them all when there is one core or one item).
+fn on_every_core<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    if threads <= 1 || items.len() <= 1 {
+        return items.iter().map(&f).collect();
+    }
+    let per = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(per)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
 }
