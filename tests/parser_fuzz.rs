@@ -63,4 +63,27 @@ proptest! {
         let text: String = parts.concat();
         let _ = svcgen::lint::dockerfile::syntax::parse(&text, FileId(0));
     }
+
+    /// The sudoers reader, and the rules that read what it gives, on text built
+    /// from its own syntax: continuations, escapes, run-as lists, tags, aliases.
+    #[test]
+    fn sudoers_parser_never_panics(parts in proptest::collection::vec(
+        prop_oneof![
+            Just("deploy"), Just(" ALL"), Just("="), Just("(root)"), Just("("), Just(")"),
+            Just(" NOPASSWD:"), Just(":"), Just(","), Just(" /usr/bin/systemctl"), Just(" reload"),
+            Just("\\"), Just("\\\n"), Just("\n"), Just("#"), Just("#include x"), Just("!"),
+            Just("Cmnd_Alias X"), Just("Defaults"), Just(" \"\""), Just("*"), Just("é"),
+            Just("CWD=/srv"), Just("sudoedit"), Just("/usr/sbin/"), Just(" "),
+        ],
+        0..48,
+    )) {
+        let text: String = parts.concat();
+        if let Ok(f) = svcgen::syntax::sudoers::parse(&text, FileId(0)) {
+            for g in &f.grants {
+                for c in &g.commands {
+                    let _ = f.expand(c, 0);
+                }
+            }
+        }
+    }
 }

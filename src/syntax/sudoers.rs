@@ -188,9 +188,12 @@ fn split_top(s: &str, sep: u8) -> Vec<(usize, &str)> {
 
 /// True when `before` ends with a tag name (the `:` that follows is the tag's).
 fn after_tag(before: &str) -> bool {
+    // After the last character that cannot be in a tag name (of whatever width).
     let word_start = before
-        .rfind(|c: char| !(c.is_ascii_uppercase() || c == '_'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_uppercase() || *c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     TAGS.contains(&&before[word_start..])
 }
 
