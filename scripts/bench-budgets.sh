@@ -6,9 +6,10 @@
 #   2. a description with 1,000, 2,000 and 4,000 environments: loaded, rendered
 #      (--check) and linted, to show the cost per environment stays the same.
 # Measured on a quiet 2-core machine: the alias stream 0.20 s / 73 MB; render
-# --check 0.17 / 0.34 / 0.76 s, 25 / 35 / 54 MB; lint 1.0 / 2.1 / 4.3 s,
-# 69 / 119 / 222 MB (lint renders and lints each environment's files: about
-# 1 ms an environment, most of it reading back its Kubernetes manifests).
+# --check 0.08 / 0.16 / 0.38 s, 28 / 40 / 64 MB; lint 0.41 / 0.85 / 1.81 s,
+# 84 / 137 / 241 MB (lint renders and lints each environment's files: about
+# 0.4 ms an environment on two cores, the renders a few chunks ahead of the
+# linting, each Kubernetes document parsed once however many streams hold it).
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet

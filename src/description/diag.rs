@@ -68,6 +68,21 @@ impl ErrorSink {
         }
     }
 
+    /// An empty sink for the same text (errors found apart, joined by `extend`).
+    pub fn fork(&self) -> Self {
+        Self {
+            file: self.file.clone(),
+            src: self.src.clone(),
+            text_len: self.text_len,
+            errors: Vec::new(),
+        }
+    }
+
+    /// Adds the errors a fork found.
+    pub fn extend(&mut self, other: ErrorSink) {
+        self.errors.extend(other.errors);
+    }
+
     pub fn push(
         &mut self,
         pos: Option<Pos>,

@@ -16,6 +16,7 @@ pub mod yaml;
 use std::sync::OnceLock;
 
 use jsonschema::error::ValidationErrorKind;
+use rayon::prelude::*;
 use schemars::generate::SchemaSettings;
 use serde_json::Value;
 
@@ -291,61 +292,87 @@ fn environments(
     let Some(envs) = value["environments"].as_object() else {
         return Vec::new();
     };
-    let mut out = Vec::new();
     // The description without its environments, cloned once (each merge starts
     // from it: N environments cost N merges of one description, not N copies of all).
     let mut without = value.clone();
     if let Some(top) = without.as_object_mut() {
         top.remove("environments");
     }
-    for (name, overlay) in envs {
-        let at = format!("/environments/{}", yaml::escape_pointer_segment(name));
-        // An environment is the same service, described once at the top.
-        let refused = [
-            (
-                "name",
-                format!(
-                    "environment `{name}` renames the service: every environment is the same service"
-                ),
-                "renamed",
-                "remove `name` here (give each environment its own namespace, domains or ports instead)",
-            ),
-            (
-                "environments",
-                format!("environment `{name}` has environments of its own"),
-                "nested",
-                "describe every environment at the top level",
-            ),
-        ];
-        if let Some((key, message, label, help)) = refused
-            .into_iter()
-            .find(|(key, ..)| overlay.get(*key).is_some())
-        {
-            let pointer = format!("{at}/{key}");
-            sink.push(
-                positions.get(&pointer).map(|p| p.key.unwrap_or(p.value)),
-                &pointer,
-                message,
-                label,
-                Some(help.into()),
-            );
-            continue;
-        }
-        let mut merged = without.clone();
-        json_patch::merge(&mut merged, overlay);
-        let env_positions = positions.view(&at);
-        environment_as_written(&mut merged, &env_positions, text);
-        let before = sink.len();
-        schema_errors(&merged, &env_positions, sink);
-        if sink.len() == before
-            && let Some(service) = typed(merged, &env_positions, sink)
-        {
-            validate::check(&service, &env_positions, sink);
-            out.push((name.clone(), service));
-        }
-        sink.in_environment(before, name);
+    // Each environment is checked on its own (on every core), its errors joined
+    // in order.
+    let envs: Vec<(&String, &Value)> = envs.iter().collect();
+    let checked: Vec<(diag::ErrorSink, Option<(String, Service)>)> = envs
+        .par_iter()
+        .map(|(name, overlay)| {
+            let mut sink = sink.fork();
+            let service = environment(name, overlay, &without, positions, text, &mut sink);
+            (sink, service.map(|s| (name.to_string(), s)))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (errors, service) in checked {
+        sink.extend(errors);
+        out.extend(service);
     }
     out
+}
+
+/// One environment merged over the description without its environments
+/// (`sink` is its own: what it finds is said to be about this environment).
+fn environment(
+    name: &str,
+    overlay: &Value,
+    without: &Value,
+    positions: &PositionIndex,
+    text: &str,
+    sink: &mut diag::ErrorSink,
+) -> Option<Service> {
+    let at = format!("/environments/{}", yaml::escape_pointer_segment(name));
+    // An environment is the same service, described once at the top.
+    let refused = [
+        (
+            "name",
+            format!(
+                "environment `{name}` renames the service: every environment is the same service"
+            ),
+            "renamed",
+            "remove `name` here (give each environment its own namespace, domains or ports instead)",
+        ),
+        (
+            "environments",
+            format!("environment `{name}` has environments of its own"),
+            "nested",
+            "describe every environment at the top level",
+        ),
+    ];
+    if let Some((key, message, label, help)) = refused
+        .into_iter()
+        .find(|(key, ..)| overlay.get(*key).is_some())
+    {
+        let pointer = format!("{at}/{key}");
+        sink.push(
+            positions.get(&pointer).map(|p| p.key.unwrap_or(p.value)),
+            &pointer,
+            message,
+            label,
+            Some(help.into()),
+        );
+        return None;
+    }
+    let mut merged = without.clone();
+    json_patch::merge(&mut merged, overlay);
+    let env_positions = positions.view(&at);
+    environment_as_written(&mut merged, &env_positions, text);
+    schema_errors(&merged, &env_positions, sink);
+    let service = if sink.is_empty() {
+        typed(merged, &env_positions, sink).inspect(|service| {
+            validate::check(service, &env_positions, sink);
+        })
+    } else {
+        None
+    };
+    sink.in_environment(0, name);
+    service
 }
 
 /// The typed description, or an error at the value the types refuse (what the

@@ -86,21 +86,6 @@ impl PositionIndex {
         Arc::make_mut(&mut self.places).extend(moved);
     }
 
-    /// Moves every position by `offset` bytes and `lines` lines: the index of a
-    /// document parsed alone, placed where it stands in its stream.
-    pub fn shift(&mut self, offset: usize, lines: usize) {
-        for place in Arc::make_mut(&mut self.places).values_mut() {
-            for pos in place
-                .key
-                .iter_mut()
-                .chain(std::iter::once(&mut place.value))
-            {
-                pos.offset += offset;
-                pos.line += lines;
-            }
-        }
-    }
-
     /// Records where a pointer the loader made up stands (at what it stands for).
     pub fn insert(&mut self, pointer: &str, place: Place) {
         Arc::make_mut(&mut self.places)

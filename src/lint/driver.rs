@@ -32,7 +32,7 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
         report: Report::default(),
         opts,
         bundle: Bundle::default(),
-        derived: Vec::new(),
+        derived: None,
     };
     for path in files {
         let name = path.display().to_string();
@@ -78,6 +78,7 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
             path: &path,
             text,
             rendered: None,
+            prepared: None,
         };
         passes[format].lint(&mut run, input);
         lint_derived(&mut run, &mut passes, &name);
@@ -99,7 +100,17 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
 /// Lints the files the last input produced (a description's rendered files), each
 /// by the format its descriptor names.
 fn lint_derived(run: &mut Run<'_>, passes: &mut [Box<dyn Linting>], from: &str) {
-    for d in std::mem::take(&mut run.derived) {
+    let Some(files) = run.derived.take() else {
+        return;
+    };
+    for d in files {
+        let d = match d {
+            Ok(d) => d,
+            Err(stop) => {
+                run.report.errors.push(stop);
+                continue;
+            }
+        };
         let name = format!("{from} => {} (rendered)", d.file_name);
         let id = run.report.sources.add(name, d.content);
         let Some(format) = FORMATS.iter().position(|f| f.name() == d.format) else {
@@ -119,6 +130,7 @@ fn lint_derived(run: &mut Run<'_>, passes: &mut [Box<dyn Linting>], from: &str) 
             path: Path::new(&d.file_name),
             text: run.report.sources.shared_text(id),
             rendered: Some(&d.spec),
+            prepared: d.prepared,
         };
         passes[format].lint(run, input);
     }

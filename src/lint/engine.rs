@@ -2,6 +2,8 @@
 //! spread over cores), and finishing their findings (suppressions, the selection,
 //! severities, the description key a rendered file's finding comes from).
 
+use rayon::prelude::*;
+
 use super::rule::Rule;
 use super::suppress::{self, Suppression};
 use super::{Code, Finding, Options, Origin, Report, Sink};
@@ -55,12 +57,12 @@ pub fn run_rules<C: Copy + 'static>(
     out
 }
 
-/// `run_rules` with the rules spread over `threads` threads; the findings come out
-/// in the same order.
+/// `run_rules` with the rules spread over every core (each takes the next rule
+/// not yet taken: the rules differ in cost); the findings come out in the same
+/// order.
 pub fn run_rules_parallel<C: Copy + Send + Sync + 'static>(
     opts: &Options,
     rules: &[&Rule],
-    threads: usize,
     run: impl Fn(C, &mut Sink<'_>) + Sync,
 ) -> Vec<Finding> {
     let rules: Vec<(&Rule, C)> = rules
@@ -68,39 +70,21 @@ pub fn run_rules_parallel<C: Copy + Send + Sync + 'static>(
         .filter(|r| opts.selection.enabled(Code::Rule(r.code)))
         .filter_map(|r| Some((*r, r.check_as::<C>()?)))
         .collect();
-    // Each thread takes the next rule not yet taken: the rules differ in cost.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut per_rule: Vec<(usize, Vec<Finding>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let (rules, run, next) = (&rules, &run, &next);
-                scope.spawn(move || {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((rule, check)) = rules.get(i) else {
-                            break;
-                        };
-                        let mut out = Vec::new();
-                        let mut sink = Sink {
-                            code: Code::Rule(rule.code),
-                            severity: rule.severity,
-                            out: &mut out,
-                        };
-                        run(*check, &mut sink);
-                        done.push((i, out));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    per_rule.sort_by_key(|(i, _)| *i);
-    per_rule.into_iter().flat_map(|(_, f)| f).collect()
+    let per_rule: Vec<Vec<Finding>> = rules
+        .par_iter()
+        .with_max_len(1)
+        .map(|(rule, check)| {
+            let mut out = Vec::new();
+            let mut sink = Sink {
+                code: Code::Rule(rule.code),
+                severity: rule.severity,
+                out: &mut out,
+            };
+            run(*check, &mut sink);
+            out
+        })
+        .collect();
+    per_rule.concat()
 }
 
 /// Applies suppressions, the selection and severities, names the description key

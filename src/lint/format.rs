@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::cross::Bundle;
 use super::rule::Rule;
-use super::{Options, Report};
+use super::{Finding, Options, Report};
 use crate::description::LoadedSpec;
 use crate::syntax::FileId;
 
@@ -45,7 +45,16 @@ pub trait Format: Sync {
     fn walks(&self, path: &Path, name: &str) -> bool;
     /// A new linting pass of this format for one run.
     fn start(&self) -> Box<dyn Linting>;
+    /// What can be read from a rendered file before its turn, on any thread (its
+    /// parse): handed back to the pass with the file. None: the pass reads the
+    /// text itself.
+    fn prepare(&self, _text: &str) -> Option<Prepared> {
+        None
+    }
 }
+
+/// A format's reading of a file made ahead of its turn (see `Format::prepare`).
+pub type Prepared = Box<dyn std::any::Any + Send>;
 
 /// One run's linting of one format: files come in one by one; `finish` runs after
 /// the last (a format whose files include each other lints them there).
@@ -62,6 +71,8 @@ pub struct Input<'a> {
     pub text: Arc<String>,
     /// The description it was rendered from, if it was.
     pub rendered: Option<&'a Arc<LoadedSpec>>,
+    /// What its format prepared from it, if anything.
+    pub prepared: Option<Prepared>,
 }
 
 /// A file rendered from a description, to be linted as its format right after the
@@ -72,7 +83,12 @@ pub struct Derived {
     pub file_name: String,
     pub content: String,
     pub spec: Arc<LoadedSpec>,
+    pub prepared: Option<Prepared>,
 }
+
+/// A source of derived files: each, or a finding that stops it (a render that
+/// failed).
+pub type DerivedFiles = Box<dyn Iterator<Item = Result<Derived, Finding>>>;
 
 /// What a lint run shares among formats.
 pub struct Run<'a> {
@@ -80,8 +96,9 @@ pub struct Run<'a> {
     pub opts: &'a Options,
     /// The first file of each kind, for the cross-file rules.
     pub bundle: Bundle,
-    /// Files the current input produced (a description's rendered files).
-    pub derived: Vec<Derived>,
+    /// Files the current input produces (a description's rendered files), taken
+    /// one by one after it.
+    pub derived: Option<DerivedFiles>,
 }
 
 /// `svcgen: KEY=value` in a `#`, `;` or `//` comment line: what a hand-written file

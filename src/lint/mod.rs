@@ -334,12 +334,6 @@ impl Report {
     }
 }
 
-/// How many threads the work that is spread over cores uses: the cores there are,
-/// at most eight.
-pub fn worker_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8))
-}
-
 /// `n` copies of `fixtures/handwritten/shop.conf` in one http block, each with its
 /// names numbered (17 findings a copy): the input of the tests that hold a parallel
 /// path to its sequential one.

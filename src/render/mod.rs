@@ -135,6 +135,11 @@ pub fn render_set(
         .zip(specs)
         .map(|(p, s)| (p, &s.service))
         .collect();
+    // What each service's templates see, made once for all its files.
+    let contexts: Vec<Value> = plans
+        .iter()
+        .map(|p| Value::from(minijinja::value::Serde(p)))
+        .collect();
     let mut out: Vec<Vec<Artifact>> = specs.iter().map(|_| Vec::new()).collect();
     for file in FILES {
         let template = file.template().map_or("", |t| t.0);
@@ -174,14 +179,13 @@ pub fn render_set(
         };
         match file.scope {
             files::Scope::Service(place) => {
-                for (i, (plan, service)) in services.iter().enumerate() {
-                    let ctx = Value::from(minijinja::value::Serde(plan));
+                for (i, ((plan, service), ctx)) in services.iter().zip(&contexts).enumerate() {
                     for p in place(plan, service) {
                         let built = match file.source {
                             files::Source::Built(build) => Some(build(plan, service, &p.file_name)),
                             files::Source::Template(..) | files::Source::BuiltSet(_) => None,
                         };
-                        out[i].push(render_one(p, Some(&ctx), built)?);
+                        out[i].push(render_one(p, Some(ctx), built)?);
                     }
                 }
             }

@@ -2,6 +2,7 @@
 //! span, the rule code and help; colour only on a terminal (and never with NO_COLOR).
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, SourceSpan};
+use rayon::prelude::*;
 use thiserror::Error;
 
 use super::{all, docs_pointer, locate};
@@ -44,35 +45,29 @@ impl Diagnostic for Shown {
 
 /// The report as one string (what [`write`] writes).
 pub fn render(report: &Report, colour: bool) -> String {
-    layout(report, colour, crate::lint::worker_threads()).concat()
+    layout(report, colour, rayon::current_num_threads()).concat()
 }
 
 /// Writes the report to `w`, part by part (a large report is never copied into one
 /// string).
 pub fn write(report: &Report, colour: bool, w: &mut impl std::io::Write) -> std::io::Result<()> {
-    for part in layout(report, colour, crate::lint::worker_threads()) {
+    for part in layout(report, colour, rayon::current_num_threads()) {
         w.write_all(part.as_bytes())?;
     }
     w.flush()
 }
 
 /// The report in order: the findings (in one or several parts), then the summary.
-/// A large report is laid out on `threads` threads, each taking a contiguous share
-/// of the findings, and the shares joined in order: the same bytes as one thread.
+/// A large report is laid out in `threads` contiguous shares of the findings on
+/// every core, the shares joined in order: the same bytes as one thread.
 fn layout(report: &Report, colour: bool, threads: usize) -> Vec<String> {
     let findings: Vec<&Finding> = all(report).collect();
     let mut parts: Vec<String> = if findings.len() >= PARALLEL_FINDINGS && threads > 1 {
         let share = findings.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = findings
-                .chunks(share)
-                .map(|chunk| scope.spawn(move || render_findings(report, chunk, colour)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        })
+        findings
+            .par_chunks(share)
+            .map(|chunk| render_findings(report, chunk, colour))
+            .collect()
     } else {
         vec![render_findings(report, &findings, colour)]
     };

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::description as spec;
-use crate::lint::format::{Derived, Format, Input, Linting, Match, Run};
+use crate::lint::format::{Format, Input, Linting, Match, Run};
 use crate::lint::rule::Rule;
 use crate::lint::{Code, Finding, Severity, engine};
 use crate::render;
@@ -42,6 +42,8 @@ pub static CLASH: Rule = Rule {
 
 /// The description rules (all of them checks made while loading).
 pub static RULES: &[&Rule] = &[&INVALID, &CLASH];
+
+mod rendered;
 
 pub static FORMAT: Description = Description;
 
@@ -108,71 +110,15 @@ impl Linting for Pass {
                 return;
             }
         };
-        // The description, then each environment: the files an environment
-        // renders differently are linted too, named by it.
-        let mut specs: Vec<(Option<String>, Arc<spec::LoadedSpec>)> = vec![(None, spec.clone())];
-        for (env, _) in &spec.service.resolved_environments {
-            if let Some(e) = spec.environment(env) {
-                specs.push((Some(env.clone()), Arc::new(e)));
-            }
-        }
-        let mut base: Vec<(String, String)> = Vec::new();
-        let templates = render::environment(run.opts.templates.as_deref());
-        let render_one = |spec: &spec::LoadedSpec| match &templates {
-            Ok(t) => render::render(spec, t).map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        // Environments are rendered a chunk at a time on every core (each is a
-        // whole render); their files are then taken in order, so the report is
-        // the same as one at a time, and a chunk bounds what is held at once.
-        let threads = crate::lint::worker_threads();
-        for chunk in specs.chunks((threads * 16).max(1)) {
-            let rendered = on_every_core(chunk, threads, |(_, s)| render_one(s));
-            for ((env, spec), rendered) in chunk.iter().zip(rendered) {
-                let artifacts = match rendered {
-                    Ok(a) => a,
-                    Err(e) => {
-                        let at = engine::file_start(input.id);
-                        let message = match &env {
-                            Some(env) => format!("in environment `{env}`: {e}"),
-                            None => e.to_string(),
-                        };
-                        run.report
-                            .errors
-                            .push(engine::finding(&INVALID, at, message, None));
-                        return;
-                    }
-                };
-                // Every rendered file a lint format reads is linted by it, right after
-                // the description.
-                for a in artifacts {
-                    let Some(format) = a.lint_format else {
-                        continue;
-                    };
-                    let file_name = match &env {
-                        None => {
-                            base.push((a.file_name.clone(), a.content.clone()));
-                            a.file_name
-                        }
-                        Some(env) => {
-                            if base
-                                .iter()
-                                .any(|(n, c)| *n == a.file_name && *c == a.content)
-                            {
-                                continue;
-                            }
-                            format!("environments/{env}/{}", a.file_name)
-                        }
-                    };
-                    run.derived.push(Derived {
-                        format,
-                        file_name,
-                        content: a.content,
-                        spec: spec.clone(),
-                    });
-                }
-            }
-        }
+        // Its rendered files, then each environment's, taken by the driver as it
+        // lints them (rendered a chunk at a time on every core).
+        let templates =
+            render::environment(run.opts.templates.as_deref()).map_err(|e| e.to_string());
+        run.derived = Some(Box::new(rendered::Files::new(
+            input.id,
+            spec.clone(),
+            templates,
+        )));
         if run.bundle.service.is_none() {
             run.bundle.service = Some(spec.service.clone());
         }
@@ -195,27 +141,4 @@ impl Linting for Pass {
         let opts = run.opts;
         engine::finish(&mut run.report, RULES, findings, &mut [], None, opts);
     }
-}
-
-/// `f` of each item, in order, with the items split among `threads` scoped
-/// threads (one thread does them all when there is one core or one item).
-fn on_every_core<T: Sync, R: Send>(
-    items: &[T],
-    threads: usize,
-    f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    if threads <= 1 || items.len() <= 1 {
-        return items.iter().map(&f).collect();
-    }
-    let per = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(per)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    })
 }

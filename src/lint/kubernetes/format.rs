@@ -1,11 +1,15 @@
 //! Kubernetes manifests as a lint format: YAML streams whose documents have
 //! `apiVersion` and `kind` (`*.k8s.yaml` in directories).
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use serde_json::Value;
 
 use super::{Check, Ctx, Doc, RULES};
-use crate::description::yaml;
-use crate::lint::format::{Format, Input, Linting, Match, Run, marker};
+use crate::description::yaml::{self, PositionIndex};
+use crate::lint::format::{Format, Input, Linting, Match, Prepared, Run, marker};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, engine, suppress};
 use crate::syntax::Span;
@@ -60,73 +64,137 @@ impl Format for Kubernetes {
     fn start(&self) -> Box<dyn Linting> {
         Box::new(Pass)
     }
+    fn prepare(&self, text: &str) -> Option<Prepared> {
+        Some(Box::new(read(text)))
+    }
 }
 
-struct Pass;
-
-/// The documents of a stream: (start offset, lines before it, text).
-fn split(text: &str) -> Vec<(usize, usize, &str)> {
+/// The documents of a stream: (start offset, text).
+fn split(text: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
-    let (mut start, mut line, mut start_line) = (0, 0, 0);
+    let mut start = 0;
     let mut off = 0;
     for l in text.split_inclusive('\n') {
         if l.trim_end() == "---" || l.starts_with("--- ") {
-            out.push((start, start_line, &text[start..off]));
+            out.push((start, &text[start..off]));
             start = off + l.len();
-            start_line = line + 1;
         }
         off += l.len();
-        line += 1;
     }
-    out.push((start, start_line, &text[start..]));
+    out.push((start, &text[start..]));
     out.into_iter()
-        .filter(|(_, _, t)| {
+        .filter(|(_, t)| {
             t.lines()
                 .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
         })
         .collect()
 }
 
-impl Linting for Pass {
-    fn lint(&mut self, run: &mut Run<'_>, input: Input<'_>) {
-        let mut docs = Vec::new();
-        // One budget for the whole stream, not one per document.
-        let mut left = yaml::FILE_NODE_BUDGET;
-        for (offset, lines, text) in split(&input.text) {
-            match yaml::parse_within(text, &mut left) {
-                Ok((value, mut positions)) if value.get("kind").is_some_and(|k| k.is_string()) => {
-                    positions.shift(offset, lines);
-                    docs.push(Doc { value, positions });
-                }
-                Ok(_) => {
-                    run.report.errors.push(engine::finding(
-                        &SYNTAX,
-                        Span {
-                            file: input.id,
-                            start: offset,
-                            end: offset + 1,
-                        },
-                        "a document without `kind`: not a Kubernetes object".into(),
-                        None,
-                    ));
-                    return;
-                }
-                Err(e) => {
-                    let at = e.pos.map_or(offset, |p| p.offset + offset);
-                    run.report.errors.push(engine::finding(
-                        &SYNTAX,
-                        Span {
-                            file: input.id,
-                            start: at,
-                            end: at + 1,
-                        },
-                        format!("manifest syntax error: {}", e.message),
-                        None,
-                    ));
-                    return;
-                }
+/// A document parsed once: its value, places relative to its own text, and the
+/// values it holds (what it spends of its file's budget).
+#[derive(Clone)]
+struct Parsed {
+    value: Arc<Value>,
+    positions: PositionIndex,
+    nodes: usize,
+}
+
+/// How many parsed documents are kept: a description's environments render
+/// the same Deployment, Service, … again and again, each differing in a few
+/// documents; past this many, the memo starts again (memory stays bounded).
+const MEMO_DOCUMENTS: usize = 512;
+
+/// Documents parsed so far, by their text (shared by the threads that prepare
+/// rendered streams).
+static MEMO: LazyLock<Mutex<HashMap<Box<str>, Parsed>>> = LazyLock::new(Default::default);
+
+/// The document's parse, from the memo when the same text was parsed before
+/// and the file's budget still holds it (else parsed, so an exhausted budget
+/// reports as it always does).
+fn parse(text: &str, left: &mut usize) -> Result<Parsed, yaml::YamlSyntaxError> {
+    let memo = || MEMO.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(p) = memo().get(text).cloned()
+        && p.nodes <= *left
+    {
+        *left -= p.nodes;
+        return Ok(p);
+    }
+    let before = *left;
+    let (value, positions) = yaml::parse_within(text, left)?;
+    let parsed = Parsed {
+        value: Arc::new(value),
+        positions,
+        nodes: before - *left,
+    };
+    let mut memo = memo();
+    if memo.len() >= MEMO_DOCUMENTS {
+        memo.clear();
+    }
+    memo.insert(text.into(), parsed.clone());
+    Ok(parsed)
+}
+
+/// Why a stream is not read: where (a byte offset) and what.
+type Unread = (usize, String);
+
+/// The objects of a stream, or why it is not one.
+fn read(text: &str) -> Result<Vec<Doc>, Unread> {
+    let mut docs = Vec::new();
+    // One budget for the whole stream, not one per document.
+    let mut left = yaml::FILE_NODE_BUDGET;
+    for (offset, text) in split(text) {
+        match parse(text, &mut left) {
+            Ok(p) if p.value.get("kind").is_some_and(|k| k.is_string()) => {
+                docs.push(Doc {
+                    value: p.value,
+                    positions: p.positions,
+                    offset,
+                });
+            }
+            Ok(_) => {
+                return Err((
+                    offset,
+                    "a document without `kind`: not a Kubernetes object".into(),
+                ));
+            }
+            Err(e) => {
+                return Err((
+                    e.pos.map_or(offset, |p| p.offset + offset),
+                    format!("manifest syntax error: {}", e.message),
+                ));
             }
         }
+    }
+    Ok(docs)
+}
+
+struct Pass;
+
+impl Linting for Pass {
+    fn lint(&mut self, run: &mut Run<'_>, input: Input<'_>) {
+        let read = match input
+            .prepared
+            .map(|p| p.downcast::<Result<Vec<Doc>, Unread>>())
+        {
+            Some(Ok(prepared)) => *prepared,
+            _ => read(&input.text),
+        };
+        let docs = match read {
+            Ok(docs) => docs,
+            Err((at, message)) => {
+                run.report.errors.push(engine::finding(
+                    &SYNTAX,
+                    Span {
+                        file: input.id,
+                        start: at,
+                        end: at + 1,
+                    },
+                    message,
+                    None,
+                ));
+                return;
+            }
+        };
         let drain_ms = match input.rendered {
             Some(spec) => Some(spec.service.shutdown.drain.millis()),
             None => marker(&input.text, "drain")

@@ -24,6 +24,8 @@ pub mod ks018_route_backend;
 pub mod ks019_upstream_keepalive;
 pub mod ks020_snippets;
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use crate::description::yaml::PositionIndex;
@@ -33,8 +35,12 @@ use crate::syntax::{FileId, Span};
 
 /// One document of the stream.
 pub struct Doc {
-    pub value: Value,
+    pub value: Arc<Value>,
+    /// Places relative to the document's own text (shared by every stream that
+    /// holds the same document, see `format::Parsed`).
     pub positions: PositionIndex,
+    /// Where the document starts in the file (a byte offset).
+    pub offset: usize,
 }
 
 impl Doc {
@@ -74,10 +80,11 @@ impl<'a> Ctx<'a> {
     pub fn span(&self, doc: &Doc, pointer: &str) -> Span {
         let place = doc.positions.nearest(pointer);
         let pos = place.key.unwrap_or(place.value);
+        let start = doc.offset + pos.offset;
         Span {
             file: self.file,
-            start: pos.offset,
-            end: pos.offset + pos.len.max(1),
+            start,
+            end: start + pos.len.max(1),
         }
     }
 

@@ -7,6 +7,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::{Check, Ctx, RULES, RouteKind};
 use crate::description::{self as spec, LoadedSpec};
 use crate::lint::format::{Format, Input, Linting, Match, Run};
@@ -207,29 +209,37 @@ impl Linting for Pass {
                 )),
             }
         }
-        // A file that another linted file includes is linted as part of that one.
-        let included_by: Vec<HashSet<String>> = self
-            .sites
-            .iter()
-            .map(|u| {
-                u.config
-                    .tree
-                    .files_with_directives()
-                    .filter(|&f| f != u.file)
-                    .map(|f| report.sources.name(f).to_string())
-                    .collect::<HashSet<_>>()
+        // A file that another linted file includes is linted as part of that one
+        // (each file's includers found in one map: linear in the files).
+        let mut includers: HashMap<String, Vec<usize>> = HashMap::new();
+        for (j, u) in self.sites.iter().enumerate() {
+            let names: HashSet<&str> = u
+                .config
+                .tree
+                .files_with_directives()
+                .filter(|&f| f != u.file)
+                .map(|f| report.sources.name(f))
+                .collect();
+            for name in names {
+                includers.entry(name.to_string()).or_default().push(j);
+            }
+        }
+        let linted: Vec<bool> = (self.sites.iter().enumerate())
+            .map(|(i, u)| {
+                !includers
+                    .get(report.sources.name(u.file))
+                    .is_some_and(|js| js.iter().any(|&j| j != i))
             })
             .collect();
-        for (i, u) in self.sites.iter().enumerate() {
-            let own = report.sources.name(u.file).to_string();
-            if included_by
-                .iter()
-                .enumerate()
-                .any(|(j, set)| j != i && set.contains(&own))
-            {
+        // The sites' rules on every core (each reads only its own tree); their
+        // findings are then finished in order.
+        let found: Vec<Option<Vec<Finding>>> = (self.sites.par_iter().zip(&linted))
+            .map(|(u, &linted)| linted.then(|| run_rules(u, opts)))
+            .collect();
+        for (u, findings) in self.sites.iter().zip(found) {
+            let Some(mut findings) = findings else {
                 continue;
-            }
-            let mut findings = run_rules(u, run.opts);
+            };
             for e in &u.config.broken {
                 report.errors.push(engine::finding(
                     &SYNTAX,
@@ -348,7 +358,7 @@ fn run_rules(u: &Site, opts: &crate::lint::Options) -> Vec<Finding> {
     // tree); a small one's stay on this thread, where starting threads would cost
     // more than they save.
     if u.config.tree.len() > PARALLEL_ABOVE {
-        engine::run_rules_parallel(opts, RULES, crate::lint::worker_threads(), run)
+        engine::run_rules_parallel(opts, RULES, run)
     } else {
         engine::run_rules(opts, RULES, run)
     }
@@ -377,7 +387,12 @@ mod tests {
             .collect();
         // Three threads whatever the machine has, so the parallel path is the one
         // compared.
-        let many: Vec<_> = engine::run_rules_parallel(&opts, RULES, 3, run)
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let many: Vec<_> = pool
+            .install(|| engine::run_rules_parallel(&opts, RULES, run))
             .iter()
             .map(key)
             .collect();

@@ -6,6 +6,7 @@
 //! API v1 schema), never from a text template.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use k8s_openapi::api::apps::v1::{
     Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
@@ -101,10 +102,31 @@ fn memory_bytes(s: &Description, k: &Kubernetes) -> u64 {
         .map_or(512 << 20, |m| m.bytes())
 }
 
-/// One object of the stream: its YAML (fields in the API's order) and its value.
+/// One object of the stream: its YAML (fields in the API's order) and its JSON
+/// value, each written when first read (a stream reads the YAML, an
+/// environment's overlay the values).
 pub struct Object {
-    pub yaml: String,
-    pub value: serde_json::Value,
+    typed: Box<dyn erased::Yaml + Send + Sync>,
+    yaml: OnceLock<String>,
+    value: OnceLock<serde_json::Value>,
+}
+
+impl Object {
+    fn new<T: serde::Serialize + Send + Sync + 'static>(typed: T) -> Object {
+        Object {
+            typed: Box::new(typed),
+            yaml: OnceLock::new(),
+            value: OnceLock::new(),
+        }
+    }
+
+    pub fn yaml(&self) -> &str {
+        self.yaml.get_or_init(|| self.typed.yaml())
+    }
+
+    pub fn value(&self) -> &serde_json::Value {
+        self.value.get_or_init(|| self.typed.json())
+    }
 }
 
 /// The manifests file: the stream of the service's objects, or under
@@ -124,7 +146,7 @@ pub fn stream<'a>(plan: &Plan, objects: impl IntoIterator<Item = &'a Object>) ->
     );
     for d in objects {
         out.push_str("---\n");
-        out.push_str(&d.yaml);
+        out.push_str(d.yaml());
         if !out.ends_with('\n') {
             out.push('\n');
         }
@@ -141,12 +163,6 @@ pub fn objects(plan: &Plan, s: &Description) -> Vec<Object> {
     let ns = k.namespace.clone().unwrap_or_else(|| s.name.clone());
     let drain = i64::try_from(s.shutdown.drain.secs_ceil()).unwrap_or(i64::MAX / 4);
     let mut docs: Vec<Object> = Vec::new();
-    let mut push = |v: &dyn erased::Yaml| {
-        docs.push(Object {
-            yaml: v.yaml(),
-            value: v.json(),
-        })
-    };
 
     let namespace = Namespace {
         metadata: ObjectMeta {
@@ -173,17 +189,17 @@ pub fn objects(plan: &Plan, s: &Description) -> Vec<Object> {
         },
         ..Default::default()
     };
-    push(&namespace);
+    docs.push(Object::new(namespace));
 
     let env_name = format!("{name}-env");
     let mut env_from = Vec::new();
     if !s.environment.is_empty() {
         let data: BTreeMap<String, String> = plan.env.iter().cloned().collect();
-        push(&ConfigMap {
+        docs.push(Object::new(ConfigMap {
             metadata: meta(&env_name, &ns, name),
             data: Some(data),
             ..Default::default()
-        });
+        }));
         env_from.push(EnvFromSource {
             config_map_ref: Some(ConfigMapEnvSource {
                 name: env_name.clone(),
@@ -320,7 +336,7 @@ pub fn objects(plan: &Plan, s: &Description) -> Vec<Object> {
             ..Default::default()
         }]
     });
-    push(&Deployment {
+    docs.push(Object::new(Deployment {
         metadata: meta(name, &ns, name),
         spec: Some(DeploymentSpec {
             // Scaled by the HorizontalPodAutoscaler when there is one.
@@ -370,8 +386,8 @@ pub fn objects(plan: &Plan, s: &Description) -> Vec<Object> {
             ..Default::default()
         }),
         ..Default::default()
-    });
-    push(&Service {
+    }));
+    docs.push(Object::new(Service {
         metadata: meta(name, &ns, name),
         spec: Some(ServiceSpec {
             type_: Some("ClusterIP".into()),
@@ -386,18 +402,18 @@ pub fn objects(plan: &Plan, s: &Description) -> Vec<Object> {
             ..Default::default()
         }),
         ..Default::default()
-    });
+    }));
     if let Some(g) = &k.gateway {
         for route in routes(plan, s, g, &ns) {
-            push(&route);
+            docs.push(Object::new(route));
         }
     } else if let Some(i) = &k.ingress_nginx {
         for ingress in ingress_nginx::ingresses(plan, s, i, &ns) {
-            push(&ingress);
+            docs.push(Object::new(ingress));
         }
     }
     if k.autoscale.is_some() || replicas >= 2 {
-        push(&PodDisruptionBudget {
+        docs.push(Object::new(PodDisruptionBudget {
             metadata: meta(name, &ns, name),
             spec: Some(PodDisruptionBudgetSpec {
                 max_unavailable: Some(IntOrString::Int(1)),
@@ -407,11 +423,11 @@ pub fn objects(plan: &Plan, s: &Description) -> Vec<Object> {
                 ..Default::default()
             }),
             ..Default::default()
-        });
+        }));
     }
-    push(&network_policy(name, &ns, k));
+    docs.push(Object::new(network_policy(name, &ns, k)));
     if let Some(a) = &k.autoscale {
-        push(&HorizontalPodAutoscaler {
+        docs.push(Object::new(HorizontalPodAutoscaler {
             metadata: meta(name, &ns, name),
             spec: Some(HorizontalPodAutoscalerSpec {
                 scale_target_ref: CrossVersionObjectReference {
@@ -436,7 +452,7 @@ pub fn objects(plan: &Plan, s: &Description) -> Vec<Object> {
                 ..Default::default()
             }),
             ..Default::default()
-        });
+        }));
     }
     docs
 }

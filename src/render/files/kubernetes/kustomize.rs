@@ -7,6 +7,7 @@
 //! Layout (under `--out`): `NAME.k8s/base/{kustomization.yaml,NAME.yaml}` and
 //! `NAME.k8s/overlays/ENV/kustomization.yaml` (and `added.yaml`).
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::super::{ArtifactKind, Descriptor, Placement, Plan, Scope, Source, Target};
@@ -171,9 +172,10 @@ impl std::fmt::Debug for Layout {
 fn layout<'p>(plan: &'p Plan, s: &Description) -> &'p Layout {
     plan.kubernetes_layout.get_or_init(|| {
         let base = objects(plan, s);
+        // Each environment's objects and patches, on every core.
         let overlays = s
             .resolved_environments
-            .iter()
+            .par_iter()
             .map(|(name, env)| (name.clone(), overlay_of_objects(&base, plan, env)))
             .collect();
         Layout { base, overlays }
@@ -194,14 +196,14 @@ fn overlay_of_objects(base: &[Object], plan: &Plan, env: &Description) -> Overla
     let mut patches = Vec::new();
     let mut removed = Vec::new();
     for b in base {
-        match theirs.iter().position(|t| key(&t.value) == key(&b.value)) {
+        match theirs.iter().position(|t| key(t.value()) == key(b.value())) {
             Some(i) => {
                 let t = theirs.remove(i);
-                let patch = json_patch::diff(&b.value, &t.value);
+                let patch = json_patch::diff(b.value(), t.value());
                 if !patch.0.is_empty() {
-                    let api = b.value["apiVersion"].as_str().unwrap_or_default();
+                    let api = b.value()["apiVersion"].as_str().unwrap_or_default();
                     let (group, version) = api.rsplit_once('/').unwrap_or(("", api));
-                    let (kind, name) = key(&b.value);
+                    let (kind, name) = key(b.value());
                     patches.push((
                         Target6902 {
                             group: group.to_string(),
@@ -214,13 +216,13 @@ fn overlay_of_objects(base: &[Object], plan: &Plan, env: &Description) -> Overla
                 }
             }
             None => {
-                let mut metadata = serde_json::json!({"name": b.value["metadata"]["name"]});
-                if let Some(ns) = b.value["metadata"].get("namespace") {
+                let mut metadata = serde_json::json!({"name": b.value()["metadata"]["name"]});
+                if let Some(ns) = b.value()["metadata"].get("namespace") {
                     metadata["namespace"] = ns.clone();
                 }
                 removed.push(serde_json::json!({
-                    "apiVersion": b.value["apiVersion"],
-                    "kind": b.value["kind"],
+                    "apiVersion": b.value()["apiVersion"],
+                    "kind": b.value()["kind"],
                     "metadata": metadata,
                     "$patch": "delete",
                 }));
