@@ -148,7 +148,7 @@ impl Host {
             "name: hello\ndescription: fault matrix\nuser: hello\napp_dir: /srv/hello\nentry: index.js\n\
              host:\n  supervisor:\n    kind: systemd\n\
              site:\n  domains: [hello.example.com]\n  tls:\n    certificate: /etc/ssl/hello/fullchain.pem\n    key: /etc/ssl/private/hello.key\n\
-             deploy:\n  repo: {repo}\n  install: sh -c 'test ! -e {fault}/install'\n  build: sh -c 'test ! -e {fault}/build'\n  prune: null\n  health_retries: 2\n  health_interval: 100ms\n  nginx_pid_file: {state}/nginx.pid\n",
+             deploy:\n  repo: {repo}\n  install: sh -c 'test ! -e {fault}/install'\n  build: sh -c 'test ! -e {fault}/build && {{ test ! -e {fault}/build-hangs || sleep 60; }}'\n  timeouts:\n    build: 2s\n  prune: null\n  health_retries: 2\n  health_interval: 100ms\n  nginx_pid_file: {state}/nginx.pid\n",
             repo = work.display(),
             fault = state.join("fault").display(),
             state = state.display(),
@@ -440,4 +440,23 @@ fn a_second_deploy_waits_for_no_one() {
     let (code, log) = h.deploy(&[]);
     expect(code, &log, 3, "another deploy is running");
     drop(lock);
+}
+
+/// A build that never ends is stopped at its time limit (deploy.timeouts), the
+/// step named; nothing started.
+#[test]
+fn a_build_that_hangs_is_stopped_at_its_limit() {
+    let h = Host::serving_green();
+    h.commit("v3");
+    h.fault("build-hangs");
+    let started = std::time::Instant::now();
+    let (code, log) = h.deploy(&[]);
+    expect(code, &log, 1, "build: timed out after 2s");
+    assert!(log.contains("nothing was started"), "{log}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(h.active(), ["hello-green@3001.service"]);
 }

@@ -1104,6 +1104,47 @@ pub struct Deploy {
     /// Pause between health checks.
     #[serde(default = "default_health_interval")]
     pub health_interval: Duration,
+    /// How long each build step may run before the deploy stops it and fails
+    /// (exit 1, naming the step): a registry that never answers cannot hold a
+    /// deploy, and its lock, for ever.
+    #[serde(default)]
+    pub timeouts: DeployTimeouts,
+}
+
+/// Time limits of the deploy's steps.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeployTimeouts {
+    /// `git clone` / `git fetch` of the branch.
+    #[serde(default = "default_fetch_timeout")]
+    pub fetch: Duration,
+    /// The install command.
+    #[serde(default = "default_step_timeout")]
+    pub install: Duration,
+    /// The build command (and the prune after it).
+    #[serde(default = "default_step_timeout")]
+    pub build: Duration,
+    /// The migration command.
+    #[serde(default = "default_step_timeout")]
+    pub migrate: Duration,
+}
+
+impl Default for DeployTimeouts {
+    fn default() -> Self {
+        DeployTimeouts {
+            fetch: default_fetch_timeout(),
+            install: default_step_timeout(),
+            build: default_step_timeout(),
+            migrate: default_step_timeout(),
+        }
+    }
+}
+
+fn default_fetch_timeout() -> Duration {
+    Duration::from_secs(120)
+}
+fn default_step_timeout() -> Duration {
+    Duration::from_secs(900)
 }
 
 /// How strictly systemd sandboxes the app. Everything is on by default; each key here

@@ -216,7 +216,17 @@ pub struct DeployPlan {
     pub nginx_pid_file: String,
     pub health_retries: u16,
     pub health_interval_sec: u64,
+    /// Each step's time limit in seconds: fetch, install, build, migrate.
+    pub timeout_sec: TimeoutPlan,
     pub ecosystem: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TimeoutPlan {
+    pub fetch: u64,
+    pub install: u64,
+    pub build: u64,
+    pub migrate: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -410,6 +420,12 @@ impl Plan {
             nginx_pid_file: d.nginx_pid_file.clone(),
             health_retries: d.health_retries,
             health_interval_sec: secs(d.health_interval).max(1),
+            timeout_sec: TimeoutPlan {
+                fetch: secs(d.timeouts.fetch).max(1),
+                install: secs(d.timeouts.install).max(1),
+                build: secs(d.timeouts.build).max(1),
+                migrate: secs(d.timeouts.migrate).max(1),
+            },
             ecosystem: format!("{}/ecosystem.config.js", app_files.trim_end_matches('/')),
         };
 
