@@ -277,6 +277,17 @@ impl Host {
         self.app.join(".switching").exists()
     }
 
+    /// The green slot serves as before the deploy: the only running unit,
+    /// `live` and nginx's upstream on it, no switch half done.
+    fn green_serves_untouched(&self) {
+        assert_eq!(self.active(), ["hello-green@3001.service"]);
+        assert_eq!(
+            (self.link("live"), self.upstream()),
+            ("live-green".into(), "hello.upstream-green".into())
+        );
+        assert!(!self.switching(), "no .switching left behind");
+    }
+
     /// A first deploy (blue serves) and a second (green serves, blue stopped).
     fn serving_green() -> Host {
         let h = Host::new();
@@ -317,12 +328,7 @@ fn a_failed_install_or_build_starts_nothing() {
         let (code, log) = h.deploy(&[]);
         expect(code, &log, 1, &format!("FAILED during '{step}'"));
         assert!(log.contains("nothing was started"), "{log}");
-        assert_eq!(h.active(), ["hello-green@3001.service"], "{step}");
-        assert_eq!(
-            (h.link("live"), h.upstream()),
-            ("live-green".into(), "hello.upstream-green".into())
-        );
-        assert!(!h.switching());
+        h.green_serves_untouched();
     }
 }
 
@@ -333,12 +339,8 @@ fn an_unhealthy_release_is_stopped_and_never_served() {
     h.fault("unhealthy-3000");
     let (code, log) = h.deploy(&[]);
     expect(code, &log, 1, "never took a request");
-    assert_eq!(h.active(), ["hello-green@3001.service"]);
+    h.green_serves_untouched();
     assert_eq!(h.enabled(), ["hello-green@3001.service"]);
-    assert_eq!(
-        (h.link("live"), h.upstream()),
-        ("live-green".into(), "hello.upstream-green".into())
-    );
 }
 
 /// Another site is broken: nginx cannot take any switch. Nothing is started,
@@ -351,13 +353,8 @@ fn a_host_nginx_refuses_is_found_before_anything_starts() {
     let (code, log) = h.deploy(&[]);
     expect(code, &log, 1, "unknown directive \"server_nme\"");
     assert!(!log.contains("start: "), "nothing may start: {log}");
-    assert_eq!(h.active(), ["hello-green@3001.service"]);
+    h.green_serves_untouched();
     assert_eq!(h.enabled(), ["hello-green@3001.service"]);
-    assert_eq!(
-        (h.link("live"), h.upstream()),
-        ("live-green".into(), "hello.upstream-green".into())
-    );
-    assert!(!h.switching(), "no .switching left behind");
     h.clear("other-site-broken");
     let (code, log) = h.deploy(&[]);
     expect(code, &log, 0, "deployed");
@@ -385,12 +382,7 @@ fn a_switch_that_fails_before_the_reload_is_undone() {
     let (code, log) = h.deploy(&[]);
     expect(code, &log, 1, "FAILED during 'switch'");
     assert!(!log.contains("is serving in the"), "{log}");
-    assert_eq!(h.active(), ["hello-green@3001.service"]);
-    assert_eq!(
-        (h.link("live"), h.upstream()),
-        ("live-green".into(), "hello.upstream-green".into())
-    );
-    assert!(!h.switching());
+    h.green_serves_untouched();
 }
 
 /// nginx refuses the reload (it kept its configuration): back to the serving
@@ -403,12 +395,7 @@ fn a_refused_reload_goes_back_to_the_serving_slot() {
     let (code, log) = h.deploy(&[]);
     // Going back needs no reload: nginx never left the serving slot.
     expect(code, &log, 1, "never took a request");
-    assert_eq!(h.active(), ["hello-green@3001.service"]);
-    assert_eq!(
-        (h.link("live"), h.upstream()),
-        ("live-green".into(), "hello.upstream-green".into())
-    );
-    assert!(!h.switching());
+    h.green_serves_untouched();
 }
 
 /// The reload happened but its reply was lost: the script judges by what nginx
