@@ -1,14 +1,17 @@
 //! The rendered deploy.sh under faults, without root: the script runs against stub
-//! `systemctl`, `nginx`, `curl` and `sudo` that keep their state in files and
-//! fail, hang or lie where a case says. Each case asserts the exit code, what the
-//! script said, and the state it left (links, running slots, `.switching`). The
-//! real-system proof (systemd as PID 1, real nginx, load) is tests/e2e_deploy.rs.
+//! `systemctl`, `nginx`, `curl`, `tail`, `git` and `sudo` that keep their state in
+//! files and fail, hang or lie where a case says, and against signals sent at
+//! every stage. Each case asserts the exit code, what the script said, and the
+//! state it left (links, running slots, nginx's upstream, `.switching`); every row
+//! of the script's stage table is reached by a case. The real-system proof
+//! (systemd as PID 1, real nginx, load) is tests/e2e_deploy.rs.
 
 mod common;
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use common::{git, read, svcgen, text};
 
@@ -18,6 +21,8 @@ const SYSTEMCTL: &str = r#"#!/usr/bin/env bash
 # systemctl: units are files in $STATE/active and $STATE/enabled.
 set -u
 f() { [[ -e "$STATE/fault/$1" ]]; }
+# A hang: says so (the test sends its signal then), then sleeps.
+hang() { touch "$STATE/hanging"; sleep 50; }
 echo "systemctl $*" >>"$STATE/calls"
 quiet=no
 args=()
@@ -25,19 +30,50 @@ for a in "$@"; do
   if [[ $a == --quiet ]]; then quiet=yes; else args+=("$a"); fi
 done
 verb=${args[0]}
-unit=${args[1]:-}
+unit=${args[-1]}
 case $verb in
   start)
     f start && { echo "Job for $unit failed." >&2; exit 1; }
+    f start-hangs && hang
     touch "$STATE/active/$unit" ;;
-  stop) rm -f "$STATE/active/$unit" ;;
+  stop)
+    f stop-fails && { echo "Job for $unit failed." >&2; exit 1; }
+    f stop-hangs && hang
+    rm -f "$STATE/active/$unit" ;;
+  show)
+    # The watch's view of a unit: watch-crash-PORT makes it restart after the
+    # first look.
+    port=${unit##*@}
+    port=${port%.service}
+    echo x >>"$STATE/shows-$unit"
+    restarts=0
+    if f "watch-crash-$port" && (($(wc -l <"$STATE/shows-$unit") > 1)); then restarts=1; fi
+    if [[ -e "$STATE/active/$unit" ]] && ((restarts > 0)); then
+      printf 'ActiveState=activating\nSubState=auto-restart\nMainPID=0\nNRestarts=%s\n' "$restarts"
+    elif [[ -e "$STATE/active/$unit" ]]; then
+      printf 'ActiveState=active\nSubState=running\nMainPID=4000\nNRestarts=0\n'
+    else
+      printf 'ActiveState=inactive\nSubState=dead\nMainPID=0\nNRestarts=0\n'
+    fi ;;
   enable) f enable && exit 1; touch "$STATE/enabled/$unit" ;;
   disable) rm -f "$STATE/enabled/$unit" ;;
-  is-active) [[ -e "$STATE/active/$unit" ]] ;;
+  is-active)
+    # A crashed instance waits to restart: "activating", not active.
+    port=${unit##*@}
+    port=${port%.service}
+    if [[ ! -e "$STATE/active/$unit" ]]; then state=inactive
+    elif f "watch-crash-$port" && [[ -s "$STATE/shows-$unit" ]]; then state=activating
+    else state=active; fi
+    [[ $quiet == yes ]] || echo "$state"
+    [[ $state == active ]] ;;
   is-enabled) [[ -e "$STATE/enabled/$unit" ]] ;;
   reload)
-    # nginx.service: a graceful reload is a HUP to the master.
-    if f reload-refused; then echo "nginx.service: reload failed" >&2; exit 1; fi
+    # nginx.service: a graceful reload is a HUP to the master. A fault with a
+    # number (reload-refused-2) applies to that reload only.
+    echo x >>"$STATE/reloads"
+    n=$(wc -l <"$STATE/reloads")
+    if f reload-refused || f "reload-refused-$n"; then echo "nginx.service: reload failed" >&2; exit 1; fi
+    f "reload-hangs-$n" && hang
     kill -HUP "$(cat "$STATE/nginx.pid")"
     f reload-reply-lost && exit 1
     exit 0 ;;
@@ -57,11 +93,15 @@ exit 0
 "#;
 
 const CURL: &str = r#"#!/usr/bin/env bash
-# curl: a slot's port answers 200 while its unit is active and not faulty.
+# curl: a slot's port answers 200 while its unit is active and not faulty
+# (watch-unhealthy-PORT: once nginx's upstream lists a backup, i.e. in the watch).
 url=${*: -1}
 port=${url#http://*:}
 port=${port%%/*}
+if [[ -e "$STATE/fault/health-hangs" ]]; then touch "$STATE/hanging"; sleep 50; fi
+watching() { [[ $(readlink "$STATE/../etc/nginx/sites-available/hello.upstream") == *-with-* ]]; }
 for u in "$STATE"/active/*@"$port".service; do
+  if [[ -e "$STATE/fault/watch-unhealthy-$port" ]] && watching; then break; fi
   if [[ -e $u && ! -e "$STATE/fault/unhealthy-$port" ]]; then printf 200; exit 0; fi
 done
 echo "curl: (7) Failed to connect to port $port" >&2
@@ -72,7 +112,36 @@ const SUDO: &str = r#"#!/usr/bin/env bash
 # sudo -n -- CMD...: runs it (the sudoers rules are proven by tests/real_tools.rs).
 [[ $1 == -n ]] && shift
 [[ $1 == -- ]] && shift
+echo "sudo $*" >>"$STATE/calls"
 exec "$@"
+"#;
+
+/// tail -n N FAILURE_LOG: nginx's failure log as the watch reads it.
+/// watch-errors-PORT: 11 failed answers from PORT, now, while in the watch.
+const TAIL: &str = r#"#!/usr/bin/env bash
+if [[ -e "$STATE/fault/failure-log-unreadable" ]]; then
+  echo "tail: cannot open '${*: -1}' for reading: No such file or directory" >&2
+  exit 1
+fi
+cat "$STATE/failures.log" 2>/dev/null
+for f in "$STATE"/fault/watch-errors-*; do
+  [[ -e $f ]] || continue
+  [[ $(readlink "$STATE/../etc/nginx/sites-available/hello.upstream") == *-with-* ]] || continue
+  for i in $(seq 11); do echo "$(date +%s.%3N)|127.0.0.1:${f##*-}, 127.0.0.1:3001|502, 200"; done
+done
+exit 0
+"#;
+
+/// ln, as root runs it to point nginx's upstream link: logged, then done.
+const LN: &str = r#"#!/usr/bin/env bash
+echo "ln $*" >>"$STATE/calls"
+exec /usr/bin/ln "$@"
+"#;
+
+/// git: the real one, except that `git fetch` hangs under the fetch-hangs fault.
+const GIT: &str = r#"#!/usr/bin/env bash
+if [[ -e "$STATE/fault/fetch-hangs" && " $* " == *" fetch "* ]]; then touch "$STATE/hanging"; sleep 50; fi
+PATH=${PATH#*:} exec git "$@"
 "#;
 
 /// nginx's master as deploy.sh watches it: a process whose child is a
@@ -130,6 +199,9 @@ impl Host {
             ("nginx", NGINX),
             ("curl", CURL),
             ("sudo", SUDO),
+            ("failure-tail", TAIL),
+            ("root-ln", LN),
+            ("git", GIT),
             ("master", MASTER),
         ] {
             write_exec(&stubs.join(name), body);
@@ -138,19 +210,63 @@ impl Host {
         std::fs::create_dir_all(&work).unwrap();
         git(&work, &["init", "-q", "-b", "main"]);
         std::fs::write(work.join("index.js"), "// v1\n").unwrap();
+        std::fs::create_dir_all(work.join("public")).unwrap();
+        std::fs::write(work.join("public/app.v1.js"), "v1\n").unwrap();
         git(&work, &["add", "-A"]);
         git(&work, &["commit", "-q", "-m", "v1"]);
 
         let user = text(&Command::new("id").arg("-un").output().unwrap().stdout)
             .trim()
             .to_string();
+        // Each configured step fails under the fault named after it, and hangs
+        // (saying so first) under STEP-hangs.
+        let step = |name: &str| {
+            format!(
+                "sh -c 'test ! -e {fault}/{name} && {{ test ! -e {fault}/{name}-hangs || {{ touch {state}/hanging; sleep 50; }}; }}'",
+                fault = state.join("fault").display(),
+                state = state.display(),
+            )
+        };
         let description = format!(
-            "name: hello\ndescription: fault matrix\nuser: hello\napp_dir: /srv/hello\nentry: index.js\n\
-             host:\n  supervisor:\n    kind: systemd\n\
-             site:\n  domains: [hello.example.com]\n  tls:\n    certificate: /etc/ssl/hello/fullchain.pem\n    key: /etc/ssl/private/hello.key\n\
-             deploy:\n  repo: {repo}\n  install: sh -c 'test ! -e {fault}/install'\n  build: sh -c 'test ! -e {fault}/build && {{ test ! -e {fault}/build-hangs || sleep 60; }}'\n  timeouts:\n    build: 2s\n  prune: null\n  health_retries: 2\n  health_interval: 100ms\n  nginx_pid_file: {state}/nginx.pid\n",
+            r#"name: hello
+description: fault matrix
+user: hello
+app_dir: /srv/hello
+entry: index.js
+host:
+  supervisor:
+    kind: systemd
+site:
+  domains: [hello.example.com]
+  tls:
+    certificate: /etc/ssl/hello/fullchain.pem
+    key: /etc/ssl/private/hello.key
+routes:
+  - path: /
+    kind: proxy
+  - path: /assets/
+    kind: static
+    dir: /srv/hello/public
+    immutable: true
+deploy:
+  repo: {repo}
+  install: {install}
+  build: {build}
+  prune: {prune}
+  migrate: {migrate}
+  timeouts:
+    build: 2s
+  health_retries: 2
+  health_interval: 100ms
+  nginx_pid_file: {state}/nginx.pid
+  watch:
+    window: 1s
+"#,
             repo = work.display(),
-            fault = state.join("fault").display(),
+            install = step("install"),
+            build = step("build"),
+            prune = step("prune"),
+            migrate = step("migrate"),
             state = state.display(),
         );
         let spec = dir.join("hello.yaml");
@@ -180,6 +296,11 @@ impl Host {
                 stubs.join("systemctl").display().to_string(),
             ),
             ("/usr/sbin/nginx", stubs.join("nginx").display().to_string()),
+            ("/usr/bin/ln", stubs.join("root-ln").display().to_string()),
+            (
+                "/usr/bin/tail",
+                stubs.join("failure-tail").display().to_string(),
+            ),
             ("/etc/nginx/", format!("{}/etc/nginx/", dir.display())),
         ];
         let mut script = rendered.clone();
@@ -217,11 +338,20 @@ impl Host {
     }
 
     /// Runs deploy.sh; its exit code and what it said.
-    fn deploy(&self, args: &[&str]) -> (i32, String) {
+    /// deploy.sh as the deploy user runs it, in a process group of its own; the
+    /// stubs' per-deploy counters start again.
+    fn command(&self, args: &[&str]) -> Command {
+        for counter in std::fs::read_dir(&self.state).unwrap() {
+            let counter = counter.unwrap().path();
+            let name = counter.file_name().unwrap().to_string_lossy().into_owned();
+            if name == "reloads" || name == "hanging" || name.starts_with("shows-") {
+                std::fs::remove_file(counter).unwrap();
+            }
+        }
         let stubs = self.dir.join("stubs");
         // A deploy that hangs fails the case (exit 124), it never hangs the suite.
-        let out = Command::new("timeout")
-            .args(["60", "bash"])
+        let mut cmd = Command::new("timeout");
+        cmd.args(["60", "bash"])
             .arg(&self.script)
             .args(args)
             .env(
@@ -230,14 +360,106 @@ impl Host {
             )
             .env("STATE", &self.state)
             .stdin(Stdio::null())
-            .output()
-            .unwrap();
+            .process_group(0);
+        cmd
+    }
+
+    /// Runs deploy.sh; its exit code and what it said.
+    fn deploy(&self, args: &[&str]) -> (i32, String) {
+        let out = self.command(args).output().unwrap();
         (out.status.code().unwrap_or(-1), text(&out.stderr))
     }
 
+    /// Runs deploy.sh and sends SIGTERM to its whole process group (as Ctrl-C or
+    /// a CI job's timeout does) once a stub hangs, or once it has said `said`.
+    fn deploy_signalled(&self, said: Option<&str>) -> (i32, String) {
+        let log_path = self
+            .dir
+            .join(format!("signalled-{}.log", std::process::id()));
+        let log = std::fs::File::create(&log_path).unwrap();
+        let mut child = self
+            .command(&[])
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        loop {
+            let ready = match said {
+                Some(said) => read(&log_path).contains(said),
+                None => self.state.join("hanging").exists(),
+            };
+            if ready {
+                break;
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!(
+                    "deploy.sh exited ({status}) before it could be interrupted:\n{}",
+                    read(&log_path)
+                );
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the stage never came:\n{}",
+                read(&log_path)
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let group = -i32::try_from(child.id()).unwrap();
+        unsafe { libc::kill(group, libc::SIGTERM) };
+        let code = child.wait().unwrap().code().unwrap_or(-1);
+        let log = read(&log_path);
+        // Every process of the step was sent the signal: the last ones may take
+        // a moment to exit after the script has.
+        let mut left = self.processes();
+        let exited = Instant::now();
+        while !left.is_empty() && exited.elapsed() < Duration::from_secs(2) {
+            std::thread::sleep(Duration::from_millis(20));
+            left = self.processes();
+        }
+        assert!(
+            left.is_empty(),
+            "processes left running after the deploy exited: {left:?}\n{log}"
+        );
+        (code, log)
+    }
+
+    /// Processes that run a stub or a step of this host (its directory is in
+    /// their command line), but for the stand-in nginx master.
+    fn processes(&self) -> Vec<String> {
+        let dir = self.dir.display().to_string();
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+                continue;
+            };
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if pid != self.master.id() && cmdline.contains(&dir) {
+                found.push(format!("{pid}: {cmdline}"));
+            }
+        }
+        found
+    }
+
+    /// A new commit: its own index.js and public/app.VERSION.js (the previous
+    /// release's asset is gone from it, as a bundler's hashed name would be).
     fn commit(&self, version: &str) {
         std::fs::write(self.work.join("index.js"), format!("// {version}\n")).unwrap();
-        git(&self.work, &["commit", "-q", "-am", version]);
+        let public = self.work.join("public");
+        if public.is_dir() {
+            std::fs::remove_dir_all(&public).unwrap();
+        }
+        std::fs::create_dir_all(&public).unwrap();
+        std::fs::write(
+            public.join(format!("app.{version}.js")),
+            format!("{version}\n"),
+        )
+        .unwrap();
+        git(&self.work, &["add", "-A"]);
+        git(&self.work, &["commit", "-q", "-m", version]);
     }
 
     /// Where a link under APP_DIR points, or "" when it is not there.
@@ -286,6 +508,10 @@ impl Host {
             ("live-green".into(), "hello.upstream-green".into())
         );
         assert!(!self.switching(), "no .switching left behind");
+        assert!(
+            !self.app.join(".watching").exists(),
+            "no .watching left behind"
+        );
     }
 
     /// A first deploy (blue serves) and a second (green serves, blue stopped).
@@ -317,59 +543,6 @@ fn a_deploy_switches_and_stops_the_previous_slot() {
     assert_eq!(h.upstream(), "hello.upstream-green");
     assert!(!h.switching());
     assert!(h.link("previous").starts_with("releases/"));
-}
-
-#[test]
-fn a_failed_install_or_build_starts_nothing() {
-    for step in ["install", "build"] {
-        let h = Host::serving_green();
-        h.commit("v3");
-        h.fault(step);
-        let (code, log) = h.deploy(&[]);
-        expect(code, &log, 1, &format!("FAILED during '{step}'"));
-        assert!(log.contains("nothing was started"), "{log}");
-        h.green_serves_untouched();
-    }
-}
-
-#[test]
-fn an_unhealthy_release_is_stopped_and_never_served() {
-    let h = Host::serving_green();
-    h.commit("v3");
-    h.fault("unhealthy-3000");
-    let (code, log) = h.deploy(&[]);
-    expect(code, &log, 1, "never took a request");
-    h.green_serves_untouched();
-    assert_eq!(h.enabled(), ["hello-green@3001.service"]);
-}
-
-/// Another site is broken: nginx cannot take any switch. Nothing is started,
-/// nginx's own error is quoted, and the next deploy after the fix succeeds.
-#[test]
-fn a_host_nginx_refuses_is_found_before_anything_starts() {
-    let h = Host::serving_green();
-    h.commit("v3");
-    h.fault("other-site-broken");
-    let (code, log) = h.deploy(&[]);
-    expect(code, &log, 1, "unknown directive \"server_nme\"");
-    assert!(!log.contains("start: "), "nothing may start: {log}");
-    h.green_serves_untouched();
-    assert_eq!(h.enabled(), ["hello-green@3001.service"]);
-    h.clear("other-site-broken");
-    let (code, log) = h.deploy(&[]);
-    expect(code, &log, 0, "deployed");
-    assert_eq!(h.active(), ["hello-blue@3000.service"]);
-}
-
-/// A `live` link that names no slot is a set-up error (2), whoever reads it.
-#[test]
-fn a_live_link_naming_no_slot_is_a_setup_error() {
-    let h = Host::serving_green();
-    std::fs::remove_file(h.app.join("live")).unwrap();
-    std::os::unix::fs::symlink("elsewhere", h.app.join("live")).unwrap();
-    let (code, log) = h.deploy(&[]);
-    expect(code, &log, 2, "points at 'elsewhere'");
-    assert_eq!(h.active(), ["hello-green@3001.service"]);
 }
 
 /// The switch fails before nginx reloads: `live` goes back, the new slot stops,
@@ -415,20 +588,6 @@ fn a_lost_reload_reply_is_judged_by_what_nginx_runs() {
     );
 }
 
-#[test]
-fn a_second_deploy_waits_for_no_one() {
-    let h = Host::serving_green();
-    let lock = std::fs::File::options()
-        .create(true)
-        .append(true)
-        .open(h.app.join(".deploy.lock"))
-        .unwrap();
-    lock.lock().unwrap();
-    let (code, log) = h.deploy(&[]);
-    expect(code, &log, 3, "another deploy is running");
-    drop(lock);
-}
-
 /// A build that never ends is stopped at its time limit (deploy.timeouts), the
 /// step named; nothing started.
 #[test]
@@ -446,4 +605,434 @@ fn a_build_that_hangs_is_stopped_at_its_limit() {
         started.elapsed()
     );
     assert_eq!(h.active(), ["hello-green@3001.service"]);
+}
+
+/// The stage table in the rendered script's header: (stage, exit code) rows.
+fn stage_table(script: &str) -> Vec<(String, i32)> {
+    let start = script
+        .find("#   stage ")
+        .expect("deploy.sh has a stage table");
+    script[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("#   "))
+        .map(|l| {
+            let words: Vec<&str> = l.trim_start_matches('#').split_whitespace().collect();
+            let code = words.last().unwrap().parse().unwrap_or_else(|_| {
+                panic!("a row of the stage table does not end with its exit code: {l}")
+            });
+            (words[0].to_string(), code)
+        })
+        .collect()
+}
+
+/// The green slot serves and v3 is committed: where each row's case starts.
+fn next_release() -> Host {
+    let h = Host::serving_green();
+    h.commit("v3");
+    h
+}
+
+/// A deploy of v3 over the green slot, with these faults: the host, the exit
+/// code and what the script said.
+fn faulted(faults: &[&str]) -> (Host, i32, String) {
+    let h = next_release();
+    for f in faults {
+        h.fault(f);
+    }
+    let (code, log) = h.deploy(&[]);
+    (h, code, log)
+}
+
+/// The script said each of these.
+fn said(log: &str, all: &[&str]) {
+    for says in all {
+        assert!(
+            log.contains(says),
+            "the script should say {says:?}; it said:\n{log}"
+        );
+    }
+}
+
+/// Fails a deploy in `stage` with `code`, by a fault or a signal, and checks
+/// what it said and left.
+fn reach(stage: &str, code: i32) {
+    let failed = format!("FAILED during '{stage}'");
+    match (stage, code) {
+        ("setup", 2) => {
+            let h = Host::serving_green();
+            std::fs::remove_file(h.app.join("live")).unwrap();
+            std::os::unix::fs::symlink("elsewhere", h.app.join("live")).unwrap();
+            let (got, log) = h.deploy(&[]);
+            expect(got, &log, 2, "points at 'elsewhere'");
+            assert_eq!(h.active(), ["hello-green@3001.service"]);
+        }
+        ("lock", 3) => {
+            let h = Host::serving_green();
+            let lock = std::fs::File::options()
+                .create(true)
+                .append(true)
+                .open(h.app.join(".deploy.lock"))
+                .unwrap();
+            lock.lock().unwrap();
+            let (got, log) = h.deploy(&[]);
+            expect(got, &log, 3, "another deploy is running");
+            drop(lock);
+        }
+        ("preflight", 1) => {
+            let (h, got, log) = faulted(&["other-site-broken"]);
+            expect(got, &log, 1, &failed);
+            assert!(log.contains("unknown directive \"server_nme\""), "{log}");
+            assert!(!log.contains("start: "), "nothing may start: {log}");
+            h.green_serves_untouched();
+            assert_eq!(h.enabled(), ["hello-green@3001.service"]);
+            // Once the other site is fixed, the next deploy goes through.
+            h.clear("other-site-broken");
+            let (got, log) = h.deploy(&[]);
+            expect(got, &log, 0, "deployed");
+            assert_eq!(h.active(), ["hello-blue@3000.service"]);
+        }
+        ("clear", 1) => {
+            // Something left running in the idle slot that will not stop.
+            let h = next_release();
+            std::fs::write(h.state.join("active/hello-blue@3000.service"), "").unwrap();
+            h.fault("stop-fails");
+            let (got, log) = h.deploy(&[]);
+            expect(got, &log, 1, &failed);
+            assert!(log.contains("nothing was started"), "{log}");
+            assert_eq!(
+                (h.link("live"), h.upstream()),
+                ("live-green".into(), "hello.upstream-green".into())
+            );
+        }
+        ("install" | "build", 1) => {
+            let (h, got, log) = faulted(&[stage]);
+            expect(got, &log, 1, &failed);
+            assert!(log.contains("nothing was started"), "{log}");
+            h.green_serves_untouched();
+        }
+        ("fetch" | "prune" | "migrate", 1) => {
+            let h = next_release();
+            h.fault(&format!("{stage}-hangs"));
+            let (got, log) = h.deploy_signalled(None);
+            expect(got, &log, 1, &failed);
+            said(&log, &["interrupted by a signal", "nothing was started"]);
+            if stage == "migrate" {
+                assert!(
+                    log.contains("migrations ran and were NOT rolled back"),
+                    "{log}"
+                );
+            }
+            h.green_serves_untouched();
+        }
+        ("bridge", 1) => {
+            // The new release has a file where the static directory was.
+            let h = Host::serving_green();
+            std::fs::remove_dir_all(h.work.join("public")).unwrap();
+            std::fs::write(h.work.join("public"), "not a directory\n").unwrap();
+            git(&h.work, &["add", "-A"]);
+            git(&h.work, &["commit", "-q", "-m", "v3"]);
+            let (got, log) = h.deploy(&[]);
+            expect(got, &log, 1, &failed);
+            assert!(log.contains("nothing was started"), "{log}");
+            h.green_serves_untouched();
+        }
+        ("start", 1) => {
+            let h = next_release();
+            h.fault("start-hangs");
+            let (got, log) = h.deploy_signalled(None);
+            expect(got, &log, 1, &failed);
+            assert!(log.contains("never took a request"), "{log}");
+            h.green_serves_untouched();
+        }
+        ("health", 1) => {
+            let (h, got, log) = faulted(&["unhealthy-3000"]);
+            expect(got, &log, 1, &failed);
+            assert!(log.contains("never took a request"), "{log}");
+            h.green_serves_untouched();
+            assert_eq!(h.enabled(), ["hello-green@3001.service"]);
+        }
+        ("health", 4) => {
+            let (h, got, log) = faulted(&["unhealthy-3000", "stop-fails"]);
+            expect(got, &log, 4, "the blue slot could not be stopped");
+            assert!(log.contains(&failed), "{log}");
+            assert_eq!(
+                (h.link("live"), h.upstream()),
+                ("live-green".into(), "hello.upstream-green".into())
+            );
+        }
+        ("switch", 1) => {
+            // A signal while nginx reloads: held until the switch ends; the
+            // reload command died before nginx reloaded, so nothing switched.
+            let h = next_release();
+            h.fault("reload-hangs-1");
+            let (got, log) = h.deploy_signalled(None);
+            expect(got, &log, 1, &failed);
+            assert!(log.contains("nginx never reloaded"), "{log}");
+            h.green_serves_untouched();
+        }
+        ("switch", 4) => {
+            // The first switch of a host, refused: there is nothing to go back to.
+            let h = Host::new();
+            h.fault("reload-refused");
+            let (got, log) = h.deploy(&[]);
+            expect(got, &log, 4, "the first switch failed (nginx reloaded: no)");
+            assert!(log.contains(&failed), "{log}");
+        }
+        ("watch", 1) => {
+            let (h, got, log) = faulted(&["watch-crash-3000"]);
+            expect(got, &log, 1, &failed);
+            assert!(log.contains("its processes changed"), "{log}");
+            assert!(
+                log.contains(
+                    "hello-blue@3000.service was active/running, pid 4000, 0 restarts, now activating/auto-restart, pid 0, 1 restarts"
+                ),
+                "{log}"
+            );
+            assert!(
+                log.contains("switched back: nginx serves the green slot again"),
+                "{log}"
+            );
+            h.green_serves_untouched();
+            assert_eq!(h.enabled(), ["hello-green@3001.service"]);
+        }
+        ("watch", 4) => {
+            let (h, got, log) = faulted(&["watch-crash-3000", "reload-refused-2"]);
+            expect(got, &log, 4, "switching back failed (nginx reloaded: no)");
+            assert!(log.contains(&failed), "{log}");
+            // `live` is back on green: what a boot or the next deploy serves.
+            assert_eq!(h.link("live"), "live-green");
+        }
+        ("settle", 5) => {
+            // A signal while nginx drops the previous slot from its upstream.
+            let h = next_release();
+            h.fault("reload-hangs-2");
+            let (got, log) = h.deploy_signalled(None);
+            expect(got, &log, 5, &failed);
+            assert!(log.contains("the green slot still runs beside it"), "{log}");
+            assert_eq!(h.link("live"), "live-blue");
+            // The next deploy puts nginx's upstream right and stops the other slot.
+            h.clear("reload-hangs-2");
+            h.commit("v4");
+            let (got, log) = h.deploy(&[]);
+            expect(
+                got,
+                &log,
+                0,
+                "recover: nginx may still list the idle slot as backup",
+            );
+            assert_eq!(h.active(), ["hello-green@3001.service"]);
+            assert_eq!(h.upstream(), "hello.upstream-green");
+        }
+        ("stop-previous", 5) => {
+            let h = next_release();
+            h.fault("stop-hangs");
+            let (got, log) = h.deploy_signalled(None);
+            expect(got, &log, 5, &failed);
+            assert!(
+                log.contains("stopping the green slot was interrupted"),
+                "{log}"
+            );
+            assert_eq!(
+                (h.link("live"), h.upstream()),
+                ("live-blue".into(), "hello.upstream-blue".into())
+            );
+            h.clear("stop-hangs");
+            h.commit("v4");
+            let (got, log) = h.deploy(&[]);
+            expect(got, &log, 0, "deployed");
+            assert_eq!(h.active(), ["hello-green@3001.service"]);
+        }
+        _ => panic!("no case reaches the stage table's row {stage} -> exit {code}"),
+    }
+}
+
+/// Every row of the script's own stage table is reached, by a fault or a signal
+/// at that stage (eight at a time: the cases mostly wait).
+#[test]
+fn every_row_of_the_stage_table_is_reached() {
+    let rows = stage_table(&read(&Host::new().script));
+    assert!(rows.len() >= 15, "{rows:?}");
+    let queue = std::sync::Mutex::new(rows.clone());
+    let failed = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..8 {
+            scope.spawn(|| {
+                loop {
+                    let Some((stage, code)) = queue.lock().unwrap().pop() else {
+                        return;
+                    };
+                    let began = Instant::now();
+                    let result = std::panic::catch_unwind(|| reach(&stage, code));
+                    eprintln!("{stage} -> {code}: {:.1}s", began.elapsed().as_secs_f64());
+                    if result.is_err() {
+                        failed.lock().unwrap().push(format!("{stage} -> {code}"));
+                    }
+                }
+            });
+        }
+    });
+    let failed = failed.into_inner().unwrap();
+    assert!(
+        failed.is_empty(),
+        "rows not reached as expected: {failed:?}"
+    );
+    eprintln!("{} rows of the stage table reached", rows.len());
+}
+
+/// The README's exit codes are the script's: each code of the stage table is
+/// explained in both, and both list the same codes.
+#[test]
+fn the_readme_exit_codes_are_the_scripts() {
+    let script = read(&Host::new().script);
+    let readme = read(&common::root().join("README.md"));
+    let codes = |text: &str, from: &str| -> Vec<i32> {
+        let at = text.find(from).unwrap_or_else(|| panic!("no {from:?}"));
+        let para: String = text[at..].split("\n\n").next().unwrap().replace("\n#", " ");
+        let mut v: Vec<i32> = para
+            .split([';', ':'])
+            .filter_map(|part| part.split_whitespace().find_map(|w| w.parse().ok()))
+            .filter(|c| (0..10).contains(c))
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let in_script = codes(&script, "# Exit codes:");
+    let in_readme = codes(&readme, "Exit codes: 0 deployed");
+    let mut in_table: Vec<i32> = stage_table(&script).into_iter().map(|r| r.1).collect();
+    in_table.push(0);
+    in_table.sort_unstable();
+    in_table.dedup();
+    assert_eq!(
+        in_script, in_table,
+        "the script's exit codes and its stage table"
+    );
+    assert_eq!(
+        in_readme, in_table,
+        "the README's exit codes and the stage table"
+    );
+}
+
+#[test]
+fn a_release_answering_5xx_in_the_watch_is_switched_back() {
+    let (h, code, log) = faulted(&["watch-errors-3000"]);
+    expect(code, &log, 1, "FAILED during 'watch'");
+    assert!(
+        log.contains("nginx logged 11 5xx answers or failed connections from it"),
+        "{log}"
+    );
+    h.green_serves_untouched();
+}
+
+#[test]
+fn a_release_unhealthy_in_the_watch_is_switched_back() {
+    let (h, code, log) = faulted(&["watch-unhealthy-3000"]);
+    expect(code, &log, 1, "its health check failed");
+    assert!(log.contains("switched back"), "{log}");
+    h.green_serves_untouched();
+}
+
+#[test]
+fn a_signal_in_the_watch_switches_back() {
+    let h = next_release();
+    let (code, log) = h.deploy_signalled(Some("watch: releases/"));
+    expect(code, &log, 1, "the watch did not complete");
+    assert!(log.contains("switched back"), "{log}");
+    h.green_serves_untouched();
+}
+
+/// Killed (SIGKILL: no trap runs) during its watch: the next deploy finds nginx's
+/// upstream still listing a backup, reloads it first, and deploys.
+#[test]
+fn a_deploy_killed_in_its_watch_is_recovered() {
+    let h = next_release();
+    let log_path = h.dir.join("killed.log");
+    let mut child = h
+        .command(&[])
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while !read(&log_path).contains("watch: releases/") {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "{}",
+            read(&log_path)
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    unsafe { libc::kill(-i32::try_from(child.id()).unwrap(), libc::SIGKILL) };
+    child.wait().unwrap();
+    assert_eq!(h.upstream(), "hello.upstream-blue-with-green");
+    h.commit("v4");
+    let (code, log) = h.deploy(&[]);
+    expect(
+        code,
+        &log,
+        0,
+        "recover: nginx may still list the idle slot as backup",
+    );
+    assert_eq!(h.active(), ["hello-green@3001.service"]);
+    assert_eq!(h.upstream(), "hello.upstream-green");
+}
+
+/// During the watch nginx's upstream is the new slot with the previous one as
+/// its backup; then the new slot alone, and only then is the previous stopped.
+#[test]
+fn the_previous_slot_is_a_backup_until_the_watch_ends() {
+    let h = next_release();
+    let _ = std::fs::remove_file(h.state.join("calls"));
+    let (code, log) = h.deploy(&[]);
+    expect(
+        code,
+        &log,
+        0,
+        "held for 1s: same processes, healthy, 0 5xx answers",
+    );
+    let calls = read(&h.state.join("calls"));
+    let at = |what: &str| {
+        calls
+            .find(what)
+            .unwrap_or_else(|| panic!("no {what:?} in:\n{calls}"))
+    };
+    let with_backup = at("-sfnT hello.upstream-blue-with-green ");
+    let alone = at("-sfnT hello.upstream-blue ");
+    let stop = at("systemctl stop hello-green@3001.service");
+    assert!(with_backup < alone && alone < stop, "{calls}");
+    assert_eq!(h.upstream(), "hello.upstream-blue");
+}
+
+/// A failure log the watch cannot read is said, never taken for "no 5xx".
+#[test]
+fn an_unreadable_failure_log_is_said() {
+    let (_h, code, log) = faulted(&["failure-log-unreadable"]);
+    expect(code, &log, 0, "cannot read nginx's failure log");
+    assert!(log.contains("5xx not watched"), "{log}");
+}
+
+/// A page the serving release rendered keeps its assets while the next serves:
+/// the files it built are linked into the new release, for one release.
+#[test]
+fn assets_are_bridged_for_one_release() {
+    let h = Host::serving_green();
+    let green = h.app.join(h.link("green"));
+    let blue = h.app.join(h.link("blue"));
+    let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(p).unwrap());
+    // v2 (green) carries v1's asset, the same file as blue's.
+    assert_eq!(
+        inode(&green.join("public/app.v1.js")),
+        inode(&blue.join("public/app.v1.js"))
+    );
+    assert_eq!(read(&green.join(".svcgen-bridged")), "public/app.v1.js\0");
+    h.commit("v3");
+    let (code, log) = h.deploy(&[]);
+    expect(code, &log, 0, "bridge: 1 static file(s) of releases/");
+    let blue = h.app.join(h.link("blue"));
+    assert!(blue.join("public/app.v3.js").exists());
+    assert!(blue.join("public/app.v2.js").exists());
+    assert!(
+        !blue.join("public/app.v1.js").exists(),
+        "v1's asset is carried one release only"
+    );
 }

@@ -11,13 +11,19 @@
 //! 2. v1 → v2;
 //! 3. a broken v3 (health 503) and 4. a v4 that crashes on start: both refused,
 //!    neither answers a single request;
+//!    a v4b that passes its health checks and crashes 2.5 s into real traffic:
+//!    switched back within the watch, at most 1 % of the requests fail;
+//!    another site broken at switch time: refused before anything starts, and
+//!    the next deploy after the fix succeeds; a lost reply from nginx's reload:
+//!    judged by what nginx runs;
 //! 5. two deploys started at once: one deploys, the other exits 3 at once;
 //! 6. a deploy stopped with SIGTERM, then one killed with SIGKILL, in the middle of
 //!    their build, then a normal deploy;
 //! 7. `deploy.sh rollback`;
 //! 8. `systemctl stop` with a request in flight, within the drain budget.
 //!
-//! Every scenario requires 0 failed requests; the figures are printed.
+//! Every scenario but v4b's requires 0 failed requests; the figures are printed.
+//! After v1 → v2, v1's hashed asset is still served (asset bridging).
 //! Needs root, systemd-nspawn, nsenter, node, npm, pm2, git, curl and openssl
 //! (installed by scripts/test.sh). Run alone: `cargo test --test e2e_deploy -- --nocapture`.
 
@@ -419,12 +425,22 @@ impl Bench<'_> {
     /// One scenario: load starts, `action` runs, load stops; the figures are printed
     /// and every request must have succeeded.
     fn scenario<T>(&mut self, name: &str, action: impl FnOnce(&mut Self) -> T) -> (T, Figures) {
+        self.scenario_allowing(name, 0.0, action)
+    }
+
+    /// A scenario in which at most `allowed` (a fraction) of the requests may fail.
+    fn scenario_allowing<T>(
+        &mut self,
+        name: &str,
+        allowed: f64,
+        action: impl FnOnce(&mut Self) -> T,
+    ) -> (T, Figures) {
         let load = self.load();
         let t = action(self);
         thread::sleep(Duration::from_millis(1500));
         let figures = load.finish();
         eprintln!(
-            "[{}] {name}: {} requests ({} GET, {} POST, {} long) in {:.1}s = {:.0} req/s, {} failed; {} SSE streams, {} events; per version {}; stale keep-alive retries {}",
+            "[{}] {name}: {} requests ({} GET, {} POST, {} long) in {:.1}s = {:.0} req/s, {} failed; {} SSE streams, {} events; per version {}; stale keep-alive retries {}; slowest {}; the last in flight ended {} s after the load stopped",
             self.kind,
             figures.requests,
             figures.v["get"],
@@ -436,12 +452,35 @@ impl Bench<'_> {
             figures.v["sse_streams"],
             figures.v["sse_events"],
             figures.v["versions"],
-            figures.v["stale_keepalive_retries"]
+            figures.v["stale_keepalive_retries"],
+            figures.v["slowest"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| format!(
+                    "{} ms ({} at {} s)",
+                    r["ms"],
+                    r["what"].as_str().unwrap_or("?"),
+                    r["at"]
+                ))
+                .collect::<Vec<_>>()
+                .join(", "),
+            figures.v["tail_seconds"]
         );
-        assert_eq!(
-            figures.failed, 0,
-            "[{}] {name}: requests failed: {}",
-            self.kind, figures.v["failures"]
+        if figures.failed > 0 {
+            eprintln!(
+                "[{}] {name}: the failed requests: {}",
+                self.kind, figures.v["failures"]
+            );
+        }
+        assert!(
+            figures.failed as f64 <= allowed * figures.requests as f64,
+            "[{}] {name}: {} of {} requests failed (at most {:.1} % may): {}",
+            self.kind,
+            figures.failed,
+            figures.requests,
+            allowed * 100.0,
+            figures.v["failures"]
         );
         assert!(
             figures.rate >= 200.0,
@@ -708,6 +747,17 @@ fn scenarios(kind: &'static str) {
     let migrations = c.ok(&format!("cat {APP_DIR}/migrations.log"));
     assert!(migrations.contains("migrated for v2"), "{migrations}");
     eprintln!("[{kind}] deploy v2 took {:?}", dep.took);
+    // A page v1 rendered asks for v1's hashed script: still there while v2 serves.
+    for (asset, owner) in [("/static/app.v1.js", "v1"), ("/static/app.v2.js", "v2")] {
+        let (code, body) = https_get(https_port, asset, 5);
+        assert_eq!(
+            (code.as_str(), body.trim()),
+            ("200", format!("// the script of {owner}'s pages").as_str()),
+            "[{kind}] {asset} while v2 serves"
+        );
+    }
+    assert!(dep.log.contains("bridge: 1 static file(s)"), "{}", dep.log);
+    eprintln!("[{kind}] while v2 serves: v1's /static/app.v1.js 200 (bridged), v2's 200");
 
     // 3. A broken v3: health answers 503. It never takes a request.
     b.push("v3", &[("BROKEN", "health answers 503\n")], &[]);
@@ -734,8 +784,112 @@ fn scenarios(kind: &'static str) {
     assert_eq!(b.serving(), "v2");
     eprintln!("[{kind}] crashing v4 refused after {:?}", dep.took);
 
+    // 4b. v4b passes its health checks and crashes 2.5 s after its first user
+    // request: the watch switches nginx back to v2, still running beside it;
+    // meanwhile nginx hands the connections v4b refuses to v2 (backup servers).
+    b.push("v4b", &[("CRASH_AFTER", "2500\n")], &["CRASH"]);
+    let (dep, fig) = b.scenario_allowing("v4b crashes 2.5 s into traffic", 0.01, |b| {
+        let dep = b.deploy("");
+        for line in dep.log.lines() {
+            eprintln!("[{}] v4b deploy: {line}", b.kind);
+        }
+        dep
+    });
+    assert_code(kind, "deploy v4b", &dep, 1);
+    assert!(dep.log.contains("FAILED during 'watch'"), "{}", dep.log);
+    assert!(
+        dep.log.contains("switched back: nginx serves the"),
+        "{}",
+        dep.log
+    );
+    assert_eq!(b.serving(), "v2");
+    let seen = dep
+        .log
+        .lines()
+        .find(|l| l.contains("FAILED during 'watch'"))
+        .unwrap_or_default()
+        .to_string();
+    eprintln!(
+        "[{kind}] v4b: {} of {} requests failed ({:.2} %), v4b answered {}; exit 1 after {:?}; {}",
+        fig.failed,
+        fig.requests,
+        100.0 * fig.failed as f64 / fig.requests as f64,
+        fig.answered_by("v4b"),
+        dep.took,
+        seen.split("FAILED during 'watch': ")
+            .nth(1)
+            .unwrap_or(&seen)
+    );
+
+    // 4c. Another site on the host is broken when the deploy starts: nothing
+    // starts, nginx's error is quoted; once it is fixed, the next deploy goes.
+    b.push("v4c", &[], &["CRASH_AFTER"]);
+    // What served before: v2, in the slot `live` names.
+    let expected = if kind == "pm2" {
+        "e2e-app.service ".to_string()
+    } else {
+        let slot = c.ok(&format!("readlink {APP_DIR}/live"));
+        let first = if slot.trim() == "live-blue" {
+            app_port
+        } else {
+            app_port + 2
+        };
+        let colour = slot.trim().trim_start_matches("live-").to_string();
+        format!(
+            "e2e-app-{colour}@{first}.service e2e-app-{colour}@{}.service ",
+            first + 1
+        )
+    };
+    let ((broken, running, fixed), _) = b.scenario("a broken other site, then fixed (v4c)", |b| {
+        b.c.ok("printf 'server {\\n    server_nme broken.example;\\n}\\n' >/etc/nginx/sites-enabled/zz-broken.conf");
+        let broken = b.deploy("");
+        let running = b.c.ok("systemctl list-units --no-legend --plain --state=active 'e2e-app*' | cut -d' ' -f1 | sort | tr '\\n' ' '");
+        b.c.ok("rm /etc/nginx/sites-enabled/zz-broken.conf");
+        (broken, running, b.deploy(""))
+    });
+    assert_code(kind, "deploy with another site broken", &broken, 1);
+    assert!(
+        broken.log.contains("FAILED during 'preflight'")
+            && broken.log.contains("unknown directive \"server_nme\""),
+        "{}",
+        broken.log
+    );
+    assert!(!broken.log.contains("start: "), "{}", broken.log);
+    assert_eq!(
+        running, expected,
+        "[{kind}] units running after the refused deploy"
+    );
+    assert_code(kind, "deploy after the other site was fixed", &fixed, 0);
+    assert_eq!(b.serving(), "v4c");
+    eprintln!(
+        "[{kind}] another site broken: exit 1 after {:?}, nothing started ({running}); after the fix: exit 0, v4c serves",
+        broken.took
+    );
+
+    // 4d. nginx reloads but the reload command's reply is lost: judged by nginx's
+    // workers, the switch happened, and the deploy says so.
+    b.push("v4d", &[], &[]);
+    // The description's nginx_reload is Debian's `service nginx reload`: for this
+    // deploy, one that reloads nginx and then exits 1.
+    c.ok("mv /usr/sbin/service /usr/sbin/service.real && printf '#!/bin/sh\\n/usr/sbin/service.real \"$@\" || exit\\nexit 1\\n' >/usr/sbin/service && chmod 0755 /usr/sbin/service");
+    let (dep, fig) = b.scenario("v4d, the reload's reply lost", |b| b.deploy(""));
+    c.ok("mv /usr/sbin/service.real /usr/sbin/service");
+    assert_code(kind, "deploy v4d with the reload's reply lost", &dep, 0);
+    assert!(
+        dep.log
+            .contains("the reload command failed (exit 1), but nginx did reload"),
+        "{}",
+        dep.log
+    );
+    assert_eq!(b.serving(), "v4d");
+    assert!(fig.answered_by("v4d") > 0);
+    eprintln!(
+        "[{kind}] the reload's reply lost: exit 0, 'nginx did reload' said and seen (v4d answered {})",
+        fig.answered_by("v4d")
+    );
+
     // 5. Two deploys at once: one deploys v5, the other exits 3 at once.
-    b.push("v5", &[], &["CRASH"]);
+    b.push("v5", &[], &[]);
     let ((one, two), _) = b.scenario("two deploys at once (v5)", |b| {
         b.n += 2;
         let (l1, l2) = (b.tmp.join("deploy-a.log"), b.tmp.join("deploy-b.log"));
@@ -799,10 +953,19 @@ fn scenarios(kind: &'static str) {
     assert!(fig.answered_by("v5") > 0);
     eprintln!("[{kind}] rollback took {:?}", dep.took);
 
-    // 8. systemctl stop with a request in flight: it completes within the budget.
+    // 8. systemctl stop with a request in flight: it completes within the budget;
+    // one that would outlast the drain (4 s here) is cut when the drain ends.
     let slow = {
         let port = https_port;
         thread::spawn(move || https_get(port, "/slow?ms=2000", 20).0)
+    };
+    let too_slow = {
+        let port = https_port;
+        thread::spawn(move || {
+            let began = Instant::now();
+            let code = https_get(port, "/slow?ms=9000", 20).0;
+            (code, began.elapsed())
+        })
     };
     thread::sleep(Duration::from_millis(500));
     let live_units = if kind == "pm2" {
@@ -815,6 +978,15 @@ fn scenarios(kind: &'static str) {
     let stopped = stop.elapsed();
     let code = slow.join().unwrap();
     assert_eq!(code, "200", "the request in flight during `systemctl stop`");
+    let (cut, cut_after) = too_slow.join().unwrap();
+    assert_eq!(
+        cut, "502",
+        "a request longer than the drain, in flight during `systemctl stop`"
+    );
+    assert!(
+        cut_after < Duration::from_secs(9),
+        "the request past the drain was answered after {cut_after:?}"
+    );
     let unit_text = c.ok(&format!(
         "systemctl cat {}",
         live_units.split_whitespace().next().unwrap()
@@ -833,7 +1005,7 @@ fn scenarios(kind: &'static str) {
         "systemctl stop took {stopped:?}, over TimeoutStopSec={budget}s"
     );
     eprintln!(
-        "[{kind}] systemctl stop with a request in flight: {stopped:?} (TimeoutStopSec={budget}s), the request completed"
+        "[{kind}] systemctl stop with a request in flight: {stopped:?} (TimeoutStopSec={budget}s), the 2 s request completed; the 9 s one was cut at the drain: 502 after {cut_after:?}"
     );
     eprintln!("[{kind}] all scenarios: {:?}", total.elapsed());
     let _ = std::io::stderr().flush();

@@ -1109,6 +1109,46 @@ pub struct Deploy {
     /// deploy, and its lock, for ever.
     #[serde(default)]
     pub timeouts: DeployTimeouts,
+    /// After the switch, the previous slot stays up while the new release is
+    /// watched; a release that fails in that window is switched back at once.
+    #[serde(default)]
+    pub watch: DeployWatch,
+}
+
+/// The watch after a switch: for `window`, the previous slot keeps running (nginx
+/// sends it the connections the new slot refuses, as `backup` servers) while the
+/// new release's processes, its health and the 5xx answers nginx logs for it are
+/// watched. Any process exiting, a failed health check, or more than `errors`
+/// 5xx answers (or failed connections) switches nginx back to the previous slot,
+/// and the deploy exits 1 saying what it saw.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeployWatch {
+    /// How long the new release is watched, the previous slot warm beside it;
+    /// `0s` stops the previous slot at once (no watch).
+    #[serde(default = "default_watch_window")]
+    pub window: Duration,
+    /// 5xx answers (and failed connections) from the new release that nginx may
+    /// log within the window before the deploy switches back.
+    #[serde(default = "default_watch_errors")]
+    #[schemars(range(max = 1000000))]
+    pub errors: u32,
+}
+
+impl Default for DeployWatch {
+    fn default() -> Self {
+        DeployWatch {
+            window: default_watch_window(),
+            errors: default_watch_errors(),
+        }
+    }
+}
+
+fn default_watch_window() -> Duration {
+    Duration::from_secs(30)
+}
+fn default_watch_errors() -> u32 {
+    10
 }
 
 /// Time limits of the deploy's steps.

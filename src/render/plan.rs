@@ -13,6 +13,19 @@ use crate::description::units::Duration;
 pub const LN: &str = "/usr/bin/ln";
 /// The systemctl the deploy script runs (and sudoers names): Debian's, merged /usr.
 const SYSTEMCTL: &str = "/usr/bin/systemctl";
+/// The tail that reads nginx's upstream failure log during the watch (sudoers
+/// names it, with fixed arguments): coreutils', merged /usr.
+pub const TAIL: &str = "/usr/bin/tail";
+/// Lines of the failure log the watch reads each time (each holds a time, so
+/// older lines are not counted twice; a full tail is already past any limit).
+pub const FAILURE_LOG_TAIL: u32 = 2000;
+
+/// The log where nginx writes, for the server of `site_owner`'s site, one line per
+/// request whose upstream answered 5xx or failed (its time, the upstream
+/// addresses tried and their statuses: no address, URI or header).
+pub fn failure_log(site_owner: &str) -> String {
+    format!("/var/log/nginx/{site_owner}.upstream-failures.log")
+}
 
 /// Mozilla server-side TLS 6.0 (`mozilla-server-side-tls-6.0.json`).
 const INTERMEDIATE_CIPHERS: &str = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
@@ -49,6 +62,8 @@ pub struct Plan {
     pub systemctl: String,
     /// `ln`, by absolute path (the upstream switch; sudoers names the same).
     pub ln: String,
+    /// `tail`, by absolute path (the watch reads nginx's failure log; sudoers names it).
+    pub tail: String,
     /// Every command the deploy script runs as root (as argument vectors), exactly
     /// as sudoers lists them.
     pub sudo_commands: Vec<Vec<String>>,
@@ -89,6 +104,18 @@ pub struct SlotPlan {
     pub dir: String,
 }
 
+/// One of the upstream files nginx's upstream link may name.
+#[derive(Debug, Serialize)]
+pub struct UpstreamSlot {
+    /// What deploy.sh names it by: `blue`, or `blue-with-green` (blue serves,
+    /// green's servers are its `backup`).
+    pub key: String,
+    pub file: String,
+    pub path: String,
+    pub slot: &'static str,
+    pub backup: Option<&'static str>,
+}
+
 /// The deploy root's layout.
 #[derive(Debug, Serialize)]
 pub struct LayoutPlan {
@@ -100,8 +127,10 @@ pub struct LayoutPlan {
     /// points it through sudo, with fixed arguments). nginx's master (root) never
     /// reads a file the deploy user controls.
     pub upstream_file: String,
-    /// Each slot's upstream file (rendered, root's): (slot, its file name, path).
-    pub upstream_slots: Vec<(String, String, String)>,
+    /// The upstream files (rendered, root's) `upstream_file` may point at: each
+    /// slot alone, and each slot with the other as `backup` servers (during the
+    /// watch after a switch, while the previous slot stays warm).
+    pub upstream_slots: Vec<UpstreamSlot>,
     /// The `live` link (to `live-blue` or `live-green`): read by the unit under
     /// `pm2`, as the app's user, to start the serving slot.
     pub live: String,
@@ -144,6 +173,11 @@ pub struct SitePlan {
     pub access_log: String,
     pub error_log: String,
     pub json_log: bool,
+    /// The log of requests whose upstream answered 5xx or failed (read by the
+    /// deploy's watch), its format and the variable that selects those requests.
+    pub failure_log: String,
+    pub failure_log_format: String,
+    pub failure_var: String,
     pub upstream: String,
     pub upstream_file: String,
     pub keepalive: u16,
@@ -219,6 +253,16 @@ pub struct DeployPlan {
     /// Each step's time limit in seconds: fetch, install, build, migrate.
     pub timeout_sec: TimeoutPlan,
     pub ecosystem: String,
+    /// The watch after a switch: its length (0: none) and the 5xx answers allowed.
+    pub watch_sec: u64,
+    pub watch_errors: u32,
+    /// nginx's failure log for the server that serves this service's routes
+    /// (its own site's, or the site it is mounted on).
+    pub failure_log: String,
+    pub failure_log_tail: u32,
+    /// The static routes' directories inside the release (relative to it): what
+    /// asset bridging carries from the serving release into the new one.
+    pub static_dirs: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -283,13 +327,23 @@ impl Plan {
             upstream_file: format!("{nginx_dir}/{}.upstream", s.name),
             upstream_slots: SLOTS
                 .iter()
-                .map(|slot| {
-                    let file = format!("{}.upstream-{slot}", s.name);
-                    (
-                        slot.to_string(),
-                        file.clone(),
-                        format!("{nginx_dir}/{file}"),
-                    )
+                .flat_map(|&slot| {
+                    let other = SLOTS.iter().copied().find(|&o| o != slot);
+                    [None, other].into_iter().map(move |backup| (slot, backup))
+                })
+                .map(|(slot, backup)| {
+                    let key = match backup {
+                        Some(b) => format!("{slot}-with-{b}"),
+                        None => slot.to_string(),
+                    };
+                    let file = format!("{}.upstream-{key}", s.name);
+                    UpstreamSlot {
+                        path: format!("{nginx_dir}/{file}"),
+                        key,
+                        file,
+                        slot,
+                        backup,
+                    }
                 })
                 .collect(),
             live: format!("{app_dir}/live"),
@@ -427,6 +481,26 @@ impl Plan {
                 migrate: secs(d.timeouts.migrate).max(1),
             },
             ecosystem: format!("{}/ecosystem.config.js", app_files.trim_end_matches('/')),
+            watch_sec: secs(d.watch.window),
+            watch_errors: d.watch.errors,
+            failure_log: failure_log(s.site.mounted_on.as_deref().unwrap_or(&s.name)),
+            failure_log_tail: FAILURE_LOG_TAIL,
+            static_dirs: {
+                let mut dirs: Vec<String> = s
+                    .routes
+                    .iter()
+                    .filter(|r| r.kind == RouteKind::Static)
+                    .filter_map(|r| r.dir.as_deref())
+                    .filter_map(|d| {
+                        d.strip_prefix(&format!("{}/", s.app_dir.trim_end_matches('/')))
+                    })
+                    .map(|d| d.trim_end_matches('/').to_string())
+                    .filter(|d| !d.is_empty())
+                    .collect();
+                dirs.sort();
+                dirs.dedup();
+                dirs
+            },
         };
 
         let h = &s.host.hardening;
@@ -464,16 +538,25 @@ impl Plan {
             }
         }
         // The switch of nginx's upstream: the root-owned link to one slot's file.
-        for (_, file, _) in &layout.upstream_slots {
+        for u in &layout.upstream_slots {
             sudo_commands.push(vec![
                 LN.into(),
                 "-sfnT".into(),
-                file.clone(),
+                u.file.clone(),
                 layout.upstream_file.clone(),
             ]);
         }
         sudo_commands.push(deploy.nginx_test.clone());
         sudo_commands.push(deploy.nginx_reload.clone());
+        if deploy.watch_sec > 0 {
+            // The watch reads nginx's failure log (root's): these arguments only.
+            sudo_commands.push(vec![
+                TAIL.into(),
+                "-n".into(),
+                FAILURE_LOG_TAIL.to_string(),
+                deploy.failure_log.clone(),
+            ]);
+        }
 
         Plan {
             kubernetes_layout: std::sync::OnceLock::new(),
@@ -497,6 +580,7 @@ impl Plan {
             layout,
             systemctl: SYSTEMCTL.to_string(),
             ln: LN.to_string(),
+            tail: TAIL.to_string(),
             sudo_commands,
             bind: sup.bind.clone(),
             health_host,
@@ -647,6 +731,9 @@ fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
             .clone()
             .unwrap_or_else(|| format!("/var/log/nginx/{}.error.log", s.name)),
         json_log: logs.access_format == AccessLogFormat::Json,
+        failure_log: failure_log(&s.name),
+        failure_log_format: format!("svcgen_{ident}_failures"),
+        failure_var: format!("$svcgen_{ident}_upstream_failed"),
         nginx_version: site.nginx_version.clone(),
         upstream: format!("svcgen_{ident}"),
         upstream_file: upstream_file.to_string(),

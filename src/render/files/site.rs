@@ -53,13 +53,25 @@ pub static UPSTREAM_SLOTS: Descriptor = Descriptor {
     lint: None,
     mode: 0o644,
     scope: Scope::Service(|plan, s| {
-        plan.slots
+        let ports = |colour: &str| {
+            plan.slots
+                .iter()
+                .find(|slot| slot.colour == colour)
+                .map(|slot| slot.ports.clone())
+                .unwrap_or_default()
+        };
+        plan.layout
+            .upstream_slots
             .iter()
-            .zip(&plan.layout.upstream_slots)
-            .map(|(slot, (_, file, _))| Placement {
-                file_name: file.clone(),
+            .map(|u| Placement {
+                file_name: u.file.clone(),
                 install_dir: Some(s.host.install.nginx_dir.clone()),
-                context: Some(minijinja::context! { slot => slot.colour.clone(), ports => slot.ports.clone() }),
+                context: Some(minijinja::context! {
+                    slot => u.slot,
+                    ports => ports(u.slot),
+                    backup => u.backup,
+                    backup_ports => u.backup.map(ports),
+                }),
             })
             .collect()
     }),
