@@ -1,10 +1,11 @@
-//! The rendered deploy.sh under faults, without root: the script runs against stub
-//! `systemctl`, `nginx`, `curl`, `tail`, `git` and `sudo` that keep their state in
-//! files and fail, hang or lie where a case says, and against signals sent at
-//! every stage. Each case asserts the exit code, what the script said, and the
-//! state it left (links, running slots, nginx's upstream, `.switching`); every row
-//! of the script's stage table is reached by a case. The real-system proof
-//! (systemd as PID 1, real nginx, load) is tests/e2e_deploy.rs.
+//! The rendered deploy.sh under faults, without root: the script runs against
+//! stub `systemctl`, `pm2`, `nginx`, `curl`, `tail`, `git` and `sudo` that keep
+//! their state in files and fail, hang or lie where a case says, and against
+//! signals sent at every stage. Each case asserts the exit code, what the script
+//! said, and the state it left (links, running slots, nginx's upstream,
+//! `.switching`); every row of the script's stage table is reached by a case,
+//! under `supervisor.kind: systemd` and `pm2`. The real-system proof (systemd as
+//! PID 1, real nginx, load) is tests/e2e_deploy.rs.
 
 mod common;
 
@@ -35,11 +36,17 @@ case $verb in
   start)
     f start && { echo "Job for $unit failed." >&2; exit 1; }
     f start-hangs && hang
-    touch "$STATE/active/$unit" ;;
+    touch "$STATE/active/$unit"
+    # Under pm2 the unit runs pm2-runtime, which starts the slot `live` names.
+    if [[ $unit == hello.service ]]; then
+      live=$(readlink "$STATE/../srv/hello/live")
+      echo 5000 >"$STATE/pm2/hello-${live#live-}"
+    fi ;;
   stop)
     f stop-fails && { echo "Job for $unit failed." >&2; exit 1; }
     f stop-hangs && hang
-    rm -f "$STATE/active/$unit" ;;
+    rm -f "$STATE/active/$unit"
+    if [[ $unit == hello.service ]]; then rm -f "$STATE"/pm2/*; fi ;;
   show)
     # The watch's view of a unit: watch-crash-PORT makes it restart after the
     # first look.
@@ -100,10 +107,14 @@ port=${url#http://*:}
 port=${port%%/*}
 if [[ -e "$STATE/fault/health-hangs" ]]; then touch "$STATE/hanging"; sleep 50; fi
 watching() { [[ $(readlink "$STATE/../etc/nginx/sites-available/hello.upstream") == *-with-* ]]; }
-for u in "$STATE"/active/*@"$port".service; do
-  if [[ -e "$STATE/fault/watch-unhealthy-$port" ]] && watching; then break; fi
-  if [[ -e $u && ! -e "$STATE/fault/unhealthy-$port" ]]; then printf 200; exit 0; fi
-done
+# A port is served by its systemd instance, or (pm2) by its slot's app while
+# the unit runs.
+case $port in 3000) app=hello-blue ;; 3001) app=hello-green ;; *) app=none ;; esac
+served=no
+for u in "$STATE"/active/*@"$port".service; do [[ -e $u ]] && served=yes; done
+[[ -e "$STATE/active/hello.service" && -e "$STATE/pm2/$app" ]] && served=yes
+if [[ -e "$STATE/fault/watch-unhealthy-$port" ]] && watching; then served=no; fi
+if [[ $served == yes && ! -e "$STATE/fault/unhealthy-$port" ]]; then printf 200; exit 0; fi
 echo "curl: (7) Failed to connect to port $port" >&2
 exit 7
 "#;
@@ -114,6 +125,37 @@ const SUDO: &str = r#"#!/usr/bin/env bash
 [[ $1 == -- ]] && shift
 echo "sudo $*" >>"$STATE/calls"
 exec "$@"
+"#;
+
+/// The PM2 CLI under supervisor.kind: pm2 (called with `env -i`: it finds its
+/// state beside itself). Apps are files in $STATE/pm2 holding their pid;
+/// watch-crash-PORT gives the slot's app a new pid after the first look.
+const PM2: &str = r#"#!/usr/bin/env bash
+STATE=$(cd "$(dirname "$0")/../state" && pwd)
+f() { [[ -e "$STATE/fault/$1" ]]; }
+hang() { touch "$STATE/hanging"; sleep 50; }
+echo "pm2 $*" >>"$STATE/calls"
+port_of() { case $1 in *-blue) echo 3000 ;; *-green) echo 3001 ;; esac; }
+case $1 in
+  start)
+    app=${4:?start ECOSYSTEM --only APP}
+    f start && { echo "[PM2][ERROR] $app errored" >&2; exit 1; }
+    f start-hangs && hang
+    echo 5000 >"$STATE/pm2/$app" ;;
+  pid)
+    app=$2
+    [[ -e "$STATE/pm2/$app" ]] || exit 0
+    echo x >>"$STATE/shows-$app"
+    pid=$(cat "$STATE/pm2/$app")
+    if f "watch-crash-$(port_of "$app")" && (($(wc -l <"$STATE/shows-$app") > 1)); then pid=5001; fi
+    echo "$pid" ;;
+  delete)
+    app=$2
+    f stop-fails && { echo "[PM2][ERROR] cannot delete $app" >&2; exit 1; }
+    f stop-hangs && hang
+    rm -f "$STATE/pm2/$app" ;;
+  *) echo "stub pm2: $1?" >&2; exit 2 ;;
+esac
 "#;
 
 /// tail -n N FAILURE_LOG: nginx's failure log as the watch reads it.
@@ -156,6 +198,8 @@ while :; do wait; done
 
 struct Host {
     _tmp: tempfile::TempDir,
+    /// supervisor.kind: systemd or pm2.
+    kind: &'static str,
     dir: PathBuf,
     app: PathBuf,
     state: PathBuf,
@@ -181,6 +225,11 @@ fn write_exec(path: &Path, body: &str) {
 impl Host {
     /// A host with the script rendered for a repository holding one release.
     fn new() -> Host {
+        Host::of("systemd")
+    }
+
+    /// The same, with `supervisor.kind` KIND.
+    fn of(kind: &'static str) -> Host {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().to_path_buf();
         let (app, state, stubs) = (dir.join("srv/hello"), dir.join("state"), dir.join("stubs"));
@@ -189,6 +238,7 @@ impl Host {
             &state.join("active"),
             &state.join("enabled"),
             &state.join("fault"),
+            &state.join("pm2"),
             &stubs,
             &dir.join("etc/nginx/sites-available"),
         ] {
@@ -201,6 +251,7 @@ impl Host {
             ("sudo", SUDO),
             ("failure-tail", TAIL),
             ("root-ln", LN),
+            ("pm2", PM2),
             ("git", GIT),
             ("master", MASTER),
         ] {
@@ -235,7 +286,7 @@ app_dir: /srv/hello
 entry: index.js
 host:
   supervisor:
-    kind: systemd
+    kind: {kind}
 site:
   domains: [hello.example.com]
   tls:
@@ -268,6 +319,7 @@ deploy:
             prune = step("prune"),
             migrate = step("migrate"),
             state = state.display(),
+            kind = kind,
         );
         let spec = dir.join("hello.yaml");
         std::fs::write(&spec, description).unwrap();
@@ -303,8 +355,12 @@ deploy:
             ),
             ("/etc/nginx/", format!("{}/etc/nginx/", dir.display())),
         ];
+        let pm2 = (
+            "readonly PM2=/usr/bin/pm2",
+            format!("readonly PM2={}", stubs.join("pm2").display()),
+        );
         let mut script = rendered.clone();
-        for (from, to) in &moved {
+        for (from, to) in moved.iter().chain((kind == "pm2").then_some(&pm2)) {
             assert!(script.contains(from), "deploy.sh has no {from}");
             script = script.replace(from, to);
         }
@@ -320,6 +376,7 @@ deploy:
         std::fs::write(state.join("nginx.pid"), master.id().to_string()).unwrap();
         Host {
             _tmp: tmp,
+            kind,
             app,
             state,
             script: path,
@@ -469,9 +526,17 @@ deploy:
             .unwrap_or_default()
     }
 
-    /// The running units, sorted.
-    fn active(&self) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(self.state.join("active"))
+    /// What runs a slot: its systemd instance, or its PM2 app.
+    fn slot(&self, colour: &str) -> String {
+        let port = if colour == "blue" { 3000 } else { 3001 };
+        match self.kind {
+            "pm2" => format!("hello-{colour} (pm2)"),
+            _ => format!("hello-{colour}@{port}.service"),
+        }
+    }
+
+    fn names_in(&self, dir: &str) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(self.state.join(dir))
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
@@ -479,13 +544,25 @@ deploy:
         v
     }
 
-    fn enabled(&self) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(self.state.join("enabled"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
+    /// The running slots (systemd instances, or PM2 apps), sorted.
+    fn active(&self) -> Vec<String> {
+        match self.kind {
+            "pm2" => self
+                .names_in("pm2")
+                .into_iter()
+                .map(|app| format!("{app} (pm2)"))
+                .collect(),
+            _ => self.names_in("active"),
+        }
+    }
+
+    /// The slots a boot starts: the enabled instances, or (pm2) the slot `live`
+    /// names, which the unit reads.
+    fn boot_slots(&self) -> Vec<String> {
+        match self.kind {
+            "pm2" => vec![self.slot(self.link("live").trim_start_matches("live-"))],
+            _ => self.names_in("enabled"),
+        }
     }
 
     /// The slot nginx's upstream link names (what nginx serves after a reload).
@@ -502,7 +579,7 @@ deploy:
     /// The green slot serves as before the deploy: the only running unit,
     /// `live` and nginx's upstream on it, no switch half done.
     fn green_serves_untouched(&self) {
-        assert_eq!(self.active(), ["hello-green@3001.service"]);
+        assert_eq!(self.active(), [self.slot("green")]);
         assert_eq!(
             (self.link("live"), self.upstream()),
             ("live-green".into(), "hello.upstream-green".into())
@@ -516,14 +593,18 @@ deploy:
 
     /// A first deploy (blue serves) and a second (green serves, blue stopped).
     fn serving_green() -> Host {
-        let h = Host::new();
+        Host::serving_green_under("systemd")
+    }
+
+    fn serving_green_under(kind: &'static str) -> Host {
+        let h = Host::of(kind);
         let (code, log) = h.deploy(&[]);
         assert_eq!(code, 0, "first deploy: {log}");
         h.commit("v2");
         let (code, log) = h.deploy(&[]);
         assert_eq!(code, 0, "second deploy: {log}");
         assert_eq!(h.link("live"), "live-green");
-        assert_eq!(h.active(), ["hello-green@3001.service"]);
+        assert_eq!(h.active(), [h.slot("green")]);
         h
     }
 }
@@ -539,7 +620,7 @@ fn expect(code: i32, log: &str, want: i32, says: &str) {
 #[test]
 fn a_deploy_switches_and_stops_the_previous_slot() {
     let h = Host::serving_green();
-    assert_eq!(h.enabled(), ["hello-green@3001.service"]);
+    assert_eq!(h.boot_slots(), [h.slot("green")]);
     assert_eq!(h.upstream(), "hello.upstream-green");
     assert!(!h.switching());
     assert!(h.link("previous").starts_with("releases/"));
@@ -581,7 +662,7 @@ fn a_lost_reload_reply_is_judged_by_what_nginx_runs() {
     let (code, log) = h.deploy(&[]);
     expect(code, &log, 0, "deployed");
     assert!(log.contains("reloaded"), "{log}");
-    assert_eq!(h.active(), ["hello-blue@3000.service"]);
+    assert_eq!(h.active(), [h.slot("blue")]);
     assert_eq!(
         (h.link("live"), h.upstream()),
         ("live-blue".into(), "hello.upstream-blue".into())
@@ -604,7 +685,7 @@ fn a_build_that_hangs_is_stopped_at_its_limit() {
         "{:?}",
         started.elapsed()
     );
-    assert_eq!(h.active(), ["hello-green@3001.service"]);
+    assert_eq!(h.active(), [h.slot("green")]);
 }
 
 /// The stage table in the rendered script's header: (stage, exit code) rows.
@@ -628,7 +709,11 @@ fn stage_table(script: &str) -> Vec<(String, i32)> {
 
 /// The green slot serves and v3 is committed: where each row's case starts.
 fn next_release() -> Host {
-    let h = Host::serving_green();
+    next_release_under("systemd")
+}
+
+fn next_release_under(kind: &'static str) -> Host {
+    let h = Host::serving_green_under(kind);
     h.commit("v3");
     h
 }
@@ -636,7 +721,11 @@ fn next_release() -> Host {
 /// A deploy of v3 over the green slot, with these faults: the host, the exit
 /// code and what the script said.
 fn faulted(faults: &[&str]) -> (Host, i32, String) {
-    let h = next_release();
+    faulted_under("systemd", faults)
+}
+
+fn faulted_under(kind: &'static str, faults: &[&str]) -> (Host, i32, String) {
+    let h = next_release_under(kind);
     for f in faults {
         h.fault(f);
     }
@@ -656,19 +745,19 @@ fn said(log: &str, all: &[&str]) {
 
 /// Fails a deploy in `stage` with `code`, by a fault or a signal, and checks
 /// what it said and left.
-fn reach(stage: &str, code: i32) {
+fn reach(kind: &'static str, stage: &str, code: i32) {
     let failed = format!("FAILED during '{stage}'");
     match (stage, code) {
         ("setup", 2) => {
-            let h = Host::serving_green();
+            let h = Host::serving_green_under(kind);
             std::fs::remove_file(h.app.join("live")).unwrap();
             std::os::unix::fs::symlink("elsewhere", h.app.join("live")).unwrap();
             let (got, log) = h.deploy(&[]);
             expect(got, &log, 2, "points at 'elsewhere'");
-            assert_eq!(h.active(), ["hello-green@3001.service"]);
+            assert_eq!(h.active(), [h.slot("green")]);
         }
         ("lock", 3) => {
-            let h = Host::serving_green();
+            let h = Host::serving_green_under(kind);
             let lock = std::fs::File::options()
                 .create(true)
                 .append(true)
@@ -680,22 +769,26 @@ fn reach(stage: &str, code: i32) {
             drop(lock);
         }
         ("preflight", 1) => {
-            let (h, got, log) = faulted(&["other-site-broken"]);
+            let (h, got, log) = faulted_under(kind, &["other-site-broken"]);
             expect(got, &log, 1, &failed);
             assert!(log.contains("unknown directive \"server_nme\""), "{log}");
             assert!(!log.contains("start: "), "nothing may start: {log}");
             h.green_serves_untouched();
-            assert_eq!(h.enabled(), ["hello-green@3001.service"]);
+            assert_eq!(h.boot_slots(), [h.slot("green")]);
             // Once the other site is fixed, the next deploy goes through.
             h.clear("other-site-broken");
             let (got, log) = h.deploy(&[]);
             expect(got, &log, 0, "deployed");
-            assert_eq!(h.active(), ["hello-blue@3000.service"]);
+            assert_eq!(h.active(), [h.slot("blue")]);
         }
         ("clear", 1) => {
             // Something left running in the idle slot that will not stop.
-            let h = next_release();
-            std::fs::write(h.state.join("active/hello-blue@3000.service"), "").unwrap();
+            let h = next_release_under(kind);
+            match kind {
+                "pm2" => std::fs::write(h.state.join("pm2/hello-blue"), "5000\n"),
+                _ => std::fs::write(h.state.join("active/hello-blue@3000.service"), ""),
+            }
+            .unwrap();
             h.fault("stop-fails");
             let (got, log) = h.deploy(&[]);
             expect(got, &log, 1, &failed);
@@ -706,13 +799,13 @@ fn reach(stage: &str, code: i32) {
             );
         }
         ("install" | "build", 1) => {
-            let (h, got, log) = faulted(&[stage]);
+            let (h, got, log) = faulted_under(kind, &[stage]);
             expect(got, &log, 1, &failed);
             assert!(log.contains("nothing was started"), "{log}");
             h.green_serves_untouched();
         }
         ("fetch" | "prune" | "migrate", 1) => {
-            let h = next_release();
+            let h = next_release_under(kind);
             h.fault(&format!("{stage}-hangs"));
             let (got, log) = h.deploy_signalled(None);
             expect(got, &log, 1, &failed);
@@ -727,7 +820,7 @@ fn reach(stage: &str, code: i32) {
         }
         ("bridge", 1) => {
             // The new release has a file where the static directory was.
-            let h = Host::serving_green();
+            let h = Host::serving_green_under(kind);
             std::fs::remove_dir_all(h.work.join("public")).unwrap();
             std::fs::write(h.work.join("public"), "not a directory\n").unwrap();
             git(&h.work, &["add", "-A"]);
@@ -738,7 +831,7 @@ fn reach(stage: &str, code: i32) {
             h.green_serves_untouched();
         }
         ("start", 1) => {
-            let h = next_release();
+            let h = next_release_under(kind);
             h.fault("start-hangs");
             let (got, log) = h.deploy_signalled(None);
             expect(got, &log, 1, &failed);
@@ -746,14 +839,14 @@ fn reach(stage: &str, code: i32) {
             h.green_serves_untouched();
         }
         ("health", 1) => {
-            let (h, got, log) = faulted(&["unhealthy-3000"]);
+            let (h, got, log) = faulted_under(kind, &["unhealthy-3000"]);
             expect(got, &log, 1, &failed);
             assert!(log.contains("never took a request"), "{log}");
             h.green_serves_untouched();
-            assert_eq!(h.enabled(), ["hello-green@3001.service"]);
+            assert_eq!(h.boot_slots(), [h.slot("green")]);
         }
         ("health", 4) => {
-            let (h, got, log) = faulted(&["unhealthy-3000", "stop-fails"]);
+            let (h, got, log) = faulted_under(kind, &["unhealthy-3000", "stop-fails"]);
             expect(got, &log, 4, "the blue slot could not be stopped");
             assert!(log.contains(&failed), "{log}");
             assert_eq!(
@@ -764,7 +857,7 @@ fn reach(stage: &str, code: i32) {
         ("switch", 1) => {
             // A signal while nginx reloads: held until the switch ends; the
             // reload command died before nginx reloaded, so nothing switched.
-            let h = next_release();
+            let h = next_release_under(kind);
             h.fault("reload-hangs-1");
             let (got, log) = h.deploy_signalled(None);
             expect(got, &log, 1, &failed);
@@ -773,20 +866,21 @@ fn reach(stage: &str, code: i32) {
         }
         ("switch", 4) => {
             // The first switch of a host, refused: there is nothing to go back to.
-            let h = Host::new();
+            let h = Host::of(kind);
             h.fault("reload-refused");
             let (got, log) = h.deploy(&[]);
             expect(got, &log, 4, "the first switch failed (nginx reloaded: no)");
             assert!(log.contains(&failed), "{log}");
         }
         ("watch", 1) => {
-            let (h, got, log) = faulted(&["watch-crash-3000"]);
+            let (h, got, log) = faulted_under(kind, &["watch-crash-3000"]);
             expect(got, &log, 1, &failed);
             assert!(log.contains("its processes changed"), "{log}");
             assert!(
-                log.contains(
-                    "hello-blue@3000.service was active/running, pid 4000, 0 restarts, now activating/auto-restart, pid 0, 1 restarts"
-                ),
+                log.contains(match kind {
+                    "pm2" => "hello-blue was pids 5000, now pids 5001",
+                    _ => "hello-blue@3000.service was active/running, pid 4000, 0 restarts, now activating/auto-restart, pid 0, 1 restarts",
+                }),
                 "{log}"
             );
             assert!(
@@ -794,10 +888,10 @@ fn reach(stage: &str, code: i32) {
                 "{log}"
             );
             h.green_serves_untouched();
-            assert_eq!(h.enabled(), ["hello-green@3001.service"]);
+            assert_eq!(h.boot_slots(), [h.slot("green")]);
         }
         ("watch", 4) => {
-            let (h, got, log) = faulted(&["watch-crash-3000", "reload-refused-2"]);
+            let (h, got, log) = faulted_under(kind, &["watch-crash-3000", "reload-refused-2"]);
             expect(got, &log, 4, "switching back failed (nginx reloaded: no)");
             assert!(log.contains(&failed), "{log}");
             // `live` is back on green: what a boot or the next deploy serves.
@@ -805,7 +899,7 @@ fn reach(stage: &str, code: i32) {
         }
         ("settle", 5) => {
             // A signal while nginx drops the previous slot from its upstream.
-            let h = next_release();
+            let h = next_release_under(kind);
             h.fault("reload-hangs-2");
             let (got, log) = h.deploy_signalled(None);
             expect(got, &log, 5, &failed);
@@ -821,11 +915,11 @@ fn reach(stage: &str, code: i32) {
                 0,
                 "recover: nginx may still list the idle slot as backup",
             );
-            assert_eq!(h.active(), ["hello-green@3001.service"]);
+            assert_eq!(h.active(), [h.slot("green")]);
             assert_eq!(h.upstream(), "hello.upstream-green");
         }
         ("stop-previous", 5) => {
-            let h = next_release();
+            let h = next_release_under(kind);
             h.fault("stop-hangs");
             let (got, log) = h.deploy_signalled(None);
             expect(got, &log, 5, &failed);
@@ -841,32 +935,50 @@ fn reach(stage: &str, code: i32) {
             h.commit("v4");
             let (got, log) = h.deploy(&[]);
             expect(got, &log, 0, "deployed");
-            assert_eq!(h.active(), ["hello-green@3001.service"]);
+            assert_eq!(h.active(), [h.slot("green")]);
         }
         _ => panic!("no case reaches the stage table's row {stage} -> exit {code}"),
     }
 }
 
 /// Every row of the script's own stage table is reached, by a fault or a signal
-/// at that stage (eight at a time: the cases mostly wait).
+/// at that stage, under each supervisor (eight at a time: the cases mostly wait).
 #[test]
 fn every_row_of_the_stage_table_is_reached() {
     let rows = stage_table(&read(&Host::new().script));
     assert!(rows.len() >= 15, "{rows:?}");
-    let queue = std::sync::Mutex::new(rows.clone());
+    assert_eq!(
+        stage_table(&read(&Host::of("pm2").script)),
+        rows,
+        "the stage table under pm2"
+    );
+    let cases: Vec<(&'static str, String, i32)> = ["systemd", "pm2"]
+        .into_iter()
+        .flat_map(|kind| {
+            rows.iter()
+                .map(move |(stage, code)| (kind, stage.clone(), *code))
+        })
+        .collect();
+    let queue = std::sync::Mutex::new(cases.clone());
     let failed = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..8 {
             scope.spawn(|| {
                 loop {
-                    let Some((stage, code)) = queue.lock().unwrap().pop() else {
+                    let Some((kind, stage, code)) = queue.lock().unwrap().pop() else {
                         return;
                     };
                     let began = Instant::now();
-                    let result = std::panic::catch_unwind(|| reach(&stage, code));
-                    eprintln!("{stage} -> {code}: {:.1}s", began.elapsed().as_secs_f64());
+                    let result = std::panic::catch_unwind(|| reach(kind, &stage, code));
+                    eprintln!(
+                        "[{kind}] {stage} -> {code}: {:.1}s",
+                        began.elapsed().as_secs_f64()
+                    );
                     if result.is_err() {
-                        failed.lock().unwrap().push(format!("{stage} -> {code}"));
+                        failed
+                            .lock()
+                            .unwrap()
+                            .push(format!("[{kind}] {stage} -> {code}"));
                     }
                 }
             });
@@ -877,7 +989,10 @@ fn every_row_of_the_stage_table_is_reached() {
         failed.is_empty(),
         "rows not reached as expected: {failed:?}"
     );
-    eprintln!("{} rows of the stage table reached", rows.len());
+    eprintln!(
+        "{} rows of the stage table reached under each supervisor",
+        rows.len()
+    );
 }
 
 /// The README's exit codes are the script's: each code of the stage table is
@@ -973,7 +1088,7 @@ fn a_deploy_killed_in_its_watch_is_recovered() {
         0,
         "recover: nginx may still list the idle slot as backup",
     );
-    assert_eq!(h.active(), ["hello-green@3001.service"]);
+    assert_eq!(h.active(), [h.slot("green")]);
     assert_eq!(h.upstream(), "hello.upstream-green");
 }
 
