@@ -114,8 +114,14 @@ served=no
 for u in "$STATE"/active/*@"$port".service; do [[ -e $u ]] && served=yes; done
 [[ -e "$STATE/active/hello.service" && -e "$STATE/pm2/$app" ]] && served=yes
 if [[ -e "$STATE/fault/watch-unhealthy-$port" ]] && watching; then served=no; fi
-if [[ $served == yes && ! -e "$STATE/fault/unhealthy-$port" ]]; then printf 200; exit 0; fi
-echo "curl: (7) Failed to connect to port $port" >&2
+if [[ $served == yes && -e "$STATE/fault/unhealthy-$port" ]]; then
+  printf '503 The requested URL returned error: 503'
+  exit 22
+fi
+if [[ $served == yes ]]; then printf '200 '; exit 0; fi
+# -w '%{http_code} %{errormsg}', as curl writes it for a refused connection.
+printf '000 Failed to connect to 127.0.0.1 port %s after 0 ms: Couldn'"'"'t connect to server' "$port"
+echo "curl: (7) Failed to connect to 127.0.0.1 port $port" >&2
 exit 7
 "#;
 
@@ -841,6 +847,10 @@ fn reach(kind: &'static str, stage: &str, code: i32) {
         ("health", 1) => {
             let (h, got, log) = faulted_under(kind, &["unhealthy-3000"]);
             expect(got, &log, 1, &failed);
+            assert!(
+                log.contains("did not answer 200 after 2 attempts (the last: 503 The requested URL returned error: 503)"),
+                "{log}"
+            );
             assert!(log.contains("never took a request"), "{log}");
             h.green_serves_untouched();
             assert_eq!(h.boot_slots(), [h.slot("green")]);
@@ -1044,6 +1054,11 @@ fn a_release_answering_5xx_in_the_watch_is_switched_back() {
 fn a_release_unhealthy_in_the_watch_is_switched_back() {
     let (h, code, log) = faulted(&["watch-unhealthy-3000"]);
     expect(code, &log, 1, "its health check failed");
+    // curl's own words for what the health check met.
+    assert!(
+        log.contains("/health answered 000 Failed to connect to 127.0.0.1 port 3000"),
+        "{log}"
+    );
     assert!(log.contains("switched back"), "{log}");
     h.green_serves_untouched();
 }
