@@ -491,3 +491,104 @@ fn planted_links_are_never_written_through() {
     assert!(!victim.exists());
     untouched("init -o");
 }
+
+/// Where an example's reviewed rendered tree is kept.
+fn golden_dir(fixture: &str) -> std::path::PathBuf {
+    let name = fixture
+        .trim_start_matches("fixtures/")
+        .trim_end_matches(".yaml")
+        .replace('/', "-");
+    root().join("tests/golden").join(name)
+}
+
+/// Every file under `dir`, as (path relative to it, content), sorted.
+fn tree(dir: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                files.push((rel, read(&p)));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Every example's rendered tree is the reviewed one in tests/golden/, byte for
+/// byte: a change that moves a rendered line fails here with that line.
+/// `SVCGEN_UPDATE_SNAPSHOTS=1` writes the trees anew (then read the git diff).
+#[test]
+fn every_example_renders_its_reviewed_tree() {
+    let update = std::env::var_os("SVCGEN_UPDATE_SNAPSHOTS").is_some();
+    let mut failures = Vec::new();
+    for fixture in valid_fixtures() {
+        let out_dir = tempfile::tempdir().unwrap();
+        let out = svcgen(&["render", &fixture, "--out", s(out_dir.path())]);
+        assert!(out.status.success(), "{fixture}: {}", text(&out.stderr));
+        let rendered = tree(out_dir.path());
+        let golden = golden_dir(&fixture);
+        if update {
+            let _ = std::fs::remove_dir_all(&golden);
+            for (rel, content) in &rendered {
+                let path = golden.join(rel);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(path, content).unwrap();
+            }
+            continue;
+        }
+        let kept = tree(&golden);
+        let names = |t: &[(String, String)]| t.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+        if names(&kept) != names(&rendered) {
+            failures.push(format!(
+                "{fixture}: renders {:?}; tests/golden holds {:?}",
+                names(&rendered),
+                names(&kept)
+            ));
+            continue;
+        }
+        for ((rel, want), (_, got)) in kept.iter().zip(&rendered) {
+            if want == got {
+                continue;
+            }
+            let (line, was, now) = want
+                .lines()
+                .map(Some)
+                .chain(std::iter::repeat(None))
+                .zip(got.lines().map(Some).chain(std::iter::repeat(None)))
+                .enumerate()
+                .find(|(_, (a, b))| a != b)
+                .map(|(i, (a, b))| {
+                    (
+                        i + 1,
+                        a.unwrap_or("(end of file)"),
+                        b.unwrap_or("(end of file)"),
+                    )
+                })
+                .unwrap_or((0, "(a final newline)", "(none)"));
+            failures.push(format!(
+                "{}:{line}: the reviewed tree has\n    {was}\n  {fixture} now renders\n    {now}",
+                golden.join(rel).strip_prefix(root()).unwrap().display()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "rendered files differ from the reviewed trees (if the change is meant, run `SVCGEN_UPDATE_SNAPSHOTS=1 cargo test --test drift` and review the git diff):\n{}",
+        failures
+            .iter()
+            .take(20)
+            .cloned()
+            .chain((failures.len() > 20).then(|| format!("… and {} more", failures.len() - 20)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
