@@ -91,7 +91,14 @@ pub fn lint(inputs: &[PathBuf], opts: &Options) -> Report {
         let findings = engine::run_rules(opts, cross::RULES, |check: cross::Check, sink| {
             check(&ctx, sink)
         });
-        engine::finish(&mut run.report, cross::RULES, findings, &mut [], None, opts);
+        engine::finish(
+            &mut run.report,
+            cross::rules(),
+            findings,
+            &mut [],
+            None,
+            opts,
+        );
     }
     run.report.sort();
     run.report

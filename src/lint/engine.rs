@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use super::rule::Rule;
+use super::rule::{Entry, Rule};
 use super::suppress::{self, Suppression};
 use super::{Code, Finding, Options, Origin, Report, Sink};
 use crate::description::LoadedSpec;
@@ -32,21 +32,15 @@ pub fn file_start(file: FileId) -> Span {
     }
 }
 
-/// Runs every selected rule of `rules` whose check reads the format with check type
-/// `C`, through `run` (which calls it with the format's context).
+/// Runs every selected checked rule of a format's list (`C`: the format's
+/// `Check`), through `run` (which calls it with the format's context).
 pub fn run_rules<C: Copy + 'static>(
     opts: &Options,
-    rules: &[&Rule],
+    rules: &[Entry<C>],
     mut run: impl FnMut(C, &mut Sink<'_>),
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    for rule in rules {
-        let Some(check) = rule.check_as::<C>() else {
-            continue;
-        };
-        if !opts.selection.enabled(Code::Rule(rule.code)) {
-            continue;
-        }
+    for (rule, check) in checked(opts, rules) {
         let mut sink = Sink {
             code: Code::Rule(rule.code),
             severity: rule.severity,
@@ -57,19 +51,28 @@ pub fn run_rules<C: Copy + 'static>(
     out
 }
 
+/// The selected rules of a list that have a check, with it.
+fn checked<'a, C: Copy + 'static>(
+    opts: &'a Options,
+    rules: &'a [Entry<C>],
+) -> impl Iterator<Item = (&'static Rule, C)> + 'a {
+    rules.iter().filter_map(|e| match e {
+        Entry::Checked(rule, check) if opts.selection.enabled(Code::Rule(rule.code)) => {
+            Some((*rule, *check))
+        }
+        _ => None,
+    })
+}
+
 /// `run_rules` with the rules spread over every core (each takes the next rule
 /// not yet taken: the rules differ in cost); the findings come out in the same
 /// order.
 pub fn run_rules_parallel<C: Copy + Send + Sync + 'static>(
     opts: &Options,
-    rules: &[&Rule],
+    rules: &[Entry<C>],
     run: impl Fn(C, &mut Sink<'_>) + Sync,
 ) -> Vec<Finding> {
-    let rules: Vec<(&Rule, C)> = rules
-        .iter()
-        .filter(|r| opts.selection.enabled(Code::Rule(r.code)))
-        .filter_map(|r| Some((*r, r.check_as::<C>()?)))
-        .collect();
+    let rules: Vec<(&Rule, C)> = checked(opts, rules).collect();
     let per_rule: Vec<Vec<Finding>> = rules
         .par_iter()
         .with_max_len(1)

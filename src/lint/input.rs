@@ -20,7 +20,6 @@ pub static UNREADABLE: Rule = Rule {
     fix: "Pass a path that exists and is readable; check the command before the pipe.",
     references: &[],
     description_key: None,
-    check: None,
 };
 
 pub static UNKNOWN_TYPE: Rule = Rule {
@@ -34,7 +33,6 @@ pub static UNKNOWN_TYPE: Rule = Rule {
     fix: "Name it as its format expects (`*.conf` nginx, `*.service` systemd, `ecosystem.config.js` PM2, `*.sh` deploy script, `*.yaml` description), or pass `--type`.",
     references: &[],
     description_key: None,
-    check: None,
 };
 
 /// The input rules.

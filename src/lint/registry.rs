@@ -1,6 +1,8 @@
 //! What the linter knows: the formats it reads (in the order they recognise files)
 //! and every rule with its documentation. A new format is its folder plus one line
-//! in `FORMATS`; a new rule is its file plus one line in its format's `RULES`.
+//! in `FORMATS`; a new rule is its file plus one line in its format's `RULES`,
+//! which pairs it with its check (typed by the format: a rule of another format
+//! does not compile there).
 
 use std::sync::OnceLock;
 
@@ -24,7 +26,9 @@ pub static FORMATS: &[&dyn Format] = &[
 ];
 
 /// Rules that belong to no single format: across files, suppressions, inputs.
-static ENGINE: &[&[&Rule]] = &[cross::RULES, suppress::RULES, input::RULES];
+fn engine() -> [&'static [&'static Rule]; 3] {
+    [cross::rules(), suppress::RULES, input::RULES]
+}
 
 /// Every rule: each format's, then the engine's.
 pub fn all() -> &'static [&'static Rule] {
@@ -33,7 +37,7 @@ pub fn all() -> &'static [&'static Rule] {
         FORMATS
             .iter()
             .map(|f| f.rules())
-            .chain(ENGINE.iter().copied())
+            .chain(engine())
             .flatten()
             .copied()
             .collect()

@@ -1,9 +1,8 @@
-//! What a rule is: a stable code, documentation, and the check it runs. The check
-//! is typed by the format whose parsed files it reads (each format's `Check`); this
-//! module knows no format, so rules, formats and the registry do not import each
-//! other in a circle.
-
-use std::any::Any;
+//! What a rule is: a stable code and its documentation; and how a format lists
+//! its rules: each with the check that finds it, typed by the format's own
+//! `Check` (a function of that format's context), or reported by the engine. A
+//! rule listed under the wrong format does not compile. This module knows no
+//! format, so rules, formats and the registry do not import each other in a circle.
 
 use serde::Serialize;
 
@@ -23,17 +22,27 @@ pub struct Rule {
     pub references: &'static [&'static str],
     /// The description key whose rendering this rule checks.
     pub description_key: Option<&'static str>,
-    /// The check, as its format's `Check` function type (`Some(&(check as
-    /// super::Check))`); `None` for findings the engine reports itself (a file that
-    /// cannot be read or parsed, a suppression that silenced nothing).
-    pub check: Option<&'static (dyn Any + Send + Sync)>,
 }
 
-impl Rule {
-    /// The check when it reads the files of the format whose check type is `C`.
-    pub fn check_as<C: Copy + 'static>(&self) -> Option<C> {
-        self.check.and_then(|c| c.downcast_ref::<C>()).copied()
+/// One line of a format's rule list: a rule and the check that finds it (`C`,
+/// the format's `Check`), or a rule whose findings the format or the engine
+/// reports itself (a file that cannot be read or parsed, a tool that failed).
+pub enum Entry<C: 'static> {
+    Checked(&'static Rule, C),
+    Reported(&'static Rule),
+}
+
+impl<C> Entry<C> {
+    pub fn rule(&self) -> &'static Rule {
+        match self {
+            Entry::Checked(r, _) | Entry::Reported(r) => r,
+        }
     }
+}
+
+/// The rules of a list, in its order (for documentation and selection).
+pub fn rules_of<C>(entries: &'static [Entry<C>]) -> Vec<&'static Rule> {
+    entries.iter().map(Entry::rule).collect()
 }
 
 /// Documentation as data, for `explain --format json` and SARIF.
@@ -89,3 +98,15 @@ impl Rule {
         s
     }
 }
+
+/// A format's rules as documentation (`&'static [&'static Rule]`), made once
+/// from its typed list.
+macro_rules! documented {
+    ($list:expr) => {{
+        static DOCS: std::sync::OnceLock<Vec<&'static $crate::lint::rule::Rule>> =
+            std::sync::OnceLock::new();
+        DOCS.get_or_init(|| $crate::lint::rule::rules_of($list))
+            .as_slice()
+    }};
+}
+pub(crate) use documented;

@@ -17,7 +17,6 @@ pub static UNUSED: Rule = Rule {
     fix: "Remove the comment, or move it above the directive it was meant for.",
     references: &[],
     description_key: None,
-    check: None,
 };
 
 pub static NO_REASON: Rule = Rule {
@@ -31,7 +30,6 @@ pub static NO_REASON: Rule = Rule {
     fix: "# svcgen: ignore NG004 -- the API answers JSON only; headers are set by the gateway",
     references: &[],
     description_key: None,
-    check: None,
 };
 
 /// The suppression rules.

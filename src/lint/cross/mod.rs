@@ -11,7 +11,7 @@ pub mod xa006_log_directory_writable;
 pub mod xa007_same_user;
 
 use crate::lint::Sink;
-use crate::lint::rule::Rule;
+use crate::lint::rule::{Entry, Rule};
 use crate::syntax::Span;
 use crate::syntax::nginx::{Block, Config, Directive};
 use crate::syntax::pm2::{Node, Value};
@@ -137,14 +137,37 @@ pub(super) fn port_of(addr: &str) -> Option<u16> {
 pub type Check = fn(&Ctx<'_>, &mut Sink<'_>);
 
 /// The cross-file rules, in code order.
-pub static RULES: &[&Rule] = &[
-    &xa001_upstream_ports_match_supervisor::RULE,
-    &xa002_health_url_matches_app::RULE,
-    &xa003_shutdown_timeouts_ordered::RULE,
-    &xa004_one_supervisor::RULE,
-    &xa005_same_app_directory::RULE,
-    &xa006_log_directory_writable::RULE,
-    &xa007_same_user::RULE,
+/// The cross-file rules as documentation.
+pub fn rules() -> &'static [&'static Rule] {
+    crate::lint::rule::documented!(RULES)
+}
+
+pub static RULES: &[Entry<Check>] = &[
+    Entry::Checked(
+        &xa001_upstream_ports_match_supervisor::RULE,
+        xa001_upstream_ports_match_supervisor::check_ports,
+    ),
+    Entry::Checked(
+        &xa002_health_url_matches_app::RULE,
+        xa002_health_url_matches_app::check_health,
+    ),
+    Entry::Checked(
+        &xa003_shutdown_timeouts_ordered::RULE,
+        xa003_shutdown_timeouts_ordered::check_timeouts,
+    ),
+    Entry::Checked(
+        &xa004_one_supervisor::RULE,
+        xa004_one_supervisor::check_supervisors,
+    ),
+    Entry::Checked(
+        &xa005_same_app_directory::RULE,
+        xa005_same_app_directory::check_app_dir,
+    ),
+    Entry::Checked(
+        &xa006_log_directory_writable::RULE,
+        xa006_log_directory_writable::check_logs,
+    ),
+    Entry::Checked(&xa007_same_user::RULE, xa007_same_user::check_user),
 ];
 
 /// One service's files as the formats parsed them (the first of each kind), for the

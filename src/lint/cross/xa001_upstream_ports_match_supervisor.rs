@@ -1,6 +1,6 @@
 //! XA001: nginx's upstream ports do not match the ports the app listens on.
 
-use super::{Check, Ctx, app_ports, port_of, upstream_servers};
+use super::{Ctx, app_ports, port_of, upstream_servers};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 use crate::syntax::nginx::Directive;
@@ -16,10 +16,9 @@ pub static RULE: Rule = Rule {
     fix: "upstream app { server 127.0.0.1:3000; keepalive 16; }",
     references: &["https://pm2.keymetrics.io/docs/usage/cluster-mode/"],
     description_key: Some("host.supervisor"),
-    check: Some(&(check_ports as Check)),
 };
 
-fn check_ports(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check_ports(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let (Some(config), Some((ports, _, how))) = (ctx.nginx, app_ports(ctx)) else {
         return;
     };

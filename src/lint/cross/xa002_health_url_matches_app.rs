@@ -1,6 +1,6 @@
 //! XA002: the deploy script checks health on a port the app does not listen on.
 
-use super::{Check, Ctx, app_ports};
+use super::{Ctx, app_ports};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "curl -fsS --max-time 3 http://127.0.0.1:3000/health",
     references: &[],
     description_key: Some("health"),
-    check: Some(&(check_health as Check)),
 };
 
-fn check_health(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check_health(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let (Some(script), Some((ports, _, how))) = (ctx.script, app_ports(ctx)) else {
         return;
     };

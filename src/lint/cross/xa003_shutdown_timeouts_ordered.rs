@@ -1,6 +1,6 @@
 //! XA003: PM2's kill_timeout is not below systemd's TimeoutStopSec.
 
-use super::{Check, Ctx, apps};
+use super::{Ctx, apps};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 use crate::syntax::pm2::Node;
@@ -19,10 +19,9 @@ pub static RULE: Rule = Rule {
         "https://www.freedesktop.org/software/systemd/man/systemd.service.html#TimeoutStopSec=",
     ],
     description_key: Some("shutdown"),
-    check: Some(&(check_timeouts as Check)),
 };
 
-fn check_timeouts(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check_timeouts(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let (Some(unit), Some(eco)) = (ctx.unit, ctx.ecosystem) else {
         return;
     };

@@ -1,6 +1,6 @@
 //! XA004: two supervisors restart the app.
 
-use super::{Check, Ctx, apps};
+use super::{Ctx, apps};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 use crate::syntax::systemd::exec_words;
@@ -16,10 +16,9 @@ pub static RULE: Rule = Rule {
     fix: "[Service]\nType=exec\nExecStart=/usr/bin/pm2-runtime start /srv/app/ecosystem.config.js",
     references: &["https://pm2.keymetrics.io/docs/usage/docker-pm2-nodejs/"],
     description_key: Some("host.supervisor.kind"),
-    check: Some(&(check_supervisors as Check)),
 };
 
-fn check_supervisors(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check_supervisors(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(unit) = ctx.unit else { return };
     let Some(exec) = unit.get("Service", "ExecStart") else {
         return;

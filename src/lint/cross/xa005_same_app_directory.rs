@@ -1,6 +1,6 @@
 //! XA005: the files disagree on where the app lives.
 
-use super::{Check, Ctx, apps};
+use super::{Ctx, apps};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 use crate::syntax::Span;
@@ -16,7 +16,6 @@ pub static RULE: Rule = Rule {
     fix: "Use one application directory in all of them (svcgen renders them from one `app_dir`).",
     references: &[],
     description_key: Some("app_dir"),
-    check: Some(&(check_app_dir as Check)),
 };
 
 /// The deploy root a directory belongs to: a release directory of it (`current`,
@@ -29,7 +28,7 @@ fn deploy_root(dir: &str) -> &str {
     }
 }
 
-fn check_app_dir(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check_app_dir(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let mut dirs: Vec<(String, Span, &'static str)> = Vec::new();
     if let Some(unit) = ctx.unit
         && let Some(e) = unit.get("Service", "WorkingDirectory")

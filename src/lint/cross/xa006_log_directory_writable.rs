@@ -1,6 +1,6 @@
 //! XA006: PM2 writes logs where the unit's sandbox forbids it.
 
-use super::{Check, Ctx, apps};
+use super::{Ctx, apps};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
@@ -17,10 +17,9 @@ pub static RULE: Rule = Rule {
         "https://www.freedesktop.org/software/systemd/man/systemd.exec.html#RuntimeDirectory=",
     ],
     description_key: Some("logs.dir"),
-    check: Some(&(check_logs as Check)),
 };
 
-fn check_logs(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check_logs(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let (Some(unit), Some(eco)) = (ctx.unit, ctx.ecosystem) else {
         return;
     };

@@ -1,6 +1,6 @@
 //! XA007: the files disagree on the user the app runs as.
 
-use super::{Check, Ctx};
+use super::Ctx;
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 use crate::syntax::Span;
@@ -16,10 +16,9 @@ pub static RULE: Rule = Rule {
     fix: "Run the deploy as the service user (`sudo -u shop ./deploy.sh`).",
     references: &[],
     description_key: Some("user"),
-    check: Some(&(check_user as Check)),
 };
 
-fn check_user(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check_user(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let mut users: Vec<(String, Span, &'static str)> = Vec::new();
     if let Some(svc) = ctx.service {
         users.push((svc.user.clone(), Span::default(), "the description"));

@@ -23,7 +23,6 @@ pub static INVALID: Rule = Rule {
     fix: "supervisor:\n  instances: 4",
     references: &[],
     description_key: None,
-    check: None,
 };
 
 pub static CLASH: Rule = Rule {
@@ -37,7 +36,6 @@ pub static CLASH: Rule = Rule {
     fix: "# blog.svcgen.yaml\nsite:\n  domains: [blog.example.com]",
     references: &[],
     description_key: None,
-    check: None,
 };
 
 /// The description rules (all of them checks made while loading).

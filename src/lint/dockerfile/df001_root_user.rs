@@ -18,10 +18,9 @@ pub static RULE: Rule = Rule {
         "hadolint: DL3002",
     ],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(stage) = ctx.file.final_stage() else {
         return;
     };

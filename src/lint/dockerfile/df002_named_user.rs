@@ -17,10 +17,9 @@ pub static RULE: Rule = Rule {
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted",
     ],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(user) = ctx.file.final_stage().and_then(|s| last(s, "USER")) else {
         return;
     };

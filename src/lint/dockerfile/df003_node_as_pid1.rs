@@ -18,12 +18,11 @@ pub static RULE: Rule = Rule {
         "https://github.com/nodejs/docker-node/blob/main/docs/BestPractices.md#handling-kernel-signals",
     ],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
 const NODE: &[&str] = &["node", "nodejs", "npm", "npx", "yarn", "pnpm"];
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(stage) = ctx.file.final_stage() else {
         return;
     };

@@ -15,12 +15,11 @@ pub static RULE: Rule = Rule {
     fix: "CMD [\"node\", \"dist/server.js\"]",
     references: &["https://github.com/nodejs/docker-node/blob/main/docs/BestPractices.md#cmd"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
 const MANAGERS: &[&str] = &["npm", "yarn", "pnpm"];
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(stage) = ctx.file.final_stage() else {
         return;
     };

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "COPY package.json package-lock.json ./\nRUN npm ci",
     references: &["https://docs.npmjs.com/cli/commands/npm-ci"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for stage in &ctx.file.stages {
         for ins in stage.instructions.iter().filter(|i| i.is("RUN")) {
             let found = commands(&ins.args).into_iter().any(|c| {

@@ -15,7 +15,6 @@ pub static RULE: Rule = Rule {
     fix: "FROM node:22-slim AS build\nCOPY . .\nRUN npm ci && npm run build && npm prune --omit=dev\n\nFROM node:22-slim\nCOPY --from=build /app /app",
     references: &["https://docs.npmjs.com/cli/commands/npm-prune"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
 fn omits_dev(words: &[&str]) -> bool {
@@ -27,7 +26,7 @@ fn omits_dev(words: &[&str]) -> bool {
     }) || words.windows(2).any(|w| w[0] == "--omit" && w[1] == "dev")
 }
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(stage) = ctx.file.final_stage() else {
         return;
     };

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "FROM node:22.11.0-bookworm-slim\nFROM node:22.11.0-bookworm-slim@sha256:…",
     references: &["hadolint: DL3006, DL3007"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for (i, stage) in ctx.file.stages.iter().enumerate() {
         let image = stage.image.as_str();
         let earlier = ctx.file.stages[..i]

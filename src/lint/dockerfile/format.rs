@@ -20,7 +20,6 @@ pub static SYNTAX: Rule = Rule {
     fix: "FROM node:22-slim\nRUN npm ci",
     references: &["https://docs.docker.com/reference/dockerfile/"],
     description_key: None,
-    check: None,
 };
 
 pub static HADOLINT_FAILED: Rule = Rule {
@@ -34,7 +33,6 @@ pub static HADOLINT_FAILED: Rule = Rule {
     fix: "Run hadolint on the file by hand to see why it fails, or pass `--no-hadolint`.",
     references: &["https://github.com/hadolint/hadolint"],
     description_key: None,
-    check: None,
 };
 
 pub static FORMAT: Dockerfile = Dockerfile;
@@ -62,7 +60,7 @@ impl Format for Dockerfile {
         "dockerfile"
     }
     fn rules(&self) -> &'static [&'static Rule] {
-        RULES
+        crate::lint::rule::documented!(RULES)
     }
     fn recognise(&self, name: &str, _text: &str) -> Option<Match> {
         named(name).then_some(Match::Name)
@@ -132,7 +130,7 @@ impl Linting for Pass {
         }
         engine::finish(
             &mut run.report,
-            RULES,
+            FORMAT.rules(),
             findings,
             &mut suppressions,
             input.rendered.map(|s| &**s),

@@ -13,7 +13,7 @@ pub mod hadolint;
 pub mod syntax;
 
 use crate::lint::Sink;
-use crate::lint::rule::Rule;
+use crate::lint::rule::Entry;
 use syntax::{Dockerfile, Instruction, Stage};
 
 /// What a Dockerfile rule reads.
@@ -25,16 +25,16 @@ pub struct Ctx<'a> {
 pub type Check = fn(&Ctx<'_>, &mut Sink<'_>);
 
 /// The Dockerfile rules, in code order (the engine's own findings first).
-pub static RULES: &[&Rule] = &[
-    &format::SYNTAX,
-    &df001_root_user::RULE,
-    &df002_named_user::RULE,
-    &df003_node_as_pid1::RULE,
-    &df004_npm_start::RULE,
-    &df005_npm_install::RULE,
-    &df006_dev_dependencies::RULE,
-    &df007_unpinned_base::RULE,
-    &format::HADOLINT_FAILED,
+pub static RULES: &[Entry<Check>] = &[
+    Entry::Reported(&format::SYNTAX),
+    Entry::Checked(&df001_root_user::RULE, df001_root_user::check),
+    Entry::Checked(&df002_named_user::RULE, df002_named_user::check),
+    Entry::Checked(&df003_node_as_pid1::RULE, df003_node_as_pid1::check),
+    Entry::Checked(&df004_npm_start::RULE, df004_npm_start::check),
+    Entry::Checked(&df005_npm_install::RULE, df005_npm_install::check),
+    Entry::Checked(&df006_dev_dependencies::RULE, df006_dev_dependencies::check),
+    Entry::Checked(&df007_unpinned_base::RULE, df007_unpinned_base::check),
+    Entry::Reported(&format::HADOLINT_FAILED),
 ];
 
 /// The last instruction `keyword` in a stage.

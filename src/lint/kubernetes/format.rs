@@ -25,7 +25,6 @@ pub static SYNTAX: Rule = Rule {
     fix: "apiVersion: v1\nkind: Service\nmetadata: {name: api}\n",
     references: &[],
     description_key: None,
-    check: None,
 };
 
 pub static FORMAT: Kubernetes = Kubernetes;
@@ -52,7 +51,7 @@ impl Format for Kubernetes {
         "yaml"
     }
     fn rules(&self) -> &'static [&'static Rule] {
-        RULES
+        crate::lint::rule::documented!(RULES)
     }
     fn recognise(&self, name: &str, text: &str) -> Option<Match> {
         let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
@@ -252,7 +251,7 @@ impl Linting for Pass {
         }
         engine::finish(
             &mut run.report,
-            RULES,
+            FORMAT.rules(),
             findings,
             &mut suppressions,
             input.rendered.map(|s| &**s),

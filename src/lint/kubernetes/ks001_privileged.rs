@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "securityContext:\n  privileged: false\n  allowPrivilegeEscalation: false",
     references: &[PSS],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for pod in ctx.pods() {
         for c in pod.containers() {
             let at = format!("{}/securityContext/privileged", c.at);

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "spec:\n  hostNetwork: false",
     references: &[PSS],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for pod in ctx.pods() {
         for field in ["hostNetwork", "hostPID", "hostIPC"] {
             if pod.spec[field] == serde_json::Value::Bool(true) {

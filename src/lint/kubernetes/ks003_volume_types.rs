@@ -15,7 +15,6 @@ pub static RULE: Rule = Rule {
     fix: "volumes:\n  - name: logs\n    emptyDir: {}",
     references: &[PSS],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
 const ALLOWED: [&str; 8] = [
@@ -29,7 +28,7 @@ const ALLOWED: [&str; 8] = [
     "secret",
 ];
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for pod in ctx.pods() {
         let Some(volumes) = pod.spec["volumes"].as_array() else {
             continue;

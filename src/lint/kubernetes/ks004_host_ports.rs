@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "ports:\n  - containerPort: 3000\n# and a Service in front",
     references: &[PSS],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for pod in ctx.pods() {
         for c in pod.containers() {
             let Some(ports) = c.value["ports"].as_array() else {

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "securityContext:\n  runAsNonRoot: true\n  runAsUser: 10001",
     references: &[PSS],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for pod in ctx.pods() {
         for c in pod.containers() {
             match pod.security(&c, "runAsNonRoot") {

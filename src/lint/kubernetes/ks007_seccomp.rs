@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "securityContext:\n  runAsNonRoot: true\n  seccompProfile:\n    type: RuntimeDefault",
     references: &[PSS],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for pod in ctx.pods() {
         for c in pod.containers() {
             match pod.security(&c, "seccompProfile") {

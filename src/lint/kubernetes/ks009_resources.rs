@@ -18,10 +18,9 @@ pub static RULE: Rule = Rule {
         "kube-linter: unset-memory-requirements",
     ],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for pod in ctx.pods() {
         for c in pod
             .containers()

@@ -15,12 +15,11 @@ pub static RULE: Rule = Rule {
     fix: "readinessProbe: {httpGet: {path: /health, port: http}}\nlivenessProbe: {tcpSocket: {port: http}}",
     references: &["kube-score: pod-probes"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
 const HANDLERS: [&str; 4] = ["httpGet", "tcpSocket", "exec", "grpc"];
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for pod in ctx.pods() {
         for c in pod.containers() {
             let (live, ready) = (&c.value["livenessProbe"], &c.value["readinessProbe"]);

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "image: registry.example.com/api:1.4.2",
     references: &["kube-score: container-image-tag", "kube-linter: latest-tag"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for pod in ctx.pods() {
         for c in pod.containers() {
             let Some(image) = c.value["image"].as_str() else {

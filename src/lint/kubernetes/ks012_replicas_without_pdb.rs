@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "kind: PodDisruptionBudget\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: api}}",
     references: &["kube-score: deployment-has-poddisruptionbudget"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let ns = |d: &super::Doc| {
         d.value["metadata"]["namespace"]
             .as_str()

@@ -18,10 +18,9 @@ pub static RULE: Rule = Rule {
         "kube-linter: dangling-service",
     ],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let pods = ctx.pods();
     if pods.is_empty() {
         return;

@@ -17,7 +17,6 @@ pub static RULE: Rule = Rule {
         "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination",
     ],
     description_key: Some("shutdown.drain"),
-    check: Some(&(check as super::Check)),
 };
 
 /// A preStop pause in seconds: `sleep: {seconds: N}` or `exec: [sleep, N]`.
@@ -38,7 +37,7 @@ fn pause(c: &serde_json::Value) -> u64 {
         .unwrap_or(0)
 }
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for pod in ctx.pods() {
         let grace = pod.spec["terminationGracePeriodSeconds"]
             .as_u64()

@@ -16,10 +16,9 @@ pub static RULE: Rule = Rule {
     fix: "env:\n  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef: {name: api-secrets, key: DB_PASSWORD}",
     references: &["kube-linter: env-var-secret"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for pod in ctx.pods() {
         for c in pod.containers() {
             let Some(env) = c.value["env"].as_array() else {

@@ -15,7 +15,6 @@ pub static RULE: Rule = Rule {
     fix: "securityContext:\n  sysctls:\n    - {name: net.ipv4.ip_local_port_range, value: \"1024 65535\"}",
     references: &[PSS],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
 const SAFE_SYSCTLS: [&str; 9] = [
@@ -36,7 +35,7 @@ const SELINUX_TYPES: [&str; 4] = [
     "container_engine_t",
 ];
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for pod in ctx.pods() {
         let what = format!("{}/{}", pod.doc.kind(), pod.doc.name());
         if let Some(sysctls) = pod.spec["securityContext"]["sysctls"].as_array() {

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "backendRefs:\n  - {name: api, port: 80}",
     references: &["kube-linter: dangling-ingress"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let services: Vec<&super::Doc> = ctx.docs.iter().filter(|d| d.kind() == "Service").collect();
     if services.is_empty() {
         return;

@@ -20,7 +20,6 @@ pub static RULE: Rule = Rule {
         "https://nodejs.org/api/http.html#serverkeepalivetimeout",
     ],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
 /// Node's default `server.keepAliveTimeout`, in seconds.
@@ -65,7 +64,7 @@ fn setting(doc: &Doc, key: &str) -> Option<String> {
     }
 }
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for doc in ctx.docs.iter().filter(|d| is_controller_configmap(d)) {
         if setting(doc, "upstream-keepalive-connections").is_some_and(|v| v.trim() == "0") {
             continue;

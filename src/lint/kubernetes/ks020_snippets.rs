@@ -20,12 +20,11 @@ pub static RULE: Rule = Rule {
         "https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/configmap/#allow-snippet-annotations",
     ],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
 const PREFIX: &str = "nginx.ingress.kubernetes.io/";
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for doc in ctx.docs {
         if doc.kind() == "Ingress"
             && let Some(annotations) = doc.value["metadata"]["annotations"].as_object()

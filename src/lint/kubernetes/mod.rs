@@ -30,7 +30,7 @@ use serde_json::Value;
 
 use crate::description::yaml::PositionIndex;
 use crate::lint::Sink;
-use crate::lint::rule::Rule;
+use crate::lint::rule::Entry;
 use crate::syntax::{FileId, Span};
 
 /// One document of the stream.
@@ -162,28 +162,43 @@ impl<'a> Pod<'a> {
 pub type Check = fn(&Ctx<'_>, &mut Sink<'_>);
 
 /// The manifest rules, in code order (the engine's own findings first).
-pub static RULES: &[&Rule] = &[
-    &format::SYNTAX,
-    &ks001_privileged::RULE,
-    &ks002_host_namespaces::RULE,
-    &ks003_volume_types::RULE,
-    &ks004_host_ports::RULE,
-    &ks005_privilege_escalation::RULE,
-    &ks006_run_as_non_root::RULE,
-    &ks007_seccomp::RULE,
-    &ks008_capabilities::RULE,
-    &ks009_resources::RULE,
-    &ks010_identical_probes::RULE,
-    &ks011_image_tag::RULE,
-    &ks012_replicas_without_pdb::RULE,
-    &ks013_hpa_with_replicas::RULE,
-    &ks014_service_selects_nothing::RULE,
-    &ks015_grace_period::RULE,
-    &ks016_secret_in_env::RULE,
-    &ks017_baseline_options::RULE,
-    &ks018_route_backend::RULE,
-    &ks019_upstream_keepalive::RULE,
-    &ks020_snippets::RULE,
+pub static RULES: &[Entry<Check>] = &[
+    Entry::Reported(&format::SYNTAX),
+    Entry::Checked(&ks001_privileged::RULE, ks001_privileged::check),
+    Entry::Checked(&ks002_host_namespaces::RULE, ks002_host_namespaces::check),
+    Entry::Checked(&ks003_volume_types::RULE, ks003_volume_types::check),
+    Entry::Checked(&ks004_host_ports::RULE, ks004_host_ports::check),
+    Entry::Checked(
+        &ks005_privilege_escalation::RULE,
+        ks005_privilege_escalation::check,
+    ),
+    Entry::Checked(&ks006_run_as_non_root::RULE, ks006_run_as_non_root::check),
+    Entry::Checked(&ks007_seccomp::RULE, ks007_seccomp::check),
+    Entry::Checked(&ks008_capabilities::RULE, ks008_capabilities::check),
+    Entry::Checked(&ks009_resources::RULE, ks009_resources::check),
+    Entry::Checked(&ks010_identical_probes::RULE, ks010_identical_probes::check),
+    Entry::Checked(&ks011_image_tag::RULE, ks011_image_tag::check),
+    Entry::Checked(
+        &ks012_replicas_without_pdb::RULE,
+        ks012_replicas_without_pdb::check,
+    ),
+    Entry::Checked(
+        &ks013_hpa_with_replicas::RULE,
+        ks013_hpa_with_replicas::check,
+    ),
+    Entry::Checked(
+        &ks014_service_selects_nothing::RULE,
+        ks014_service_selects_nothing::check,
+    ),
+    Entry::Checked(&ks015_grace_period::RULE, ks015_grace_period::check),
+    Entry::Checked(&ks016_secret_in_env::RULE, ks016_secret_in_env::check),
+    Entry::Checked(&ks017_baseline_options::RULE, ks017_baseline_options::check),
+    Entry::Checked(&ks018_route_backend::RULE, ks018_route_backend::check),
+    Entry::Checked(
+        &ks019_upstream_keepalive::RULE,
+        ks019_upstream_keepalive::check,
+    ),
+    Entry::Checked(&ks020_snippets::RULE, ks020_snippets::check),
 ];
 
 /// The Pod Security Standards' reference, for the rules that check them.

@@ -29,7 +29,6 @@ pub static SYNTAX: Rule = Rule {
     fix: "server { listen 80; }",
     references: &[],
     description_key: None,
-    check: None,
 };
 
 pub static MISSING_INCLUDE: Rule = Rule {
@@ -43,7 +42,6 @@ pub static MISSING_INCLUDE: Rule = Rule {
     fix: "Fix the path, or lint the configuration with `nginx -T` output (`nginx -T | svcgen lint --type nginx -`).",
     references: &["https://nginx.org/en/docs/ngx_core_module.html#include"],
     description_key: None,
-    check: None,
 };
 
 pub static FORMAT: Nginx = Nginx;
@@ -61,7 +59,7 @@ impl Format for Nginx {
         "nginx"
     }
     fn rules(&self) -> &'static [&'static Rule] {
-        RULES
+        crate::lint::rule::documented!(RULES)
     }
     fn recognise(&self, name: &str, text: &str) -> Option<Match> {
         if name.ends_with(".conf") || name.ends_with(".nginx") {
@@ -285,7 +283,7 @@ impl Linting for Pass {
             let mut suppressions = collect_suppressions(&u.config);
             engine::finish(
                 report,
-                RULES,
+                FORMAT.rules(),
                 findings,
                 &mut suppressions,
                 u.spec.as_deref(),

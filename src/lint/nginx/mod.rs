@@ -23,7 +23,7 @@ pub mod ng018_rate_limit_key;
 pub mod ng019_basic_auth_plain_http;
 
 use crate::lint::Sink;
-use crate::lint::rule::Rule;
+use crate::lint::rule::Entry;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -471,25 +471,43 @@ pub fn serves_no_content(server: Directive<'_>) -> bool {
 pub type Check = fn(&Ctx<'_>, &mut Sink<'_>);
 
 /// The nginx rules, in code order (the engine's own findings first).
-pub static RULES: &[&Rule] = &[
-    &format::SYNTAX,
-    &ng001_weak_protocols::RULE,
-    &ng002_weak_ciphers::RULE,
-    &ng003_hsts::RULE,
-    &ng004_security_headers::RULE,
-    &ng005_header_always::RULE,
-    &ng006_inheritance_loss::RULE,
-    &ng007_server_tokens::RULE,
-    &ng008_http2_syntax::RULE,
-    &ng009_streaming_buffering::RULE,
-    &ng010_websocket_upgrade::RULE,
-    &ng011_upstream_keepalive::RULE,
-    &ng012_alias_traversal::RULE,
-    &ng013_host_header::RULE,
-    &ng014_plain_http_content::RULE,
-    &ng015_ocsp_stapling::RULE,
-    &format::MISSING_INCLUDE,
-    &ng017_real_ip_from_anyone::RULE,
-    &ng018_rate_limit_key::RULE,
-    &ng019_basic_auth_plain_http::RULE,
+pub static RULES: &[Entry<Check>] = &[
+    Entry::Reported(&format::SYNTAX),
+    Entry::Checked(&ng001_weak_protocols::RULE, ng001_weak_protocols::check),
+    Entry::Checked(&ng002_weak_ciphers::RULE, ng002_weak_ciphers::check),
+    Entry::Checked(&ng003_hsts::RULE, ng003_hsts::check),
+    Entry::Checked(&ng004_security_headers::RULE, ng004_security_headers::check),
+    Entry::Checked(&ng005_header_always::RULE, ng005_header_always::check),
+    Entry::Checked(&ng006_inheritance_loss::RULE, ng006_inheritance_loss::check),
+    Entry::Checked(&ng007_server_tokens::RULE, ng007_server_tokens::check),
+    Entry::Checked(&ng008_http2_syntax::RULE, ng008_http2_syntax::check),
+    Entry::Checked(
+        &ng009_streaming_buffering::RULE,
+        ng009_streaming_buffering::check,
+    ),
+    Entry::Checked(
+        &ng010_websocket_upgrade::RULE,
+        ng010_websocket_upgrade::check,
+    ),
+    Entry::Checked(
+        &ng011_upstream_keepalive::RULE,
+        ng011_upstream_keepalive::check,
+    ),
+    Entry::Checked(&ng012_alias_traversal::RULE, ng012_alias_traversal::check),
+    Entry::Checked(&ng013_host_header::RULE, ng013_host_header::check),
+    Entry::Checked(
+        &ng014_plain_http_content::RULE,
+        ng014_plain_http_content::check,
+    ),
+    Entry::Checked(&ng015_ocsp_stapling::RULE, ng015_ocsp_stapling::check),
+    Entry::Reported(&format::MISSING_INCLUDE),
+    Entry::Checked(
+        &ng017_real_ip_from_anyone::RULE,
+        ng017_real_ip_from_anyone::check,
+    ),
+    Entry::Checked(&ng018_rate_limit_key::RULE, ng018_rate_limit_key::check),
+    Entry::Checked(
+        &ng019_basic_auth_plain_http::RULE,
+        ng019_basic_auth_plain_http::check,
+    ),
 ];

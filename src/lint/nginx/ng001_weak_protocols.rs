@@ -19,12 +19,11 @@ pub static RULE: Rule = Rule {
         "RFC 8996",
     ],
     description_key: Some("site.tls.profile"),
-    check: Some(&(check as super::Check)),
 };
 
 const WEAK: &[&str] = &["SSLv2", "SSLv3", "TLSv1", "TLSv1.1"];
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.named("ssl_protocols", |d| {
         for a in d.args().filter(|a| WEAK.contains(&a.value)) {
             sink.report(

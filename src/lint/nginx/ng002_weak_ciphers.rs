@@ -23,7 +23,6 @@ pub static RULE: Rule = Rule {
         "https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_ciphers",
     ],
     description_key: Some("site.tls.profile"),
-    check: Some(&(check as super::Check)),
 };
 
 /// True when the block's own `ssl_protocols` allows TLS 1.3 only: `ssl_ciphers`
@@ -55,7 +54,7 @@ fn tls13_only_blocks(ds: Block<'_>) -> HashSet<u32> {
     out
 }
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let tls13 = tls13_only_blocks(ctx.config.directives());
     // Each distinct cipher string is expanded once (a large configuration repeats
     // the same few in every server).

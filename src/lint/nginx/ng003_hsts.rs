@@ -19,7 +19,6 @@ pub static RULE: Rule = Rule {
         "https://nginx.org/en/docs/http/ngx_http_headers_module.html#add_header",
     ],
     description_key: Some("site.tls.hsts"),
-    check: Some(&(check as super::Check)),
 };
 
 fn max_age(value: &str) -> Option<u64> {
@@ -32,7 +31,7 @@ fn max_age(value: &str) -> Option<u64> {
     })
 }
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for s in ctx.serving_servers().iter().filter(|s| is_tls(s.server)) {
         let headers = ctx.server_headers(s);
         match headers.get("strict-transport-security") {

@@ -18,10 +18,9 @@ pub static RULE: Rule = Rule {
         "https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy/frame-ancestors",
     ],
     description_key: Some("site.headers"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for s in ctx.serving_servers() {
         if serves_no_content(s.server) {
             continue;

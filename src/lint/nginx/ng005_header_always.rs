@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "add_header X-Frame-Options DENY always;",
     references: &["https://nginx.org/en/docs/http/ngx_http_headers_module.html#add_header"],
     description_key: Some("site.headers"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.named("add_header", |d| {
         let Some(name) = d.arg(0) else { return };
         if SECURITY_HEADERS.contains(&name.to_ascii_lowercase().as_str())

@@ -21,7 +21,6 @@ pub static RULE: Rule = Rule {
         "gixy: add_header_redefinition",
     ],
     description_key: Some("site.headers"),
-    check: Some(&(check as super::Check)),
 };
 
 /// The array directives nginx replaces instead of merging, that this rule follows.
@@ -97,7 +96,7 @@ fn inspect<'a>(ctx: &Ctx<'a>, chain: &[Directive<'a>], directive: &str, sink: &m
     );
 }
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for s in ctx.servers() {
         if let Some(http) = s.http {
             for directive in DIRECTIVES {

@@ -18,10 +18,9 @@ pub static RULE: Rule = Rule {
         "gixy: version_disclosure",
     ],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     // An explicit `server_tokens on|build` anywhere discloses the version where it
     // applies, with or without a server block in the file.
     let servers = ctx.servers();

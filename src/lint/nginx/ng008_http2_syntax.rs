@@ -18,10 +18,9 @@ pub static RULE: Rule = Rule {
         "https://nginx.org/en/CHANGES (1.25.1)",
     ],
     description_key: Some("site.nginx_version"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let new_syntax = ctx.settings.nginx_version >= (1, 25, 1);
     let (major, minor, patch) = ctx.settings.nginx_version;
     ctx.every(|d| {

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "# svcgen: streaming\nlocation /events/ {\n    proxy_pass http://app;\n    proxy_buffering off;\n    proxy_read_timeout 1h;\n}",
     references: &["https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_buffering"],
     description_key: Some("routes"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.each_location(|chain| {
         let loc = chain[chain.len() - 1];
         if !loc.is("location") || ctx.route_kind(loc) != Some(RouteKind::Streaming) {

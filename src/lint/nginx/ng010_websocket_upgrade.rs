@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "map $http_upgrade $connection_upgrade { default upgrade; '' close; }\nlocation /ws/ {\n    proxy_pass http://app;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection $connection_upgrade;\n}",
     references: &["https://nginx.org/en/docs/http/websocket.html"],
     description_key: Some("routes"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.each_location(|chain| {
         let loc = chain[chain.len() - 1];
         if !loc.is("location") {

@@ -17,10 +17,9 @@ pub static RULE: Rule = Rule {
     fix: "location / {\n    proxy_pass http://app;\n    proxy_http_version 1.1;\n    proxy_set_header Connection \"\";\n}",
     references: &["https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let mut keepalive: HashSet<String> = HashSet::new();
     for (_, block) in ctx.http_blocks() {
         for u in block.iter().filter(|d| d.is("upstream")) {

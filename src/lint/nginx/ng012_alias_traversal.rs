@@ -18,7 +18,6 @@ pub static RULE: Rule = Rule {
         "https://nginx.org/en/docs/http/ngx_http_core_module.html#alias",
     ],
     description_key: Some("routes"),
-    check: Some(&(check as super::Check)),
 };
 
 /// What the regex says about one capturing group.
@@ -133,7 +132,7 @@ fn check_regex(
     }
 }
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.each_location(|chain| {
         let loc = chain[chain.len() - 1];
         if !loc.is("location") {

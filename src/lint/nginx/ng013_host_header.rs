@@ -18,10 +18,9 @@ pub static RULE: Rule = Rule {
         "https://nginx.org/en/docs/http/ngx_http_core_module.html#var_host",
     ],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.named("proxy_set_header", |d| {
         if d.arg(0).is_some_and(|h| h.eq_ignore_ascii_case("host"))
             && d.arg(1)

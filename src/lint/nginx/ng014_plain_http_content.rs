@@ -18,7 +18,6 @@ pub static RULE: Rule = Rule {
     fix: "server {\n    listen 80;\n    server_name app.example.com;\n    location /.well-known/acme-challenge/ { root /var/www/_letsencrypt; }\n    location / { return 301 https://$host$request_uri; }\n}",
     references: &["https://ssl-config.mozilla.org/"],
     description_key: Some("site.redirect_http"),
-    check: Some(&(check as super::Check)),
 };
 
 fn redirects(block: Block<'_>) -> bool {
@@ -28,7 +27,7 @@ fn redirects(block: Block<'_>) -> bool {
     })
 }
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let servers = ctx.servers();
     // A sorted list: a few bytes a name where a hash set of thousands of names
     // would be the largest thing this rule holds.

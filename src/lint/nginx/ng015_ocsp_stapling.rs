@@ -18,10 +18,9 @@ pub static RULE: Rule = Rule {
         "https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_stapling",
     ],
     description_key: Some("site.tls.ocsp_stapling"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     // Stapling only happens in a TLS handshake: a plain-HTTP server (a redirect on
     // port 80) is not affected by an http-level `ssl_stapling on`.
     for s in ctx.servers().iter().filter(|s| is_tls(s.server)) {

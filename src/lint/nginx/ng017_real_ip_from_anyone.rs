@@ -18,7 +18,6 @@ pub static RULE: Rule = Rule {
         "https://www.cloudflare.com/ips/",
     ],
     description_key: Some("site.real_ip.from"),
-    check: Some(&(check as super::Check)),
 };
 
 /// True for a network that holds every address (`0.0.0.0/0`, `::/0`).
@@ -28,7 +27,7 @@ fn is_everyone(value: &str) -> bool {
         .is_some_and(|(addr, len)| len == "0" && addr.parse::<std::net::IpAddr>().is_ok())
 }
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     ctx.named("set_real_ip_from", |d| {
         if let Some(a) = d.args().next().filter(|a| is_everyone(a.value)) {
             sink.report(

@@ -18,10 +18,9 @@ pub static RULE: Rule = Rule {
         "https://nginx.org/en/docs/http/ngx_http_realip_module.html",
     ],
     description_key: Some("routes[].rate_limit"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for name in ["limit_req_zone", "limit_conn_zone"] {
         ctx.named(name, |d| {
             let Some(key) = d.args().next() else {

@@ -16,7 +16,6 @@ pub static RULE: Rule = Rule {
     fix: "Serve the location on a TLS server only, and redirect port 80 to HTTPS.",
     references: &["https://nginx.org/en/docs/http/ngx_http_auth_basic_module.html"],
     description_key: Some("routes[].basic_auth"),
-    check: Some(&(check as super::Check)),
 };
 
 /// A `listen` without `ssl`, or no `listen` at all (nginx then listens on port 80).
@@ -32,7 +31,7 @@ fn is_on(d: Directive<'_>) -> bool {
     d.arg(0).is_some_and(|v| v != "off")
 }
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     const MESSAGE: &str = "basic authentication on a server that listens on plain HTTP: the password crosses the network readable";
     const HELP: &str = "serve it over TLS only, and redirect port 80 to HTTPS";
     let plain =

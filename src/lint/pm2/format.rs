@@ -21,7 +21,6 @@ pub static SYNTAX: Rule = Rule {
     fix: "module.exports = {\n  apps: [{ name: 'api', script: 'dist/server.js', kill_timeout: 15000 }],\n};",
     references: &[],
     description_key: None,
-    check: None,
 };
 
 pub static FORMAT: Pm2 = Pm2;
@@ -45,7 +44,7 @@ impl Format for Pm2 {
         "js"
     }
     fn rules(&self) -> &'static [&'static Rule] {
-        RULES
+        crate::lint::rule::documented!(RULES)
     }
     fn recognise(&self, name: &str, text: &str) -> Option<Match> {
         let js = JS.iter().any(|e| name.ends_with(e));
@@ -158,7 +157,7 @@ fn lint_ecosystem(
     }
     engine::finish(
         &mut run.report,
-        RULES,
+        FORMAT.rules(),
         findings,
         &mut suppressions,
         input.rendered.map(|s| &**s),

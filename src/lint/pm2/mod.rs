@@ -11,7 +11,7 @@ pub mod pm007_stop_signal;
 pub mod pm008_dynamic_value;
 
 use crate::lint::Sink;
-use crate::lint::rule::Rule;
+use crate::lint::rule::Entry;
 use crate::syntax::pm2::{Node, Value};
 
 /// What an ecosystem rule reads.
@@ -64,14 +64,17 @@ pub fn millis(node: &Node) -> Option<f64> {
 pub type Check = fn(&Ctx<'_>, &mut Sink<'_>);
 
 /// The ecosystem rules, in code order (the engine's own findings first).
-pub static RULES: &[&Rule] = &[
-    &format::SYNTAX,
-    &pm001_kill_timeout::RULE,
-    &pm002_fork_instances_one_port::RULE,
-    &pm003_no_memory_limit::RULE,
-    &pm004_inline_secret::RULE,
-    &pm005_wait_ready::RULE,
-    &pm006_file_name::RULE,
-    &pm007_stop_signal::RULE,
-    &pm008_dynamic_value::RULE,
+pub static RULES: &[Entry<Check>] = &[
+    Entry::Reported(&format::SYNTAX),
+    Entry::Checked(&pm001_kill_timeout::RULE, pm001_kill_timeout::check),
+    Entry::Checked(
+        &pm002_fork_instances_one_port::RULE,
+        pm002_fork_instances_one_port::check,
+    ),
+    Entry::Checked(&pm003_no_memory_limit::RULE, pm003_no_memory_limit::check),
+    Entry::Checked(&pm004_inline_secret::RULE, pm004_inline_secret::check),
+    Entry::Checked(&pm005_wait_ready::RULE, pm005_wait_ready::check),
+    Entry::Checked(&pm006_file_name::RULE, pm006_file_name::check),
+    Entry::Checked(&pm007_stop_signal::RULE, pm007_stop_signal::check),
+    Entry::Checked(&pm008_dynamic_value::RULE, pm008_dynamic_value::check),
 ];

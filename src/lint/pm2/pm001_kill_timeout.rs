@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "module.exports = { apps: [{ name: 'api', script: 'dist/server.js', kill_timeout: 15000 }] };",
     references: &["https://pm2.keymetrics.io/docs/usage/signals-clean-restart/"],
     description_key: Some("shutdown.drain"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for app in ctx.apps() {
         match app.get("kill_timeout") {
             None => sink.report(

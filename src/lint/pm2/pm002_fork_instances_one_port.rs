@@ -16,10 +16,9 @@ pub static RULE: Rule = Rule {
     fix: "`exec_mode: 'cluster'` (workers share the port), or one app per port behind an nginx upstream.",
     references: &["https://pm2.keymetrics.io/docs/usage/cluster-mode/"],
     description_key: Some("host.supervisor.instances"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for app in ctx.apps() {
         let instances = app.get("instances").and_then(Node::as_f64).unwrap_or(1.0);
         let fixed_port = app

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "{ name: 'api', script: 'dist/server.js', max_memory_restart: '750M' }",
     references: &["https://pm2.keymetrics.io/docs/usage/memory-limit/"],
     description_key: Some("host.supervisor.memory_limit"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for app in ctx.apps() {
         if app.get("max_memory_restart").is_none() {
             sink.report(

@@ -16,10 +16,9 @@ pub static RULE: Rule = Rule {
     fix: "Leave it out of the file: systemd's `EnvironmentFile=` gives it to pm2-runtime, and PM2 passes it to the app.",
     references: &["https://pm2.keymetrics.io/docs/usage/environment/"],
     description_key: Some("env_file"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for app in ctx.apps() {
         let Value::Object(entries) = &app.value else {
             continue;

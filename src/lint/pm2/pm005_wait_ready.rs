@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "{ name: 'api', wait_ready: true, listen_timeout: 10000 }",
     references: &["https://pm2.keymetrics.io/docs/usage/signals-clean-restart/#graceful-start"],
     description_key: Some("host.supervisor.listen_timeout"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for app in ctx.apps() {
         let waits = matches!(
             app.get("wait_ready").map(|n| &n.value),

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "Rename it `ecosystem.config.js`.",
     references: &["https://pm2.keymetrics.io/docs/usage/application-declaration/"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let n = ctx.file_name.to_ascii_lowercase();
     let ok = [
         ".config.js",

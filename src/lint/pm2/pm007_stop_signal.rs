@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "Handle SIGINT too, or start PM2 with `PM2_KILL_SIGNAL=SIGTERM` in its environment (svcgen's unit does).",
     references: &["https://pm2.keymetrics.io/docs/usage/signals-clean-restart/"],
     description_key: Some("shutdown.signals"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(signals) = &ctx.signals else { return };
     if signals.iter().any(|s| s == "SIGINT") {
         return;

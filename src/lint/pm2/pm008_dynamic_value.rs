@@ -16,7 +16,6 @@ pub static RULE: Rule = Rule {
     fix: "Write the literal (`PORT: 3000`), or keep the expression and accept that svcgen does not check it.",
     references: &[],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
 fn walk(node: &Node, path: &str, sink: &mut Sink<'_>) {
@@ -40,7 +39,7 @@ fn walk(node: &Node, path: &str, sink: &mut Sink<'_>) {
     }
 }
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     // The whole `apps` value: an app that is a variable or a `require(…)` is as
     // unread as a value inside one, and is never silently skipped.
     match ctx.root.get("apps") {

@@ -23,7 +23,6 @@ pub static SHELLCHECK_FAILED: Rule = Rule {
     fix: "Run shellcheck on the script by hand to see why it fails, or pass `--no-shellcheck`.",
     references: &[],
     description_key: None,
-    check: None,
 };
 
 pub static FORMAT: Shell = Shell;
@@ -44,7 +43,7 @@ impl Format for Shell {
         "bash"
     }
     fn rules(&self) -> &'static [&'static Rule] {
-        RULES
+        crate::lint::rule::documented!(RULES)
     }
     fn recognise(&self, name: &str, text: &str) -> Option<Match> {
         if name.ends_with(".sh") || name.ends_with(".bash") {
@@ -122,7 +121,7 @@ fn lint_script(run: &mut Run<'_>, input: &Input<'_>) -> Script {
     }
     engine::finish(
         report,
-        RULES,
+        FORMAT.rules(),
         findings,
         &mut suppressions,
         input.rendered.map(|s| &**s),

@@ -12,7 +12,7 @@ pub mod sh008_pm2_update_env;
 pub mod shellcheck;
 
 use crate::lint::Sink;
-use crate::lint::rule::Rule;
+use crate::lint::rule::Entry;
 use crate::syntax::shell::Script;
 
 pub struct Ctx<'a> {
@@ -72,14 +72,17 @@ pub fn has_flag(code: &str, short: char, long: &str) -> bool {
 pub type Check = fn(&Ctx<'_>, &mut Sink<'_>);
 
 /// The deploy-script rules, in code order (the engine's own findings first).
-pub static RULES: &[&Rule] = &[
-    &format::SHELLCHECK_FAILED,
-    &sh001_strict_mode::RULE,
-    &sh002_dev_dependencies::RULE,
-    &sh003_health_check::RULE,
-    &sh004_no_rollback::RULE,
-    &sh005_migration_note::RULE,
-    &sh006_previous_revision::RULE,
-    &sh007_rm_empty_var::RULE,
-    &sh008_pm2_update_env::RULE,
+pub static RULES: &[Entry<Check>] = &[
+    Entry::Reported(&format::SHELLCHECK_FAILED),
+    Entry::Checked(&sh001_strict_mode::RULE, sh001_strict_mode::check),
+    Entry::Checked(&sh002_dev_dependencies::RULE, sh002_dev_dependencies::check),
+    Entry::Checked(&sh003_health_check::RULE, sh003_health_check::check),
+    Entry::Checked(&sh004_no_rollback::RULE, sh004_no_rollback::check),
+    Entry::Checked(&sh005_migration_note::RULE, sh005_migration_note::check),
+    Entry::Checked(
+        &sh006_previous_revision::RULE,
+        sh006_previous_revision::check,
+    ),
+    Entry::Checked(&sh007_rm_empty_var::RULE, sh007_rm_empty_var::check),
+    Entry::Checked(&sh008_pm2_update_env::RULE, sh008_pm2_update_env::check),
 ];

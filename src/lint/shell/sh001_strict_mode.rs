@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "#!/usr/bin/env bash\nset -Eeuo pipefail",
     references: &["https://www.gnu.org/software/bash/manual/html_node/The-Set-Builtin.html"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let (mut e, mut u, mut pipefail) = (false, false, false);
     for l in &ctx.script.lines {
         let code = l.code.trim();

@@ -15,7 +15,6 @@ pub static RULE: Rule = Rule {
     fix: "npm ci --include=dev\nnpm run build\nnpm prune --omit=dev",
     references: &["https://docs.npmjs.com/cli/v10/commands/npm-ci#omit"],
     description_key: Some("deploy.install"),
-    check: Some(&(check as super::Check)),
 };
 
 fn drops_dev(code: &str) -> Option<&'static str> {
@@ -62,7 +61,7 @@ fn builds(code: &str) -> bool {
     .any(|b| code.contains(b))
 }
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let lines = &ctx.script.lines;
     for (i, l) in lines.iter().enumerate() {
         if let Some(flag) = drops_dev(&l.code)

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "for i in $(seq 1 15); do\n  curl -fsS --max-time 3 http://127.0.0.1:3000/health && break\n  sleep 2\ndone",
     references: &["https://curl.se/docs/manpage.html#-f"],
     description_key: Some("health"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for l in &ctx.script.lines {
         if !is_curl(&l.code) {
             continue;

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "Record the previous revision, back up node_modules and the build, and `trap rollback ERR` to restore them and reload.",
     references: &[],
     description_key: Some("deploy"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let s = ctx.script;
     let reload = s.first(|l| {
         let c = &l.code;

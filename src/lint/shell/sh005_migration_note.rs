@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "echo \"migrate: a later rollback will NOT undo these migrations\" >&2\nnpm run migrate",
     references: &[],
     description_key: Some("deploy.migrate"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let s = ctx.script;
     let migrate = s.first(|l| {
         let c = &l.code;

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "PREV_REV=$(git rev-parse HEAD)\ngit fetch origin main\ngit merge --ff-only FETCH_HEAD",
     references: &[],
     description_key: Some("deploy.repo"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let lines = &ctx.script.lines;
     for (i, l) in lines.iter().enumerate() {
         let c = &l.code;

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "rm -rf -- \"${APP_DIR:?}/node_modules\"",
     references: &["https://www.shellcheck.net/wiki/SC2115"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for l in &ctx.script.lines {
         let c = &l.code;
         let Some(i) = c

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "pm2 reload ecosystem.config.js --update-env",
     references: &["https://pm2.keymetrics.io/docs/usage/environment/"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for l in &ctx.script.lines {
         let c = &l.code;
         let pm2 = c

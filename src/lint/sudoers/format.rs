@@ -21,7 +21,6 @@ pub static SYNTAX: Rule = Rule {
     fix: "deploy ALL=(root) NOPASSWD: /usr/bin/systemctl reload nginx.service",
     references: &["https://www.sudo.ws/docs/man/visudo.man/"],
     description_key: None,
-    check: None,
 };
 
 pub static FORMAT: SudoersFormat = SudoersFormat;
@@ -55,7 +54,7 @@ impl Format for SudoersFormat {
         "text"
     }
     fn rules(&self) -> &'static [&'static Rule] {
-        RULES
+        crate::lint::rule::documented!(RULES)
     }
     fn recognise(&self, name: &str, text: &str) -> Option<Match> {
         if name == "sudoers" || name.ends_with(".sudoers") {
@@ -97,7 +96,7 @@ impl Linting for Pass {
         let findings = engine::run_rules(run.opts, RULES, |check: Check, sink| check(&ctx, sink));
         engine::finish(
             &mut run.report,
-            RULES,
+            FORMAT.rules(),
             findings,
             &mut [],
             input.rendered.map(|s| &**s),

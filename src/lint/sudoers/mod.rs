@@ -11,7 +11,7 @@ pub mod su005_sudoedit;
 pub mod su006_replaceable_program;
 
 use crate::lint::Sink;
-use crate::lint::rule::Rule;
+use crate::lint::rule::Entry;
 use crate::syntax::sudoers::{Command, Sudoers};
 
 /// What a sudoers rule reads.
@@ -41,12 +41,15 @@ impl Ctx<'_> {
 pub type Check = fn(&Ctx<'_>, &mut Sink<'_>);
 
 /// The sudoers rules, in code order (the engine's own finding first).
-pub static RULES: &[&Rule] = &[
-    &format::SYNTAX,
-    &su001_grants_all::RULE,
-    &su002_directory::RULE,
-    &su003_any_arguments::RULE,
-    &su004_wildcard::RULE,
-    &su005_sudoedit::RULE,
-    &su006_replaceable_program::RULE,
+pub static RULES: &[Entry<Check>] = &[
+    Entry::Reported(&format::SYNTAX),
+    Entry::Checked(&su001_grants_all::RULE, su001_grants_all::check),
+    Entry::Checked(&su002_directory::RULE, su002_directory::check),
+    Entry::Checked(&su003_any_arguments::RULE, su003_any_arguments::check),
+    Entry::Checked(&su004_wildcard::RULE, su004_wildcard::check),
+    Entry::Checked(&su005_sudoedit::RULE, su005_sudoedit::check),
+    Entry::Checked(
+        &su006_replaceable_program::RULE,
+        su006_replaceable_program::check,
+    ),
 ];

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "deploy ALL=(root) NOPASSWD: /usr/sbin/nginx -t -q",
     references: &["https://www.sudo.ws/docs/man/sudoers.man/#Cmnd_List"],
     description_key: Some("deploy.nginx_test"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for c in ctx.granted() {
         if c.program.starts_with('/') && c.program.ends_with('/') {
             sink.report(

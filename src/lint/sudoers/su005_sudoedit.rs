@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "# Install configuration with `svcgen render --write` as root, or a package.",
     references: &["https://www.sudo.ws/docs/man/sudoers.man/#sudoedit"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for c in ctx.granted() {
         if c.program == "sudoedit" {
             sink.report(

@@ -20,7 +20,6 @@ pub static SYNTAX: Rule = Rule {
     fix: "[Service]\nExecStart=/usr/bin/node app.js",
     references: &[],
     description_key: None,
-    check: None,
 };
 
 pub static FORMAT: Systemd = Systemd;
@@ -41,7 +40,7 @@ impl Format for Systemd {
         "ini"
     }
     fn rules(&self) -> &'static [&'static Rule] {
-        RULES
+        crate::lint::rule::documented!(RULES)
     }
     fn recognise(&self, name: &str, _text: &str) -> Option<Match> {
         name.ends_with(".service").then_some(Match::Name)
@@ -176,7 +175,7 @@ fn lint_unit(
     });
     engine::finish(
         report,
-        RULES,
+        FORMAT.rules(),
         findings,
         &mut suppressions,
         input.rendered.map(|s| &**s),

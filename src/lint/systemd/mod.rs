@@ -15,7 +15,7 @@ pub mod sd011_invalid_value;
 pub mod sd012_exposure;
 
 use crate::lint::Sink;
-use crate::lint::rule::Rule;
+use crate::lint::rule::Entry;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -105,18 +105,33 @@ impl Ctx<'_> {
 pub type Check = fn(&Ctx<'_>, &mut Sink<'_>);
 
 /// The unit rules, in code order (the engine's own findings first).
-pub static RULES: &[&Rule] = &[
-    &format::SYNTAX,
-    &sd001_notify_without_notifier::RULE,
-    &sd002_mdwe_with_node::RULE,
-    &sd003_syscall_filter_errno::RULE,
-    &sd004_root_user::RULE,
-    &sd005_secret_environment::RULE,
-    &sd006_stop_timeout::RULE,
-    &sd007_exec_not_absolute::RULE,
-    &sd008_no_install::RULE,
-    &sd009_unwritable_dir::RULE,
-    &sd010_unknown_directive::RULE,
-    &sd011_invalid_value::RULE,
-    &sd012_exposure::RULE,
+pub static RULES: &[Entry<Check>] = &[
+    Entry::Reported(&format::SYNTAX),
+    Entry::Checked(
+        &sd001_notify_without_notifier::RULE,
+        sd001_notify_without_notifier::check,
+    ),
+    Entry::Checked(&sd002_mdwe_with_node::RULE, sd002_mdwe_with_node::check),
+    Entry::Checked(
+        &sd003_syscall_filter_errno::RULE,
+        sd003_syscall_filter_errno::check,
+    ),
+    Entry::Checked(&sd004_root_user::RULE, sd004_root_user::check),
+    Entry::Checked(
+        &sd005_secret_environment::RULE,
+        sd005_secret_environment::check,
+    ),
+    Entry::Checked(&sd006_stop_timeout::RULE, sd006_stop_timeout::check),
+    Entry::Checked(
+        &sd007_exec_not_absolute::RULE,
+        sd007_exec_not_absolute::check,
+    ),
+    Entry::Checked(&sd008_no_install::RULE, sd008_no_install::check),
+    Entry::Checked(&sd009_unwritable_dir::RULE, sd009_unwritable_dir::check),
+    Entry::Checked(
+        &sd010_unknown_directive::RULE,
+        sd010_unknown_directive::check,
+    ),
+    Entry::Checked(&sd011_invalid_value::RULE, sd011_invalid_value::check),
+    Entry::Checked(&sd012_exposure::RULE, sd012_exposure::check),
 ];

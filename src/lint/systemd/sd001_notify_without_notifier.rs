@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "`Type=exec` (or `simple`). Keep `notify` only when the app sends READY=1 itself (for example with the `sd-notify` package), and suppress this rule there with a reason.",
     references: &["https://www.freedesktop.org/software/systemd/man/systemd.service.html#Type="],
     description_key: Some("host.supervisor.kind"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if let Some(t) = ctx.unit.get("Service", "Type")
         && matches!(t.value.as_str(), "notify" | "notify-reload")
         && ctx.runs_node()

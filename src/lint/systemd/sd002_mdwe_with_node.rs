@@ -16,10 +16,9 @@ pub static RULE: Rule = Rule {
     fix: "Remove it, or run node with `--jitless` (much slower JavaScript).",
     references: &["https://github.com/nodejs/node/issues/36927"],
     description_key: Some("host.hardening.memory_deny_write_execute"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if let Some(e) = ctx.unit.get("Service", "MemoryDenyWriteExecute")
         && parse_bool(&e.value) == Some(true)
         && ctx.runs_node()

@@ -17,10 +17,9 @@ pub static RULE: Rule = Rule {
         "https://www.freedesktop.org/software/systemd/man/systemd.exec.html#SystemCallFilter=",
     ],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let filters = ctx.unit.all("Service", "SystemCallFilter");
     let Some(first) = filters.first() else { return };
     if !first.value.starts_with('~') && ctx.unit.get("Service", "SystemCallErrorNumber").is_none() {

@@ -16,10 +16,9 @@ pub static RULE: Rule = Rule {
     fix: "[Service]\nUser=app\nGroup=app",
     references: &["https://www.freedesktop.org/software/systemd/man/systemd.exec.html#User="],
     description_key: Some("user"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if !ctx.network_service()
         || ctx
             .unit

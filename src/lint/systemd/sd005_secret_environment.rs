@@ -18,10 +18,9 @@ pub static RULE: Rule = Rule {
         "https://www.freedesktop.org/software/systemd/man/systemd.exec.html#Environment=",
     ],
     description_key: Some("env_file"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for e in ctx.unit.all("Service", "Environment") {
         for word in exec_words(&e.value) {
             if let Some((name, value)) = word.split_once('=')

@@ -18,10 +18,9 @@ pub static RULE: Rule = Rule {
         "https://www.freedesktop.org/software/systemd/man/systemd.service.html#TimeoutStopSec=",
     ],
     description_key: Some("shutdown.drain"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(drain) = ctx.drain_ms else { return };
     let entry = ctx.unit.get("Service", "TimeoutStopSec");
     let stop = entry

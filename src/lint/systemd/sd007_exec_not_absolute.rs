@@ -17,10 +17,9 @@ pub static RULE: Rule = Rule {
         "https://www.freedesktop.org/software/systemd/man/systemd.service.html#Command%20lines",
     ],
     description_key: Some("node.path"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for e in ctx.unit.all("Service", "ExecStart") {
         let words = crate::syntax::systemd::exec_words(&e.value);
         if let Some(program) = words.first()

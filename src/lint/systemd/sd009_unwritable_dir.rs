@@ -18,10 +18,9 @@ pub static RULE: Rule = Rule {
         "https://www.freedesktop.org/software/systemd/man/systemd.exec.html#ProtectSystem=",
     ],
     description_key: Some("host.hardening.writable_paths"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let unit = ctx.unit;
     let mut writes: Vec<String> = ctx.writes.clone();
     if let Some(h) = ctx.pm2_home() {

@@ -15,10 +15,9 @@ pub static RULE: Rule = Rule {
     fix: "[Service]\nProtectSystem=strict",
     references: &["https://www.freedesktop.org/software/systemd/man/systemd.directives.html"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let known = known_directives();
     for s in &ctx.unit.sections {
         if !matches!(s.name.as_str(), "Unit" | "Service" | "Install") {

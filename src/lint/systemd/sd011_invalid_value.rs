@@ -16,7 +16,6 @@ pub static RULE: Rule = Rule {
     fix: "[Service]\nProtectSystem=strict\nTimeoutStopSec=30s",
     references: &["https://www.freedesktop.org/software/systemd/man/systemd.exec.html"],
     description_key: None,
-    check: Some(&(check as super::Check)),
 };
 
 const BOOLEANS: &[&str] = &[
@@ -106,7 +105,7 @@ const TIMES: &[&str] = &[
     "RuntimeMaxSec",
 ];
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(service) = ctx.unit.section("Service") else {
         return;
     };

@@ -18,10 +18,9 @@ pub static RULE: Rule = Rule {
         "https://www.freedesktop.org/software/systemd/man/systemd-analyze.html#systemd-analyze%20security%20%5BUNIT...%5D",
     ],
     description_key: Some("host.hardening"),
-    check: Some(&(check as super::Check)),
 };
 
-fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let e = ctx.exposure;
     if e.score() > ctx.exposure_max {
         let worst: Vec<String> = e
