@@ -894,7 +894,20 @@ fn scenarios(kind: &'static str) {
         b.n += 2;
         let (l1, l2) = (b.tmp.join("deploy-a.log"), b.tmp.join("deploy-b.log"));
         let mut p1 = b.c.spawn_deploy("", &l1, &b.tmp.join("a.pid"));
-        thread::sleep(Duration::from_millis(300));
+        // The second starts once the first holds the lock (it says what serves
+        // only after taking it): the outcome is decided by the lock, not a sleep.
+        let waiting = Instant::now();
+        while !std::fs::read_to_string(&l1)
+            .unwrap_or_default()
+            .contains("] serving: ")
+        {
+            assert!(
+                waiting.elapsed() < Duration::from_secs(30),
+                "the first deploy never took the lock:\n{}",
+                read(&l1)
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
         let started = Instant::now();
         let mut p2 = b.c.spawn_deploy("", &l2, &b.tmp.join("b.pid"));
         let c2 = p2.wait().unwrap().code().unwrap_or(-1);
