@@ -61,7 +61,7 @@ proptest! {
         0..64,
     )) {
         let text: String = parts.concat();
-        let _ = svcgen::lint::dockerfile::syntax::parse(&text, FileId(0));
+        let _ = svcgen::syntax::dockerfile::parse(&text, FileId(0));
     }
 
     /// The sudoers reader, and the rules that read what it gives, on text built

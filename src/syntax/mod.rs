@@ -3,6 +3,7 @@
 
 use std::sync::{Arc, OnceLock};
 
+pub mod dockerfile;
 pub mod nginx;
 pub mod pm2;
 pub mod shell;

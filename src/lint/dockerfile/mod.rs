@@ -10,11 +10,10 @@ pub mod df006_dev_dependencies;
 pub mod df007_unpinned_base;
 pub mod format;
 pub mod hadolint;
-pub mod syntax;
 
 use crate::lint::Sink;
 use crate::lint::rule::Entry;
-use syntax::{Dockerfile, Instruction, Stage};
+use crate::syntax::dockerfile::{self as syntax, Dockerfile, Instruction, Stage};
 
 /// What a Dockerfile rule reads.
 pub struct Ctx<'a> {

@@ -31,6 +31,19 @@ pub static SYNTAX: Rule = Rule {
     description_key: None,
 };
 
+/// The markers svcgen writes on an include that is absent from a checkout on
+/// purpose (`# svcgen: MARKER -- reason`), and what the note says of it.
+const MARKED_ABSENT: &[(&str, &str)] = &[
+    (
+        "svcgen: deploy-state",
+        "a file deploy.sh writes on the server (`svcgen: deploy-state`), not linted here",
+    ),
+    (
+        "svcgen: mounted",
+        "another service's locations, rendered from its own description (`svcgen: mounted`): lint them with its files",
+    ),
+];
+
 pub static MISSING_INCLUDE: Rule = Rule {
     code: "NG016",
     name: "include-not-found",
@@ -252,33 +265,35 @@ impl Linting for Pass {
                     report.sources.name(u.file)
                 ));
             }
-            // Includes svcgen marked as absent from a checkout on purpose: a note each.
-            let marked = [
-                (
-                    &u.config.deploy_state,
-                    "a file deploy.sh writes on the server (`svcgen: deploy-state`), not linted here",
-                ),
-                (
-                    &u.config.mounted,
-                    "another service's locations, rendered from its own description (`svcgen: mounted`): lint them with its files",
-                ),
-            ];
-            for (errors, why) in marked {
-                for e in errors {
-                    let src = report.sources.get(e.span.file);
-                    let (line, col) = src.line_col(e.span.start);
-                    report
-                        .notes
-                        .push(format!("{}:{line}:{col}: {} — {why}", src.name, e.message));
+            // Includes svcgen marked as absent from a checkout on purpose: a note
+            // each, by marker; any other missing include is a finding.
+            // The first marker on the include's lines, by MARKED_ABSENT's order.
+            let marker_of = |m: &ngx::MissingInclude| {
+                MARKED_ABSENT.iter().position(|(marker, _)| {
+                    m.comments
+                        .iter()
+                        .any(|c| c.trim_start().starts_with(marker))
+                })
+            };
+            for (i, (_, why)) in MARKED_ABSENT.iter().enumerate() {
+                for m in u.config.missing.iter().filter(|m| marker_of(m) == Some(i)) {
+                    let src = report.sources.get(m.error.span.file);
+                    let (line, col) = src.line_col(m.error.span.start);
+                    report.notes.push(format!(
+                        "{}:{line}:{col}: {} — {why}",
+                        src.name, m.error.message
+                    ));
                 }
             }
-            for e in &u.config.missing {
-                findings.push(engine::finding(
-                    &MISSING_INCLUDE,
-                    e.span,
-                    e.message.clone(),
-                    Some(MISSING_INCLUDE.fix.into()),
-                ));
+            for m in &u.config.missing {
+                if marker_of(m).is_none() {
+                    findings.push(engine::finding(
+                        &MISSING_INCLUDE,
+                        m.error.span,
+                        m.error.message.clone(),
+                        Some(MISSING_INCLUDE.fix.into()),
+                    ));
+                }
             }
             let mut suppressions = collect_suppressions(&u.config);
             engine::finish(

@@ -275,20 +275,22 @@ pub enum Level {
 /// The name of the synthetic block around a fragment's top level.
 pub const FRAGMENT: &str = "fragment";
 
+/// An include that names no file, and the comments on its directive's lines.
+#[derive(Debug, Clone)]
+pub struct MissingInclude {
+    pub error: ParseError,
+    pub comments: Vec<String>,
+}
+
 /// A parsed configuration with includes spliced in.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub level: Level,
     pub tree: Tree,
-    /// Includes that name no file (NG016): nginx refuses to start, but what the
-    /// linter read is still worth checking.
-    pub missing: Vec<ParseError>,
-    /// Missing includes marked `# svcgen: deploy-state -- …`: files a deploy writes
-    /// on the server (the serving slot's upstream servers), absent from a checkout.
-    pub deploy_state: Vec<ParseError>,
-    /// Missing includes marked `# svcgen: mounted -- …`: another service's
-    /// locations, rendered from its own description.
-    pub mounted: Vec<ParseError>,
+    /// Includes that name no file: nginx refuses to start, but what was read is
+    /// still worth checking. Each carries the comments on its directive's lines,
+    /// where a tool may say why the file is absent (the reader knows no marker).
+    pub missing: Vec<MissingInclude>,
     /// What nginx would refuse and the linter could not read: a syntax error in an
     /// included file, an unreadable file, an include loop, a directive in a
     /// context where it is not allowed. Any of these makes the run an error.
@@ -382,8 +384,6 @@ pub fn load(
     let mut walk = Splice {
         includes: &includes,
         missing: Vec::new(),
-        deploy_state: Vec::new(),
-        mounted: Vec::new(),
         broken: Vec::new(),
         stack: vec![sources.name(file).to_string()],
         files: 0,
@@ -392,8 +392,6 @@ pub fn load(
     let top = walk.splice(sources, &mut tree, top);
     let Splice {
         missing,
-        deploy_state,
-        mounted,
         mut broken,
         ..
     } = walk;
@@ -418,8 +416,6 @@ pub fn load(
         level,
         tree,
         missing,
-        deploy_state,
-        mounted,
         broken,
     })
 }
@@ -545,9 +541,7 @@ fn has_include(ds: Block<'_>) -> bool {
 /// files being included (a file that includes itself again is a loop).
 struct Splice<'s, 'a> {
     includes: &'s IncludeSource<'a>,
-    missing: Vec<ParseError>,
-    deploy_state: Vec<ParseError>,
-    mounted: Vec<ParseError>,
+    missing: Vec<MissingInclude>,
     broken: Vec<ParseError>,
     stack: Vec<String>,
     files: usize,
@@ -590,17 +584,10 @@ impl Splice<'_, '_> {
                                 ),
                                 span: arg.span,
                             };
-                            let marked = |marker: &str| {
-                                d.comments()
-                                    .any(|(c, _)| c.trim_start().starts_with(marker))
-                            };
-                            if marked("svcgen: deploy-state") {
-                                self.deploy_state.push(e);
-                            } else if marked("svcgen: mounted") {
-                                self.mounted.push(e);
-                            } else {
-                                self.missing.push(e);
-                            }
+                            self.missing.push(MissingInclude {
+                                error: e,
+                                comments: d.comments().map(|(c, _)| c.to_string()).collect(),
+                            });
                         }
                         Err(e) => self.broken.push(ParseError {
                             message: format!(
@@ -638,11 +625,14 @@ impl Splice<'_, '_> {
                         .collect()
                 };
                 if ids.is_empty() && !is_glob(&full) {
-                    self.missing.push(ParseError {
-                        message: format!(
-                            "include `{pattern}` ({full}) is not in the `nginx -T` output"
-                        ),
-                        span: arg.span,
+                    self.missing.push(MissingInclude {
+                        error: ParseError {
+                            message: format!(
+                                "include `{pattern}` ({full}) is not in the `nginx -T` output"
+                            ),
+                            span: arg.span,
+                        },
+                        comments: d.comments().map(|(c, _)| c.to_string()).collect(),
                     });
                 }
                 ids
