@@ -87,77 +87,95 @@ fn check_snapshot(fixture: &Path, v: &Value) {
     );
 }
 
+/// Every rule is documented and has fixtures both ways, each matching its
+/// snapshot. Each rule is checked on its own: a failing rule is reported with
+/// all the others that fail, never hiding them.
 #[test]
 fn every_rule_is_documented_and_has_fixtures_both_ways() {
     let rules = rules();
     assert!(rules.len() >= 18);
     let mut seen = std::collections::HashSet::new();
+    let mut failed = Vec::new();
     for r in &rules {
         let code = r["code"].as_str().unwrap();
         assert!(seen.insert(code.to_string()), "duplicate code {code}");
-        for field in ["name", "summary", "what", "why", "example", "fix"] {
-            assert!(
-                r[field].as_str().is_some_and(|s| s.trim().len() > 3),
-                "{code} has no `{field}`"
-            );
+        if std::panic::catch_unwind(|| check_rule(r)).is_err() {
+            failed.push(code.to_string());
         }
-        let dir = root().join("fixtures/lint").join(code);
-        let files: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|_| panic!("{code}: no fixtures in {}", dir.display()))
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_none_or(|x| x != "expected"))
-            .collect();
-        let bad: Vec<&PathBuf> = files
-            .iter()
-            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("bad-"))
-            .collect();
-        let good: Vec<&PathBuf> = files
-            .iter()
-            .filter(|p| {
-                p.file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .starts_with("good-")
-            })
-            .collect();
+    }
+    assert!(
+        failed.is_empty(),
+        "{} rule(s) failed (each one's message is above): {failed:?}",
+        failed.len()
+    );
+}
+
+/// One rule: its documentation, its fixtures (bad-* trigger it, good-* do not)
+/// and their snapshots.
+fn check_rule(r: &Value) {
+    let code = r["code"].as_str().unwrap();
+    for field in ["name", "summary", "what", "why", "example", "fix"] {
         assert!(
-            !bad.is_empty() && !good.is_empty(),
-            "{code} needs bad-* and good-* fixtures"
+            r[field].as_str().is_some_and(|s| s.trim().len() > 3),
+            "{code} has no `{field}`"
         );
-        for f in files.iter() {
-            let rel = f
-                .strip_prefix(root())
+    }
+    let dir = root().join("fixtures/lint").join(code);
+    let files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|_| panic!("{code}: no fixtures in {}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_none_or(|x| x != "expected"))
+        .collect();
+    let bad: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("bad-"))
+        .collect();
+    let good: Vec<&PathBuf> = files
+        .iter()
+        .filter(|p| {
+            p.file_name()
                 .unwrap()
-                .to_str()
-                .unwrap()
-                .to_string();
-            let extra: Vec<String> = (if f.is_dir() { String::new() } else { read(f) })
-                .lines()
-                .find_map(|l| l.strip_prefix("# lint-args:"))
-                .map(|a| a.split_whitespace().map(str::to_string).collect())
-                .unwrap_or_default();
-            let mut args: Vec<&str> = extra.iter().map(String::as_str).collect();
-            // A directory is one service's files, checked against each other.
-            if f.is_dir() {
-                args.push("--together");
-            }
-            args.push(&rel);
-            let (_, v) = lint_json(&args);
-            check_snapshot(f, &v);
-            let found = codes(&v).contains(&code.to_string());
-            let must = bad.contains(&f);
-            assert_eq!(
-                found,
-                must,
-                "{rel}: {code} {} but got {:?}",
-                if must {
-                    "must trigger"
-                } else {
-                    "must not trigger"
-                },
-                codes(&v)
-            );
+                .to_string_lossy()
+                .starts_with("good-")
+        })
+        .collect();
+    assert!(
+        !bad.is_empty() && !good.is_empty(),
+        "{code} needs bad-* and good-* fixtures"
+    );
+    for f in files.iter() {
+        let rel = f
+            .strip_prefix(root())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        let extra: Vec<String> = (if f.is_dir() { String::new() } else { read(f) })
+            .lines()
+            .find_map(|l| l.strip_prefix("# lint-args:"))
+            .map(|a| a.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default();
+        let mut args: Vec<&str> = extra.iter().map(String::as_str).collect();
+        // A directory is one service's files, checked against each other.
+        if f.is_dir() {
+            args.push("--together");
         }
+        args.push(&rel);
+        let (_, v) = lint_json(&args);
+        check_snapshot(f, &v);
+        let found = codes(&v).contains(&code.to_string());
+        let must = bad.contains(&f);
+        assert_eq!(
+            found,
+            must,
+            "{rel}: {code} {} but got {:?}",
+            if must {
+                "must trigger"
+            } else {
+                "must not trigger"
+            },
+            codes(&v)
+        );
     }
 }
 
