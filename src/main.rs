@@ -187,17 +187,44 @@ enum Command {
     Man,
 }
 
-fn main() -> ExitCode {
-    // A reader that stops early (`svcgen render x.yaml | head -1`) ends svcgen
-    // quietly, as it ends cat, instead of a panic on the closed stdout.
-    // SAFETY: restoring the default action of one signal before any thread starts.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+/// The exit status after a write to standard output failed: a reader that stopped
+/// early (`svcgen render x.yaml | head -1`) ends svcgen quietly with cat's status
+/// (128 + SIGPIPE); any other failure (a full disk) is said, never a silent
+/// partial report.
+fn output_failed(e: &std::io::Error) -> ExitCode {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return ExitCode::from(141);
     }
+    eprintln!("svcgen: error: cannot write the output: {e}");
+    ExitCode::from(2)
+}
+
+/// `println!` that ends svcgen as `output_failed` says when standard output fails.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            return output_failed(&e);
+        }
+    }};
+}
+
+/// `print!`, the same way.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = write!(out, $($arg)*).and_then(|()| out.flush()) {
+            return output_failed(&e);
+        }
+    }};
+}
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Schema => {
-            print!("{}", spec::schema_text());
+            say_raw!("{}", spec::schema_text());
             ExitCode::SUCCESS
         }
         Command::Render {
@@ -225,7 +252,7 @@ fn main() -> ExitCode {
             match init::run(&name, &domain, port, kind, output.as_deref()) {
                 Ok(lines) => {
                     for l in lines {
-                        println!("{l}");
+                        say!("{l}");
                     }
                     ExitCode::SUCCESS
                 }
@@ -241,7 +268,9 @@ fn main() -> ExitCode {
         }
         Command::Explain { code, all, format } => explain_cmd(code.as_deref(), all, format),
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "svcgen", &mut std::io::stdout());
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "svcgen", &mut out);
+            say_raw!("{}", String::from_utf8_lossy(&out));
             ExitCode::SUCCESS
         }
         Command::Man => {
@@ -249,7 +278,7 @@ fn main() -> ExitCode {
             if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
                 return fail(e);
             }
-            let _ = std::io::stdout().write_all(&out);
+            say_raw!("{}", String::from_utf8_lossy(&out));
             ExitCode::SUCCESS
         }
     }
@@ -397,10 +426,10 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
                     continue;
                 }
                 match &a.install_path {
-                    Some(at) => println!("==> {} ({}) <==", a.file_name, at.display()),
-                    None => println!("==> {} <==", a.file_name),
+                    Some(at) => say!("==> {} ({}) <==", a.file_name, at.display()),
+                    None => say!("==> {} <==", a.file_name),
                 }
-                print!("{}", a.content);
+                say_raw!("{}", a.content);
             }
         }
         return ExitCode::SUCCESS;
@@ -421,8 +450,8 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
             };
             drift = true;
             match f.status {
-                Status::Stale => println!("{}: {what} the description", f.path.display()),
-                _ => println!(
+                Status::Stale => say!("{}: {what} the description", f.path.display()),
+                _ => say!(
                     "{}: {what} svcgen renders (+{} -{})",
                     f.path.display(),
                     f.added,
@@ -431,7 +460,7 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
             }
         }
         if drift {
-            println!(
+            say!(
                 "run `svcgen diff` to see the changes, `svcgen render --write` (or --out/--root) to apply them"
             );
             return ExitCode::from(1);
@@ -488,9 +517,9 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
         {
             let path = path.clone();
             match written {
-                Ok(WriteOutcome::Unchanged) => println!("unchanged {}", path.display()),
-                Ok(WriteOutcome::Created) => println!("created {}", path.display()),
-                Ok(WriteOutcome::Updated) => println!("updated {}", path.display()),
+                Ok(WriteOutcome::Unchanged) => say!("unchanged {}", path.display()),
+                Ok(WriteOutcome::Created) => say!("created {}", path.display()),
+                Ok(WriteOutcome::Updated) => say!("updated {}", path.display()),
                 Err(e) => return fail(format_args!("cannot write {}: {e}", path.display())),
             }
         }
@@ -514,7 +543,7 @@ fn diff_cmd(descriptions: &[PathBuf], place: &Placement, format: DiffFormat) -> 
     let drift = files.iter().any(|f| f.status != Status::Unchanged);
     match format {
         DiffFormat::Json => {
-            println!(
+            say!(
                 "{}",
                 serde_json::to_string_pretty(
                     &serde_json::json!({ "drift": drift, "files": files })
@@ -525,8 +554,11 @@ fn diff_cmd(descriptions: &[PathBuf], place: &Placement, format: DiffFormat) -> 
         DiffFormat::Text => {
             let colour = svcgen::report::colour_for(&std::io::stdout());
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let _ =
-                svcgen::report::diff::write(&files, colour, &mut out).and_then(|()| out.flush());
+            if let Err(e) =
+                svcgen::report::diff::write(&files, colour, &mut out).and_then(|()| out.flush())
+            {
+                return output_failed(&e);
+            }
         }
     }
     if drift {
@@ -615,7 +647,11 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
         // Streamed: a report of tens of thousands of findings is never one string.
         LintFormat::Json => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let _ = svcgen::report::json::write(&report, &mut out).and_then(|()| out.flush());
+            if let Err(e) =
+                svcgen::report::json::write(&report, &mut out).and_then(|()| out.flush())
+            {
+                return output_failed(&e);
+            }
         }
         LintFormat::Text => {
             let colour = svcgen::report::colour_for(&std::io::stderr());
@@ -623,11 +659,19 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
         }
         LintFormat::Sarif => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let _ = svcgen::report::sarif::write(&report, &mut out).and_then(|()| out.flush());
+            if let Err(e) =
+                svcgen::report::sarif::write(&report, &mut out).and_then(|()| out.flush())
+            {
+                return output_failed(&e);
+            }
         }
         LintFormat::Github => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let _ = svcgen::report::github::write(&report, &mut out).and_then(|()| out.flush());
+            if let Err(e) =
+                svcgen::report::github::write(&report, &mut out).and_then(|()| out.flush())
+            {
+                return output_failed(&e);
+            }
         }
     }
     let code = if !report.errors.is_empty() {
@@ -665,14 +709,14 @@ fn explain_cmd(code: Option<&str>, all: bool, format: DiffFormat) -> ExitCode {
             } else {
                 serde_json::to_value(&docs[0])
             };
-            println!(
+            say!(
                 "{}",
                 serde_json::to_string_pretty(&v.expect("docs serialize")).expect("JSON")
             );
         }
         DiffFormat::Text => {
             let texts: Vec<String> = rules.iter().map(|r| lint::registry::markdown(r)).collect();
-            print!("{}", texts.join("\n"));
+            say_raw!("{}", texts.join("\n"));
         }
     }
     ExitCode::SUCCESS

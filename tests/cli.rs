@@ -409,8 +409,35 @@ fn a_closed_stdout_ends_quietly() {
         .unwrap();
     let err = text(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
-    // Ended by SIGPIPE like cat (128 + 13), never a panic (101).
-    assert_ne!(out.status.code(), Some(101), "{err}");
+    // Ended quietly with cat's status (128 + SIGPIPE), never a panic (101).
+    assert_eq!(out.status.code(), Some(141), "{err}");
+    assert!(err.is_empty(), "{err}");
+}
+
+/// Output that cannot be written (a full disk) is an error, never a silent
+/// partial file.
+#[test]
+fn an_output_that_cannot_be_written_is_an_error() {
+    for args in [
+        "render fixtures/api-gateway.yaml",
+        "lint fixtures/minimal.yaml --format json",
+        "explain --all --format json",
+    ] {
+        let out = Command::new("bash")
+            .args([
+                "-c",
+                &format!("{} {args} >/dev/full", env!("CARGO_BIN_EXE_svcgen")),
+            ])
+            .current_dir(root())
+            .output()
+            .unwrap();
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args}: {err}");
+        assert!(
+            err.contains("svcgen: error: cannot write the output: No space left on device"),
+            "{args}: {err}"
+        );
+    }
 }
 
 /// A description in the `host:` form moved back to the top-level form written

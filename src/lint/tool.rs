@@ -46,7 +46,6 @@ pub fn run(
     let mut stdin = child.stdin.take();
     let writer = std::thread::spawn(move || {
         use std::io::Write;
-        ignore_sigpipe_on_this_thread();
         if let Some(s) = stdin.as_mut() {
             let _ = s.write_all(&input);
         }
@@ -86,21 +85,6 @@ pub fn run(
         )));
     }
     Ok(out)
-}
-
-/// svcgen dies quietly of SIGPIPE when its own output is closed (`| head`); a tool
-/// that exits without reading all of its input must not kill it the same way. The
-/// signal is blocked on the thread that feeds the tool, whose write then fails with
-/// EPIPE instead (a signal pending on a thread is dropped when the thread ends).
-fn ignore_sigpipe_on_this_thread() {
-    // SAFETY: a sigset_t on the stack, initialised by sigemptyset before use;
-    // pthread_sigmask changes only the calling thread's mask.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, libc::SIGPIPE);
-        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
-    }
 }
 
 /// How a joined tool is asked for, and what its absence means.
