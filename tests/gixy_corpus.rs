@@ -1,14 +1,13 @@
 //! svcgen against gixy-ng 0.2.59's own plugin test corpus: for the plugins whose
 //! hazard an svcgen rule covers, every `tests/plugins/simply/PLUGIN/*.conf` must be
 //! flagged and every `*_fp.conf` must not (each file linted as it is, the way
-//! gixy's harness feeds it). The sdist is downloaded from PyPI at test time into
-//! `target/` (MPL-2.0: never committed). Disagreements must be exactly the ones
+//! gixy's harness feeds it). scripts/test.sh fetches the sdist from PyPI into
+//! `target/`, checked against its pinned sha256 (MPL-2.0: never committed). Disagreements must be exactly the ones
 //! the README lists with their reasons (none today).
 
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::*;
 use serde_json::Value;
@@ -30,36 +29,15 @@ const OVERLAP: &[(&str, &[&str])] = &[
 /// Cases where svcgen deliberately disagrees, each explained in the README.
 const KNOWN_DISAGREEMENTS: &[&str] = &[];
 
+/// The corpus, fetched and hash-checked by scripts/test.sh (nothing is
+/// downloaded here: a missing corpus fails, naming the set-up that fetches it).
 fn corpus() -> PathBuf {
-    let dir = root().join("target/gixy-corpus");
-    let cases = dir.join("gixy_ng-0.2.59/tests/plugins/simply");
-    if cases.is_dir() {
-        return cases;
-    }
-    let python = require("python3");
-    std::fs::create_dir_all(&dir).unwrap();
-    let out = run(Command::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "download",
-            "--quiet",
-            "--disable-pip-version-check",
-        ])
-        .args(["--no-deps", "--no-binary", ":all:", GIXY, "-d"])
-        .arg(&dir));
+    let cases = root().join("target/gixy-corpus/gixy_ng-0.2.59/tests/plugins/simply");
     assert!(
-        out.status.success(),
-        "pip download {GIXY} failed (the corpus comes from PyPI): {}",
-        text(&out.stderr)
+        cases.is_dir(),
+        "gixy-ng 0.2.59's test corpus is not in {}: run ./scripts/test.sh (it fetches {GIXY}'s sdist from PyPI and checks its sha256)",
+        cases.display()
     );
-    let out = run(Command::new("tar")
-        .arg("-xzf")
-        .arg(dir.join("gixy_ng-0.2.59.tar.gz"))
-        .arg("-C")
-        .arg(&dir));
-    assert!(out.status.success(), "tar: {}", text(&out.stderr));
-    assert!(cases.is_dir(), "no {} in the sdist", cases.display());
     cases
 }
 
