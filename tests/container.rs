@@ -11,7 +11,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -130,14 +130,6 @@ fn http_get(port: u16, path: &str) -> (String, String) {
     let t = text(&out.stdout);
     let (body, code) = t.rsplit_once('\n').unwrap_or(("", "000"));
     (code.to_string(), body.trim().to_string())
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    assert!(
-        run(Command::new("cp").arg("-a").arg(from).arg(to))
-            .status
-            .success()
-    );
 }
 
 #[test]

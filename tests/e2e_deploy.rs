@@ -56,19 +56,6 @@ fn rootfs() -> PathBuf {
     dir
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// `GET https://localhost:PORT/PATH` on loopback (the test certificate is not
 /// checked): the status code and the body.
 fn https_get(port: u16, path: &str, max_seconds: u32) -> (String, String) {

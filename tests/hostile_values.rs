@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{nginx_test, require, run, self_signed, text};
+use common::{artifact, nginx_test, require, run, self_signed, text};
 use serde_json::{Value, json};
 use svcgen::description as spec;
 use svcgen::render::{self, Artifact, ArtifactKind};
@@ -439,10 +439,6 @@ fn compare(marker: &[Artifact], hostile: &[Artifact], value: &str, case: &str) {
             _ => {}
         }
     }
-}
-
-fn artifact(a: &[Artifact], kind: ArtifactKind) -> Option<&Artifact> {
-    a.iter().find(|x| x.kind == kind)
 }
 
 #[test]

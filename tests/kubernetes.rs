@@ -11,7 +11,6 @@ use std::path::Path;
 use std::process::Command;
 
 use common::*;
-use svcgen::description::{self as spec, LoadedSpec};
 use svcgen::render::{self, Artifact, Target};
 
 /// The Kubernetes minors checked (the newest `kubernetes-validate` 1.37.0 bundles).
@@ -40,10 +39,6 @@ const CHECKOV_SKIPS: [(&str, &str); 4] = [
         "imagePullPolicy Always: with a pinned tag or digest IfNotPresent pulls the same image without depending on the registry at every restart",
     ),
 ];
-
-fn load(file: &str) -> LoadedSpec {
-    spec::load(file, &read(&root().join(file))).unwrap_or_else(|e| panic!("{file}: {e:?}"))
-}
 
 /// Every example with a `kubernetes:` section, with its rendered Kubernetes files.
 fn kubernetes_fixtures() -> Vec<(String, Vec<Artifact>)> {

@@ -15,18 +15,9 @@ use svcgen::render::{self, Artifact, ArtifactKind};
 /// Exposure a rendered unit must reach under `systemd-analyze security`.
 const EXPOSURE_TARGET: f64 = 1.5;
 
-fn load(file: &str) -> LoadedSpec {
-    let text = read(&root().join(file));
-    spec::load(file, &text).unwrap_or_else(|e| panic!("{file}: {e:?}"))
-}
-
 fn render_spec(spec: &LoadedSpec) -> Vec<Artifact> {
     let env = render::environment(None).unwrap();
     render::render(spec, &env).unwrap()
-}
-
-fn artifact(artifacts: &[Artifact], kind: ArtifactKind) -> Option<&Artifact> {
-    artifacts.iter().find(|a| a.kind == kind)
 }
 
 fn write(dir: &Path, a: &Artifact) -> PathBuf {

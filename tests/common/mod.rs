@@ -245,3 +245,31 @@ pub fn files_below(dir: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// Copies a directory tree (files and folders).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// An example description, loaded; fails the test with the errors.
+pub fn load(file: &str) -> svcgen::description::LoadedSpec {
+    svcgen::description::load(file, &read(&root().join(file)))
+        .unwrap_or_else(|e| panic!("{file}: {e:?}"))
+}
+
+/// The rendered file of a kind, if any.
+pub fn artifact(
+    artifacts: &[svcgen::render::Artifact],
+    kind: svcgen::render::ArtifactKind,
+) -> Option<&svcgen::render::Artifact> {
+    artifacts.iter().find(|a| a.kind == kind)
+}
