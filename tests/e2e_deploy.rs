@@ -808,6 +808,35 @@ fn scenarios(kind: &'static str) {
             .unwrap_or(&seen)
     );
 
+    // What the watch reads: nginx's own failure log, in the format deploy.sh
+    // parses (time|upstream addresses|their statuses, a 5xx among them). Under
+    // systemd the crashed instances refused connections while load ran, so
+    // nginx must have logged them.
+    let failure_log = c.ok("cat /var/log/nginx/e2e-app.upstream-failures.log 2>/dev/null || true");
+    let lines: Vec<&str> = failure_log.lines().collect();
+    for l in &lines {
+        let parts: Vec<&str> = l.split('|').collect();
+        assert_eq!(parts.len(), 3, "[{kind}] a failure log line: {l}");
+        assert!(parts[0].parse::<f64>().is_ok(), "[{kind}] its time: {l}");
+        assert!(
+            parts[2]
+                .split([',', ':'])
+                .any(|st| st.trim().len() == 3 && st.trim().starts_with('5')),
+            "[{kind}] a 5xx among its statuses: {l}"
+        );
+    }
+    if kind == "systemd" {
+        assert!(
+            !lines.is_empty(),
+            "[{kind}] nginx logged no upstream failure while v4b's instances were down"
+        );
+    }
+    eprintln!(
+        "[{kind}] nginx's failure log: {} line(s), the first: {}",
+        lines.len(),
+        lines.first().unwrap_or(&"-")
+    );
+
     // 4c. Another site on the host is broken when the deploy starts: nothing
     // starts, nginx's error is quoted; once it is fixed, the next deploy goes.
     b.push("v4c", &[], &["CRASH_AFTER"]);
