@@ -487,10 +487,12 @@ deploy:
         (code, log)
     }
 
-    /// Processes that run a stub or a step of this host (its directory is in
-    /// their command line), but for the stand-in nginx master.
+    /// Processes that run a stub or a step of this host (its directory in their
+    /// command line, or its STATE in their environment), but for the stand-in
+    /// nginx master.
     fn processes(&self) -> Vec<String> {
         let dir = self.dir.display().to_string();
+        let state = format!("STATE={}", self.state.display());
         let mut found = Vec::new();
         for entry in std::fs::read_dir("/proc").unwrap().flatten() {
             let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
@@ -500,7 +502,13 @@ deploy:
                 continue;
             };
             let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-            if pid != self.master.id() && cmdline.contains(&dir) {
+            // A step's `sleep` names no path: every process the deploy starts
+            // inherits its STATE (but PM2's, started with `env -i`, names its stub).
+            let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+            let inherited = environ
+                .split(|&b| b == 0)
+                .any(|var| var == state.as_bytes());
+            if pid != self.master.id() && (cmdline.contains(&dir) || inherited) {
                 found.push(format!("{pid}: {cmdline}"));
             }
         }
