@@ -86,18 +86,21 @@ fn prepare(file: &str, d: &Path, http: u16, https: u16, cert: &Path, key: &Path)
     s.host.supervisor.port = free_port_block(2 * per_slot);
     s.site.listen.http = http;
     s.site.listen.https = https;
-    s.site.tls.certificate = cert.display().to_string();
-    s.site.tls.key = key.display().to_string();
+    s.site.tls.certificate = cert.display().to_string().try_into().unwrap();
+    s.site.tls.key = key.display().to_string().try_into().unwrap();
     logs_into(s, d);
     // Static directories move with the app directory.
-    let app = d.join(&s.name);
+    let app = d.join(s.name.as_str());
     let old = s.app_dir.trim_end_matches('/').to_string();
     for r in &mut s.routes {
         if let Some(dir) = &mut r.dir {
-            *dir = dir.replacen(&old, &app.display().to_string(), 1);
+            *dir = dir
+                .replacen(&old, &app.display().to_string(), 1)
+                .parse()
+                .unwrap();
         }
     }
-    s.app_dir = app.display().to_string();
+    s.app_dir = app.display().to_string().try_into().unwrap();
     let ports = s.slot_ports()[0]
         .iter()
         .map(|p| u16::try_from(*p).unwrap())
@@ -172,26 +175,27 @@ fn edge_keys_behave_on_loopback() {
 
     // accounts: the load balancer is 127.0.0.2 (the example's is 10.0.0.0/16).
     let accounts = &mut sites[0].spec.service;
-    accounts.site.real_ip.as_mut().unwrap().from = vec!["127.0.0.2/32".into()];
+    accounts.site.real_ip.as_mut().unwrap().from = vec!["127.0.0.2/32".parse().unwrap()];
     // admin: the office is 127.0.0.1 (the example's are documentation networks).
     let admin = &mut sites[2].spec.service;
-    admin.routes[0].allow = vec!["127.0.0.1".into()];
+    admin.routes[0].allow = vec!["127.0.0.1".parse().unwrap()];
     let htpasswd = d.join("htpasswd");
-    admin.routes[0].basic_auth.as_mut().unwrap().user_file = htpasswd.display().to_string();
+    admin.routes[0].basic_auth.as_mut().unwrap().user_file =
+        htpasswd.display().to_string().try_into().unwrap();
     // magazine: an /admin/ behind the office allow list and the password, and the
     // search service mounted on it with /admin/users/ below that prefix. Without
     // the same protection, the set check refuses the pair (nginx's longest prefix
     // would answer /admin/users/ unprotected); with it, nginx enforces both.
     let mut admin_route = sites[4].spec.service.routes[0].clone();
-    admin_route.path = "/admin/".into();
-    admin_route.allow = vec!["127.0.0.1".into()];
+    admin_route.path = "/admin/".parse().unwrap();
+    admin_route.allow = vec!["127.0.0.1".parse().unwrap()];
     admin_route.basic_auth = Some(spec::model::BasicAuth {
-        realm: "Magazine admin".into(),
-        user_file: htpasswd.display().to_string(),
+        realm: "Magazine admin".parse().unwrap(),
+        user_file: htpasswd.display().to_string().try_into().unwrap(),
     });
     sites[4].spec.service.routes.push(admin_route.clone());
     let mut users_route = admin_route.clone();
-    users_route.path = "/admin/users/".into();
+    users_route.path = "/admin/users/".parse().unwrap();
     users_route.allow.clear();
     users_route.basic_auth = None;
     sites[5].spec.service.routes.push(users_route);
@@ -214,10 +218,10 @@ fn edge_keys_behave_on_loopback() {
     let flag = errors.join("maintenance.on");
     let store = &mut sites[1].spec.service;
     let pages = store.site.error_pages.as_mut().unwrap();
-    pages.dir = errors.display().to_string();
-    pages.maintenance_flag = Some(flag.display().to_string());
+    pages.dir = errors.display().to_string().try_into().unwrap();
+    pages.maintenance_flag = Some(flag.display().to_string().try_into().unwrap());
     // notifications: its one IPv6 address is the loopback's.
-    sites[3].spec.service.site.listen.address = Some("::1".into());
+    sites[3].spec.service.site.listen.address = Some("::1".parse().unwrap());
 
     // Files the sites serve and read.
     std::fs::create_dir_all(&errors).unwrap();

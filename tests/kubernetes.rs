@@ -403,7 +403,7 @@ fn kustomize_overlays_give_each_environments_objects() {
             continue;
         }
         let name = &spec.service.name;
-        let out = d.join(name);
+        let out = d.join(name.as_str());
         let rendered = svcgen(&["render", &fixture, "--out", out.to_str().unwrap()]);
         assert!(rendered.status.success(), "{}", text(&rendered.stderr));
         assert!(files.iter().any(|a| a.kind.0 == "kustomization"));

@@ -122,10 +122,10 @@ fn nginx_accepts_every_site_together() {
         let mut spec = load(&file);
         // Point the files nginx opens at test-owned copies; everything else is as rendered.
         let s = &mut spec.service;
-        s.site.tls.certificate = cert.display().to_string();
-        s.site.tls.key = key.display().to_string();
+        s.site.tls.certificate = cert.display().to_string().try_into().unwrap();
+        s.site.tls.key = key.display().to_string().try_into().unwrap();
         if s.site.tls.trusted_certificate.is_some() {
-            s.site.tls.trusted_certificate = Some(cert.display().to_string());
+            s.site.tls.trusted_certificate = Some(cert.display().to_string().try_into().unwrap());
         }
         logs_into(s, d);
         let target = spec::parse_version(&s.site.nginx_version);
@@ -157,7 +157,7 @@ fn nginx_accepts_every_site_together() {
             // This nginx is older than the site's target: check the same description
             // rendered for the installed version (only the http2 syntax differs).
             let mut older = spec.clone();
-            older.service.site.nginx_version = "1.22.1".into();
+            older.service.site.nginx_version = "1.22.1".parse().unwrap();
             let a = render_spec(&older);
             (
                 artifact(&a, ArtifactKind::NginxSite).unwrap().clone(),
@@ -360,7 +360,7 @@ fn node_loads_every_ecosystem_file_as_described() {
             assert_eq!(env["PORT"], ports[0].to_string().as_str());
             for (k, v) in &s.environment {
                 assert_eq!(
-                    env[k],
+                    env[k.as_str()],
                     v.as_text().as_str(),
                     "{file}: env {k} must round-trip exactly"
                 );
@@ -455,12 +455,12 @@ fn first_stage_sites_serve_the_challenge_before_any_certificate() {
         let mut spec = load(&file);
         let s = &mut spec.service;
         assert!(
-            !Path::new(&s.site.tls.certificate).exists(),
+            !Path::new(s.site.tls.certificate.as_str()).exists(),
             "{file}: the certificate must not exist for this test"
         );
         s.site.listen.http = port;
-        s.site.listen.address = Some("127.0.0.1".into());
-        s.site.acme_root = acme.display().to_string();
+        s.site.listen.address = Some("127.0.0.1".parse().unwrap());
+        s.site.acme_root = acme.display().to_string().try_into().unwrap();
         logs_into(s, d);
         let artifacts = render_spec(&spec);
         let Some(first) = artifact(&artifacts, ArtifactKind("nginx-acme-site")) else {

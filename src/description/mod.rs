@@ -5,6 +5,7 @@
 //! checks that need the whole description.
 
 pub mod diag;
+pub mod kinds;
 pub mod model;
 pub mod set;
 pub mod trust;
@@ -83,8 +84,16 @@ pub fn schema_text() -> String {
 fn validator() -> &'static jsonschema::Validator {
     static VALIDATOR: OnceLock<jsonschema::Validator> = OnceLock::new();
     VALIDATOR.get_or_init(|| {
-        jsonschema::options()
+        let mut options = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft7)
+            .should_validate_formats(true);
+        // A kind's rule, for the values its pattern lets through.
+        for kind in kinds::KINDS.iter().copied().filter(|k| k.rule.is_some()) {
+            options = options.with_format(kind.name, move |value: &str| {
+                !kind.matches(value) || kind.check(value).is_ok()
+            });
+        }
+        options
             .build(schema())
             .expect("the generated schema compiles")
     })
@@ -474,15 +483,34 @@ fn schema_error(
                     describe_property(&error.schema_path().to_string(), name),
                 );
             }
-            ValidationErrorKind::Pattern { pattern } => {
+            ValidationErrorKind::Pattern { .. } => {
                 let got = error.instance().as_str().unwrap_or("").to_string();
+                let kind = kind_at(&error.schema_path().to_string());
                 sink.push(
                     Some(place.value),
                     &pointer,
                     format!("invalid value {} for `{field}`", show(&got)),
-                    format!("expected {}", pattern_phrase(pattern)),
-                    pattern_help(pattern),
+                    match kind {
+                        Some(kind) => format!("expected {}", kind.accepts),
+                        None => "not of the accepted form".to_string(),
+                    },
+                    kind.and_then(|k| k.why).map(str::to_string),
                 );
+            }
+            ValidationErrorKind::Format { format } => {
+                let got = error.instance().as_str().unwrap_or("");
+                let rule = kinds::Kind::named(format).and_then(|k| k.rule.as_ref().map(|r| (k, r)));
+                if let Some((kind, rule)) = rule
+                    && let Err(problem) = kind.check(got)
+                {
+                    sink.push(
+                        Some(place.value),
+                        &pointer,
+                        problem,
+                        rule.label,
+                        Some(rule.help.to_string()),
+                    );
+                }
             }
             ValidationErrorKind::Type { kind } => {
                 let expected = match kind {
@@ -613,84 +641,14 @@ fn describe_at(schema_path: &str) -> Option<String> {
     None
 }
 
-fn pattern_phrase(pattern: &str) -> &'static str {
-    use model::*;
-    match pattern {
-        p if p == NAME_PATTERN => {
-            "a lower-case name: a letter, then letters, digits or `-`, not ending in `-` (a DNS label)"
-        }
-        p if p == ACCOUNT_PATTERN => "a user or group name such as `app` or `www-data`",
-        p if p == ABS_PATH_PATTERN => {
-            "an absolute path without spaces, quotes or shell metacharacters"
-        }
-        p if p == REL_PATH_PATTERN => {
-            "a relative path such as `dist/server.js` (not starting with `-`, which node reads as an option)"
-        }
-        p if p == HOSTNAME_PATTERN => "a lower-case DNS name such as `api.example.com`",
-        p if p == HEADER_VALUE_PATTERN => "one line of text without `\\` or `$`",
-        p if p == ONE_LINE_PATTERN => "a single line of text",
-        p if p == DESCRIPTION_PATTERN => {
-            "a single line of text without `\\` and without a space at either end"
-        }
-        p if p == ENV_NAME_PATTERN => "an environment variable name such as `LOG_LEVEL`",
-        p if p == NODE_ARG_PATTERN => "a node flag such as `--enable-source-maps`",
-        p if p == ROUTE_PATH_PATTERN => "a URL path such as `/api/`",
-        p if p == GIT_REMOTE_PATTERN => "a git remote such as `git@github.com:org/app.git`",
-        p if p == GIT_BRANCH_PATTERN => "a branch name such as `main`",
-        p if p == VERSION_PATTERN => "a version such as `1.22.1`",
-        p if p == RESOLVER_PATTERN => "an address or host name",
-        p if p == HEADER_NAME_PATTERN => "an HTTP header name",
-        p if p == CAPABILITY_PATTERN => "a capability such as `CAP_NET_BIND_SERVICE`",
-        p if p == SYSCALL_PATTERN => "a system call or `@group`",
-        p if p == ADDRESS_FAMILY_PATTERN => "an address family such as `AF_NETLINK`",
-        p if p == IP_PREFIX_PATTERN => "an IP address or prefix",
-        p if p == COMMAND_WORD_PATTERN => {
-            "one word of a command, such as `/usr/sbin/nginx` or `-t`"
-        }
-        p if p == DNS_LABEL_PATTERN => {
-            "a DNS label: lower-case letters, digits and `-`, starting and ending with a letter or digit"
-        }
-        p if p == IMAGE_PATTERN => {
-            "an image with a tag or digest, such as `registry.example.com/api:1.4.2`"
-        }
-        p if p == CIDR_PATTERN => "a network such as `10.0.3.0/24` or `2001:db8::/64`",
-        p if p == CIDR_OR_ADDRESS_PATTERN => {
-            "an address or network such as `203.0.113.7` or `10.0.0.0/8`"
-        }
-        p if p == MIME_TYPE_PATTERN => "a MIME type such as `application/json`",
-        p if p == FALLBACK_PATTERN => "`app`, or a file of the route such as `/index.html`",
-        p if p == RATE_PATTERN => {
-            "a rate: requests per second or per minute, such as `10r/s` or `30r/m`"
-        }
-        p if p == units::DURATION_PATTERN => "a duration such as `10s`, `1h30m` or `2y`",
-        p if p == units::SIZE_PATTERN => "a size such as `750M`",
-        _ => "a different value",
-    }
-}
-
-fn pattern_help(pattern: &str) -> Option<String> {
-    let why = match pattern {
-        p if p == model::HEADER_VALUE_PATTERN => {
-            "nginx would expand `$` as a variable, and a backslash or control character would end the header"
-        }
-        p if p == model::REL_PATH_PATTERN => {
-            "paths land unquoted in systemd, nginx and bash, so they may not carry spaces, quotes, `;`, `{`, `$` or newlines; and one starting with `-` would reach node (and Docker's CMD) as an option, not a file"
-        }
-        p if p == model::ABS_PATH_PATTERN => {
-            "paths land unquoted in systemd, nginx and bash, so they may not carry spaces, quotes, `;`, `{`, `$` or newlines"
-        }
-        p if p == model::HOSTNAME_PATTERN => {
-            "names land in nginx `server_name` and systemd and bash files"
-        }
-        p if p == model::NAME_PATTERN => {
-            "the name is a Kubernetes object name and a DNS label too, which may not end in `-`"
-        }
-        p if p == model::ONE_LINE_PATTERN || p == model::DESCRIPTION_PATTERN => {
-            "a newline would start a new directive in the unit or the script"
-        }
-        _ => return None,
-    };
-    Some(why.to_string())
+/// The kind of value a schema error's keyword belongs to: the schema node
+/// holding the keyword names it (`x-kind`).
+fn kind_at(schema_path: &str) -> Option<&'static kinds::Kind> {
+    let node = schema_path
+        .rsplit_once('/')
+        .map_or(schema_path, |(node, _)| node);
+    let name = schema_at(node).map(resolve)?.get("x-kind")?.as_str()?;
+    kinds::Kind::named(name)
 }
 
 #[cfg(test)]

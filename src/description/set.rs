@@ -3,6 +3,7 @@
 //! them, each clash reported at the line of the description that repeats it.
 
 use super::LoadedSpec;
+use super::kinds::HostName;
 use super::model::Route;
 use super::model::SLOTS;
 use super::yaml::Pos;
@@ -171,7 +172,7 @@ fn protected_prefix_clashes(specs: &[&LoadedSpec]) -> Vec<Clash> {
                 for outer in &a.routes {
                     let below = outer.path.ends_with('/')
                         && inner.path.len() > outer.path.len()
-                        && inner.path.starts_with(&outer.path);
+                        && inner.path.starts_with(outer.path.as_str());
                     let missing = missing_protection(outer, inner);
                     if below && !missing.is_empty() {
                         out.push(Clash {
@@ -232,8 +233,8 @@ fn reload_clashes(specs: &[&LoadedSpec]) -> Vec<Clash> {
 }
 
 /// The same names, in any order and case.
-fn same_domains(a: &[String], b: &[String]) -> bool {
-    let set = |d: &[String]| {
+fn same_domains(a: &[HostName], b: &[HostName]) -> bool {
+    let set = |d: &[HostName]| {
         let mut v: Vec<String> = d.iter().map(|x| x.to_ascii_lowercase()).collect();
         v.sort();
         v

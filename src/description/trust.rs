@@ -7,6 +7,7 @@
 //!
 //! What must not live here: rules about the app's own behaviour (validate.rs).
 
+use super::kinds::CommandWord;
 use std::net::IpAddr;
 
 use super::model::Service;
@@ -63,13 +64,13 @@ fn sudo_program(word: &str) -> Result<&str, String> {
 }
 
 /// True when `cmd` is one of the accepted `nginx -t` forms.
-fn nginx_test_form(cmd: &[String]) -> Result<(), String> {
-    let base = sudo_program(cmd.first().map_or("", String::as_str))?;
-    let args: Vec<&str> = cmd.iter().skip(1).map(String::as_str).collect();
+fn nginx_test_form(cmd: &[CommandWord]) -> Result<(), String> {
+    let base = sudo_program(cmd.first().map_or("", CommandWord::as_str))?;
+    let args: Vec<&str> = cmd.iter().skip(1).map(CommandWord::as_str).collect();
     if !matches!(base, "nginx" | "openresty") {
         return Err(format!(
             "`{}` is not nginx: the sudoers file may grant only nginx's configuration test here",
-            cmd.first().map_or("", String::as_str)
+            cmd.first().map_or("", CommandWord::as_str)
         ));
     }
     if matches!(args.as_slice(), ["-t"] | ["-t", "-q"] | ["-q", "-t"]) {
@@ -77,16 +78,16 @@ fn nginx_test_form(cmd: &[String]) -> Result<(), String> {
     } else {
         Err(format!(
             "`{}` with arguments `{}` is not a configuration test only: nginx's other options (`-c FILE`, `-g`, `-p`) let the deploy user run any configuration as root",
-            cmd.first().map_or("", String::as_str),
+            cmd.first().map_or("", CommandWord::as_str),
             args.join(" ")
         ))
     }
 }
 
 /// True when `cmd` is one of the accepted reload forms.
-fn nginx_reload_form(cmd: &[String]) -> Result<(), String> {
-    let base = sudo_program(cmd.first().map_or("", String::as_str))?;
-    let args: Vec<&str> = cmd.iter().skip(1).map(String::as_str).collect();
+fn nginx_reload_form(cmd: &[CommandWord]) -> Result<(), String> {
+    let base = sudo_program(cmd.first().map_or("", CommandWord::as_str))?;
+    let args: Vec<&str> = cmd.iter().skip(1).map(CommandWord::as_str).collect();
     let unit = |u: &str| {
         let name = u.strip_suffix(".service").unwrap_or(u);
         matches!(name, "nginx" | "openresty" | "angie")
@@ -116,7 +117,7 @@ pub fn sudo_command_errors(s: &Service) -> Vec<(String, String, &'static str)> {
         (
             "nginx_test",
             &s.deploy.nginx_test,
-            nginx_test_form as fn(&[String]) -> Result<(), String>,
+            nginx_test_form as fn(&[CommandWord]) -> Result<(), String>,
             NGINX_TEST_FORMS,
         ),
         (
@@ -128,7 +129,7 @@ pub fn sudo_command_errors(s: &Service) -> Vec<(String, String, &'static str)> {
     ] {
         if let Err(why) = check(cmd) {
             // The program is the word most errors are about.
-            let at = if sudo_program(cmd.first().map_or("", String::as_str)).is_err() {
+            let at = if sudo_program(cmd.first().map_or("", CommandWord::as_str)).is_err() {
                 format!("/deploy/{key}/0")
             } else {
                 format!("/deploy/{key}")
@@ -377,10 +378,10 @@ fn range(ip: IpAddr, len: u32) -> Range {
 /// Which family, if any, the networks cover whole (in any split:
 /// `0.0.0.0/1` + `128.0.0.0/1` is every IPv4 address). Unparsable entries are
 /// ignored here (they are refused on their own).
-pub fn covers_everything(values: &[String]) -> Option<&'static str> {
+pub fn covers_everything<S: AsRef<str>>(values: &[S]) -> Option<&'static str> {
     let mut ranges: Vec<Range> = values
         .iter()
-        .filter_map(|v| parse_network(v).ok())
+        .filter_map(|v| parse_network(v.as_ref()).ok())
         .map(|(ip, len)| range(ip, len))
         .collect();
     for (v6, family, top) in [
@@ -466,8 +467,8 @@ mod tests {
         assert!(is_plain("/"));
     }
 
-    fn cmd(x: &[&str]) -> Vec<String> {
-        v(x)
+    fn cmd(x: &[&str]) -> Vec<CommandWord> {
+        x.iter().map(|w| CommandWord::known(w)).collect()
     }
 
     #[test]

@@ -9,6 +9,8 @@ use std::fmt;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, de};
 
+use super::kinds::Kind;
+
 /// The pattern every duration must match: one or more `<number><unit>` groups.
 pub const DURATION_PATTERN: &str = r"^([0-9]+(ms|s|m|h|d|w|y))+$";
 /// The pattern every size must match: a number and an optional K, M or G suffix.
@@ -119,6 +121,16 @@ impl<'de> Deserialize<'de> for Duration {
     }
 }
 
+impl Duration {
+    pub const KIND: Kind = Kind {
+        name: "Duration",
+        pattern: DURATION_PATTERN,
+        accepts: "a duration such as `10s`, `1h30m` or `2y`",
+        why: None,
+        rule: None,
+    };
+}
+
 impl JsonSchema for Duration {
     fn schema_name() -> Cow<'static, str> {
         "Duration".into()
@@ -127,6 +139,7 @@ impl JsonSchema for Duration {
         json_schema!({
             "type": "string",
             "pattern": DURATION_PATTERN,
+            "x-kind": "Duration",
             "description": "A duration such as `250ms`, `10s`, `1h30m`, `30d` or `2y` (units: ms, s, m, h, d, w, y; a year is 365 days).",
             "examples": ["10s", "1h30m"]
         })
@@ -187,6 +200,16 @@ impl<'de> Deserialize<'de> for Size {
     }
 }
 
+impl Size {
+    pub const KIND: Kind = Kind {
+        name: "Size",
+        pattern: SIZE_PATTERN,
+        accepts: "a size such as `750M`",
+        why: None,
+        rule: None,
+    };
+}
+
 impl JsonSchema for Size {
     fn schema_name() -> Cow<'static, str> {
         "Size".into()
@@ -195,6 +218,7 @@ impl JsonSchema for Size {
         json_schema!({
             "type": "string",
             "pattern": SIZE_PATTERN,
+            "x-kind": "Size",
             "description": "A size in bytes with an optional K, M or G suffix (powers of 1024), such as `750M`.",
             "examples": ["750M", "10M"]
         })

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::description::LoadedSpec;
+use crate::description::kinds::*;
 use crate::description::model::{
     AccessLogFormat, Balance, FrameOptions, Method, RouteKind, SLOTS, Service, SupervisorKind,
     TlsProfile,
@@ -36,19 +37,19 @@ pub struct Plan {
     /// that read them (not part of what templates see).
     #[serde(skip)]
     pub(crate) kubernetes_layout: std::sync::OnceLock<super::files::kubernetes::kustomize::Layout>,
-    pub name: String,
+    pub name: ServiceName,
     /// `name` with `-` as `_`: safe in nginx variable, upstream and zone names.
     pub ident: String,
-    pub description: String,
+    pub description: Summary,
     pub source: String,
-    pub user: String,
-    pub group: String,
+    pub user: Account,
+    pub group: Account,
     pub app_dir: String,
-    pub entry: String,
-    pub node_path: String,
-    pub node_args: Vec<String>,
+    pub entry: RelPath,
+    pub node_path: AbsPath,
+    pub node_args: Vec<NodeArg>,
     pub env: Vec<(String, String)>,
-    pub env_file: Option<String>,
+    pub env_file: Option<AbsPath>,
     pub pm2: bool,
     pub instances: u16,
     /// Under `pm2`: the one unit running `pm2-runtime`.
@@ -67,12 +68,12 @@ pub struct Plan {
     /// Every command the deploy script runs as root (as argument vectors), exactly
     /// as sudoers lists them.
     pub sudo_commands: Vec<Vec<String>>,
-    pub bind: String,
+    pub bind: BindAddress,
     pub health_host: String,
     pub memory_limit: Option<String>,
     pub listen_timeout_ms: u64,
-    pub pm2_runtime: String,
-    pub pm2_cli: String,
+    pub pm2_runtime: AbsPath,
+    pub pm2_cli: AbsPath,
     pub pm2_home: String,
     pub pm2_kill_signal: String,
     pub drain: String,
@@ -139,7 +140,7 @@ pub struct LayoutPlan {
 
 #[derive(Debug, Serialize)]
 pub struct HealthPlan {
-    pub path: String,
+    pub path: RoutePath,
     pub status: u16,
     pub timeout_sec: u64,
 }
@@ -148,8 +149,8 @@ pub struct HealthPlan {
 pub struct SitePlan {
     /// The nginx version the site targets (`site.nginx_version`), said in its header
     /// for `svcgen lint` of the file alone.
-    pub nginx_version: String,
-    pub domains: Vec<String>,
+    pub nginx_version: Version,
+    pub domains: Vec<HostName>,
     pub http_listens: Vec<String>,
     pub https_listens: Vec<String>,
     pub https_port: u16,
@@ -161,15 +162,15 @@ pub struct SitePlan {
     pub protocols: String,
     pub ciphers: Option<String>,
     pub curves: String,
-    pub certificate: String,
-    pub key: String,
+    pub certificate: AbsPath,
+    pub key: AbsPath,
     pub ocsp_stapling: bool,
-    pub trusted_certificate: Option<String>,
-    pub resolver: Vec<String>,
+    pub trusted_certificate: Option<AbsPath>,
+    pub resolver: Vec<Resolver>,
     pub headers: Vec<(String, String)>,
     pub client_max_body_size: String,
     pub redirect_http: bool,
-    pub acme_root: String,
+    pub acme_root: AbsPath,
     pub access_log: String,
     pub error_log: String,
     pub json_log: bool,
@@ -187,17 +188,17 @@ pub struct SitePlan {
     pub has_websocket: bool,
     pub has_csp: bool,
     /// The other domains, sent to the canonical one on HTTPS too (`canonical_redirect`).
-    pub redirected_domains: Vec<String>,
+    pub redirected_domains: Vec<HostName>,
     pub gzip: bool,
     pub brotli: bool,
     pub compress_types: String,
     /// Trusted proxies (`set_real_ip_from`) and their header.
-    pub real_ip_from: Vec<String>,
+    pub real_ip_from: Vec<CidrOrAddress>,
     pub real_ip_header: Option<String>,
     pub least_conn: bool,
     /// The directory of `502.html`, `503.html`, `504.html` and the maintenance flag file.
     pub error_pages: Option<String>,
-    pub maintenance_flag: Option<String>,
+    pub maintenance_flag: Option<AbsPath>,
     /// `limit_req_zone`s: (zone, rate), one per rate-limited route.
     pub rate_zones: Vec<(String, String)>,
     /// The named location static routes pass misses to (`fallback: app`).
@@ -208,14 +209,14 @@ pub struct SitePlan {
     /// can be proven over HTTP (no wildcard).
     pub certbot_cert_name: Option<String>,
     /// The service whose site serves this one's locations (no server of its own).
-    pub mounted_on: Option<String>,
+    pub mounted_on: Option<ServiceName>,
     /// The locations files of the services mounted on this site: (name, path).
     pub mount_includes: Vec<(String, String)>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct RoutePlan {
-    pub path: String,
+    pub path: RoutePath,
     pub kind: &'static str,
     pub connect_timeout: u64,
     pub read_timeout: u64,
@@ -227,9 +228,9 @@ pub struct RoutePlan {
     pub brotli_static: bool,
     /// `try_files` arguments after `$uri`.
     pub fallback: Option<String>,
-    pub allow: Vec<String>,
+    pub allow: Vec<CidrOrAddress>,
     /// (realm, htpasswd file).
-    pub basic_auth: Option<(String, String)>,
+    pub basic_auth: Option<(HeaderValue, AbsPath)>,
     /// (zone, burst).
     pub rate_limit: Option<(String, u32)>,
     /// `limit_except` methods; empty: any.
@@ -238,16 +239,16 @@ pub struct RoutePlan {
 
 #[derive(Debug, Serialize)]
 pub struct DeployPlan {
-    pub repo: String,
-    pub branch: String,
-    pub install: String,
-    pub build: Option<String>,
-    pub prune: Option<String>,
-    pub migrate: Option<String>,
+    pub repo: GitRemote,
+    pub branch: GitBranch,
+    pub install: OneLine,
+    pub build: Option<OneLine>,
+    pub prune: Option<OneLine>,
+    pub migrate: Option<OneLine>,
     pub keep_releases: u8,
-    pub nginx_test: Vec<String>,
-    pub nginx_reload: Vec<String>,
-    pub nginx_pid_file: String,
+    pub nginx_test: Vec<CommandWord>,
+    pub nginx_reload: Vec<CommandWord>,
+    pub nginx_pid_file: AbsPath,
     pub health_retries: u16,
     pub health_interval_sec: u64,
     /// Each step's time limit in seconds: fetch, install, build, migrate.
@@ -276,10 +277,10 @@ pub struct TimeoutPlan {
 #[derive(Debug, Serialize)]
 pub struct HardeningPlan {
     pub protect_home: &'static str,
-    pub syscall_allow: Vec<String>,
+    pub syscall_allow: Vec<Syscall>,
     pub address_families: Vec<String>,
-    pub capabilities: Vec<String>,
-    pub ip_allow: Vec<String>,
+    pub capabilities: Vec<Capability>,
+    pub ip_allow: Vec<IpPrefix>,
     pub memory_deny_write_execute: bool,
     pub private_users: bool,
 }
@@ -350,18 +351,22 @@ impl Plan {
             lock: format!("{app_dir}/.deploy.lock"),
         };
         let default_logs = format!("/var/log/{}", s.name);
-        let logs_dir = s.logs.dir.clone().unwrap_or_else(|| default_logs.clone());
+        let logs_dir = s
+            .logs
+            .dir
+            .as_ref()
+            .map_or_else(|| default_logs.clone(), |d| d.to_string());
         let default_pm2_home = format!("/var/lib/{}/pm2", s.name);
         let pm2_home = sup
             .pm2_home
-            .clone()
-            .unwrap_or_else(|| default_pm2_home.clone());
+            .as_ref()
+            .map_or_else(|| default_pm2_home.clone(), |h| h.to_string());
 
         // Directories under the systemd-managed roots are created (and made writable)
         // by LogsDirectory=/StateDirectory=; others go to ReadWritePaths=.
         let mut writable_paths = Vec::new();
         let logs_directory_unit = if logs_dir == default_logs {
-            Some(s.name.clone())
+            Some(s.name.to_string())
         } else {
             writable_paths.push(logs_dir.clone());
             None
@@ -374,13 +379,23 @@ impl Plan {
             writable_paths.push(pm2_home.clone());
             None
         };
-        writable_paths.extend(s.host.hardening.writable_paths.iter().cloned());
+        writable_paths.extend(
+            s.host
+                .hardening
+                .writable_paths
+                .iter()
+                .map(|p| p.to_string()),
+        );
 
         let mut env: Vec<(String, String)> = Vec::new();
         if !s.environment.contains_key("NODE_ENV") {
             env.push(("NODE_ENV".into(), "production".into()));
         }
-        env.extend(s.environment.iter().map(|(k, v)| (k.clone(), v.as_text())));
+        env.extend(
+            s.environment
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.as_text())),
+        );
 
         let drain = s.shutdown.drain;
         let margin = s.shutdown.margin;
@@ -421,7 +436,7 @@ impl Plan {
                     dir: r.dir.as_ref().map(|d| {
                         let d = match d.strip_prefix(&format!("{app_dir}/")) {
                             Some(rel) => format!("{}/{rel}", layout.current),
-                            None => d.clone(),
+                            None => d.to_string(),
                         };
                         if d.ends_with('/') { d } else { format!("{d}/") }
                     }),
@@ -507,8 +522,8 @@ impl Plan {
         let mut address_families: Vec<String> =
             vec!["AF_UNIX".into(), "AF_INET".into(), "AF_INET6".into()];
         for f in &h.address_families {
-            if !address_families.contains(f) {
-                address_families.push(f.clone());
+            if !address_families.iter().any(|a| f == a.as_str()) {
+                address_families.push(f.to_string());
             }
         }
         let hardening = HardeningPlan {
@@ -546,8 +561,9 @@ impl Plan {
                 layout.upstream_file.clone(),
             ]);
         }
-        sudo_commands.push(deploy.nginx_test.clone());
-        sudo_commands.push(deploy.nginx_reload.clone());
+        for cmd in [&deploy.nginx_test, &deploy.nginx_reload] {
+            sudo_commands.push(cmd.iter().map(|w| w.to_string()).collect());
+        }
         if deploy.watch_sec > 0 {
             // The watch reads nginx's failure log (root's): these arguments only.
             sudo_commands.push(vec![
@@ -677,14 +693,14 @@ fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
         .into(),
     ));
     if let Some(csp) = &h.content_security_policy {
-        headers.push(("Content-Security-Policy".into(), csp.clone()));
+        headers.push(("Content-Security-Policy".into(), csp.to_string()));
     }
     headers.push(("Referrer-Policy".into(), h.referrer_policy.as_str().into()));
     if let Some(pp) = &h.permissions_policy {
-        headers.push(("Permissions-Policy".into(), pp.clone()));
+        headers.push(("Permissions-Policy".into(), pp.to_string()));
     }
     for (k, v) in &h.extra {
-        headers.push((k.clone(), v.0.clone()));
+        headers.push((k.to_string(), v.to_string()));
     }
 
     let mut curves = vec!["X25519", "prime256v1", "secp384r1"];
@@ -701,8 +717,7 @@ fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
             .domains
             .iter()
             .find(|d| !d.starts_with('*'))
-            .cloned()
-            .unwrap_or_else(|| "$host".into()),
+            .map_or_else(|| "$host".into(), |d| d.to_string()),
         http2_directive,
         protocols: match tls.profile {
             TlsProfile::Intermediate => "TLSv1.2 TLSv1.3".into(),
@@ -722,14 +737,14 @@ fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
         client_max_body_size: site.client_max_body_size.to_string(),
         redirect_http: site.redirect_http,
         acme_root: site.acme_root.clone(),
-        access_log: logs
-            .access_log
-            .clone()
-            .unwrap_or_else(|| format!("/var/log/nginx/{}.access.log", s.name)),
-        error_log: logs
-            .error_log
-            .clone()
-            .unwrap_or_else(|| format!("/var/log/nginx/{}.error.log", s.name)),
+        access_log: logs.access_log.as_ref().map_or_else(
+            || format!("/var/log/nginx/{}.access.log", s.name),
+            |l| l.to_string(),
+        ),
+        error_log: logs.error_log.as_ref().map_or_else(
+            || format!("/var/log/nginx/{}.error.log", s.name),
+            |l| l.to_string(),
+        ),
         json_log: logs.access_format == AccessLogFormat::Json,
         failure_log: failure_log(&s.name),
         failure_log_format: format!("svcgen_{ident}_failures"),
@@ -773,7 +788,7 @@ fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
             .filter_map(|(i, r)| {
                 r.rate_limit
                     .as_ref()
-                    .map(|l| (rate_zone(ident, i), l.rate.clone()))
+                    .map(|l| (rate_zone(ident, i), l.rate.to_string()))
             })
             .collect(),
         app_location: format!("@svcgen_{ident}_app"),
@@ -787,7 +802,7 @@ fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
             .iter()
             .map(|m| {
                 let dir = s.host.install.nginx_dir.trim_end_matches('/');
-                (m.clone(), format!("{dir}/{m}.locations"))
+                (m.to_string(), format!("{dir}/{m}.locations"))
             })
             .collect(),
         certbot_cert_name: certbot_name(&tls.certificate, &tls.key)

@@ -159,12 +159,16 @@ pub fn logs_into(s: &mut svcgen::description::Service, dir: &Path) {
     s.logs.access_log = Some(
         dir.join(format!("logs/{}.access.log", s.name))
             .display()
-            .to_string(),
+            .to_string()
+            .try_into()
+            .unwrap(),
     );
     s.logs.error_log = Some(
         dir.join(format!("logs/{}.error.log", s.name))
             .display()
-            .to_string(),
+            .to_string()
+            .try_into()
+            .unwrap(),
     );
 }
 

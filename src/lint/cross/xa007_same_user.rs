@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
 pub(super) fn check_user(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let mut users: Vec<(String, Span, &'static str)> = Vec::new();
     if let Some(svc) = ctx.service {
-        users.push((svc.user.clone(), Span::default(), "the description"));
+        users.push((svc.user.to_string(), Span::default(), "the description"));
     }
     if let Some(unit) = ctx.unit
         && let Some(e) = unit.get("Service", "User")

@@ -132,8 +132,12 @@ impl Linting for Pass {
             .routes
             .iter()
             .filter_map(|r| match r.kind {
-                spec::model::RouteKind::Streaming => Some((r.path.clone(), RouteKind::Streaming)),
-                spec::model::RouteKind::Websocket => Some((r.path.clone(), RouteKind::Websocket)),
+                spec::model::RouteKind::Streaming => {
+                    Some((r.path.to_string(), RouteKind::Streaming))
+                }
+                spec::model::RouteKind::Websocket => {
+                    Some((r.path.to_string(), RouteKind::Websocket))
+                }
                 _ => None,
             })
             .collect();

@@ -63,10 +63,16 @@ impl Linting for Pass {
                 let mut writes = vec![
                     s.logs
                         .dir
-                        .clone()
-                        .unwrap_or_else(|| format!("/var/log/{}", s.name)),
+                        .as_ref()
+                        .map_or_else(|| format!("/var/log/{}", s.name), |d| d.to_string()),
                 ];
-                writes.extend(s.host.hardening.writable_paths.iter().cloned());
+                writes.extend(
+                    s.host
+                        .hardening
+                        .writable_paths
+                        .iter()
+                        .map(|p| p.to_string()),
+                );
                 (Some(s.shutdown.drain.millis()), writes)
             }
             // A masked unit (a link to /dev/null) or an empty file: nothing runs.

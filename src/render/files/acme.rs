@@ -20,8 +20,8 @@ pub static FIRST_STAGE: Descriptor = Descriptor {
         }
         vec![Placement {
             file_name: format!("{}.acme.conf", s.name),
-            install_dir: Some(s.host.install.nginx_dir.clone()),
-            context: Some(minijinja::context! { install_dir => s.host.install.nginx_dir.clone() }),
+            install_dir: Some(s.host.install.nginx_dir.to_string()),
+            context: Some(minijinja::context! { install_dir => s.host.install.nginx_dir.as_str() }),
         }]
     }),
 };
@@ -54,11 +54,11 @@ fn hook(services: &[(&super::Plan, &crate::description::Service)]) -> Vec<Placem
         file_name: "svcgen-reload-nginx".into(),
         install_dir: Some(HOOK_DIR.into()),
         context: Some(minijinja::context! {
-            services => certbot.iter().map(|(_, s)| s.name.clone()).collect::<Vec<_>>(),
+            services => certbot.iter().map(|(_, s)| s.name.to_string()).collect::<Vec<_>>(),
             sources => certbot.iter().map(|(p, _)| p.source.clone()).collect::<Vec<_>>(),
             install_dir => HOOK_DIR,
-            nginx_test => first.deploy.nginx_test.clone(),
-            nginx_reload => first.deploy.nginx_reload.clone(),
+            nginx_test => first.deploy.nginx_test.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+            nginx_reload => first.deploy.nginx_reload.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
         }),
     }]
 }

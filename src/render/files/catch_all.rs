@@ -57,11 +57,11 @@ fn place(services: &[(&super::Plan, &crate::description::Service)]) -> Vec<Place
         .map(|(p, _)| (p.site.protocols.clone(), p.site.ciphers.clone()))
         .max_by_key(|(protocols, _)| protocols.split_whitespace().count());
     let (protocols, ciphers) = tls.unwrap_or_default();
-    let names: Vec<String> = services.iter().map(|(_, s)| s.name.clone()).collect();
+    let names: Vec<String> = services.iter().map(|(_, s)| s.name.to_string()).collect();
     let sources: Vec<String> = services.iter().map(|(p, _)| p.source.clone()).collect();
     vec![Placement {
         file_name: "svcgen-catch-all.conf".into(),
-        install_dir: Some(first.host.install.nginx_dir.clone()),
+        install_dir: Some(first.host.install.nginx_dir.to_string()),
         context: Some(minijinja::context! {
             services => names,
             sources => sources,

@@ -17,13 +17,13 @@ pub static FILE: Descriptor = Descriptor {
         };
         // node, its arguments and the entry script, as the exec form's words.
         let mut command = vec!["node".to_string()];
-        command.extend(plan.node_args.iter().cloned());
-        command.push(s.entry.clone());
+        command.extend(plan.node_args.iter().map(|a| a.to_string()));
+        command.push(s.entry.to_string());
         vec![Placement {
             file_name: "Dockerfile".into(),
             install_dir: None,
             context: Some(minijinja::context! {
-                base_image => k.base_image.clone(),
+                base_image => k.base_image.as_str(),
                 uid => k.uid,
                 port => k.port,
                 command => command,

@@ -160,13 +160,16 @@ pub fn objects(plan: &Plan, s: &Description) -> Vec<Object> {
         return Vec::new();
     };
     let name = s.name.as_str();
-    let ns = k.namespace.clone().unwrap_or_else(|| s.name.clone());
+    let ns = k
+        .namespace
+        .as_ref()
+        .map_or_else(|| s.name.to_string(), |n| n.to_string());
     let drain = i64::try_from(s.shutdown.drain.secs_ceil()).unwrap_or(i64::MAX / 4);
     let mut docs: Vec<Object> = Vec::new();
 
     let namespace = Namespace {
         metadata: ObjectMeta {
-            name: Some(ns.clone()),
+            name: Some(ns.to_string()),
             labels: Some(BTreeMap::from([
                 (
                     "pod-security.kubernetes.io/enforce".to_string(),
@@ -224,13 +227,13 @@ pub fn objects(plan: &Plan, s: &Description) -> Vec<Object> {
     let port = i32::from(k.port);
     let memory = Quantity(format!("{}Mi", memory_bytes(s, k).div_ceil(1 << 20)));
     let health = HTTPGetAction {
-        path: Some(plan.health.path.clone()),
+        path: Some(plan.health.path.to_string()),
         port: IntOrString::String("http".into()),
         ..Default::default()
     };
     let container = Container {
         name: name.to_string(),
-        image: Some(k.image.clone()),
+        image: Some(k.image.to_string()),
         image_pull_policy: Some("IfNotPresent".into()),
         ports: Some(vec![ContainerPort {
             name: Some("http".into()),
@@ -492,7 +495,7 @@ fn network_policy(name: &str, ns: &str, k: &Kubernetes) -> NetworkPolicy {
         egress.push(NetworkPolicyEgressRule {
             to: Some(vec![NetworkPolicyPeer {
                 ip_block: Some(IPBlock {
-                    cidr: e.cidr.clone(),
+                    cidr: e.cidr.to_string(),
                     ..Default::default()
                 }),
                 ..Default::default()
@@ -626,8 +629,8 @@ struct Timeouts {
 
 fn routes(plan: &Plan, s: &Description, g: &GatewayRef, ns: &str) -> Vec<HttpRoute> {
     let parent = |section: &str| ParentRef {
-        name: g.name.clone(),
-        namespace: g.namespace.clone(),
+        name: g.name.to_string(),
+        namespace: g.namespace.to_string(),
         section_name: section.to_string(),
     };
     let headers = Filter {
@@ -661,7 +664,7 @@ fn routes(plan: &Plan, s: &Description, g: &GatewayRef, ns: &str) -> Vec<HttpRou
                 }],
                 filters: vec![headers.clone()],
                 backend_refs: vec![BackendRef {
-                    name: s.name.clone(),
+                    name: s.name.to_string(),
                     port: 80,
                 }],
                 // A stream or a WebSocket lasts as long as the client stays: no
@@ -688,7 +691,7 @@ fn routes(plan: &Plan, s: &Description, g: &GatewayRef, ns: &str) -> Vec<HttpRou
         metadata: route_meta(""),
         spec: HttpRouteSpec {
             parent_refs: vec![parent(&g.https_listener)],
-            hostnames: s.site.domains.clone(),
+            hostnames: s.site.domains.iter().map(|v| v.to_string()).collect(),
             rules,
         },
     }];
@@ -699,7 +702,7 @@ fn routes(plan: &Plan, s: &Description, g: &GatewayRef, ns: &str) -> Vec<HttpRou
             metadata: route_meta("-redirect"),
             spec: HttpRouteSpec {
                 parent_refs: vec![parent(&g.http_listener)],
-                hostnames: s.site.domains.clone(),
+                hostnames: s.site.domains.iter().map(|v| v.to_string()).collect(),
                 rules: vec![RouteRule {
                     matches: vec![RouteMatch {
                         path: PathMatch {

@@ -127,8 +127,9 @@ fn app_files_dir(s: &Service) -> String {
     s.host
         .install
         .app_files_dir
-        .clone()
-        .unwrap_or_else(|| s.app_dir.clone())
+        .as_ref()
+        .unwrap_or(&s.app_dir)
+        .to_string()
 }
 
 /// One file, installed in `dir`.

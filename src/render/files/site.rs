@@ -32,7 +32,7 @@ pub static LOCATIONS: Descriptor = Descriptor {
         }
         vec![Placement {
             file_name: format!("{}.locations", s.name),
-            install_dir: Some(s.host.install.nginx_dir.clone()),
+            install_dir: Some(s.host.install.nginx_dir.to_string()),
             context: Some(minijinja::context! { part => "locations" }),
         }]
     }),
@@ -65,7 +65,7 @@ pub static UPSTREAM_SLOTS: Descriptor = Descriptor {
             .iter()
             .map(|u| Placement {
                 file_name: u.file.clone(),
-                install_dir: Some(s.host.install.nginx_dir.clone()),
+                install_dir: Some(s.host.install.nginx_dir.to_string()),
                 context: Some(minijinja::context! {
                     slot => u.slot,
                     ports => ports(u.slot),

@@ -10,5 +10,5 @@ pub static FILE: Descriptor = Descriptor {
     lint: Some("sudoers"),
     // sudoers(5) skips files whose names contain a `.`; visudo wants mode 0440.
     mode: 0o440,
-    scope: Scope::Service(|_, s| one(s.name.clone(), &s.host.install.sudoers_dir)),
+    scope: Scope::Service(|_, s| one(s.name.to_string(), &s.host.install.sudoers_dir)),
 };

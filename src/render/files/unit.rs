@@ -20,7 +20,7 @@ pub static FILE: Descriptor = Descriptor {
             .iter()
             .map(|slot| Placement {
                 file_name: slot.unit_file.clone(),
-                install_dir: Some(s.host.install.unit_dir.clone()),
+                install_dir: Some(s.host.install.unit_dir.to_string()),
                 context: Some(minijinja::context! { slot => minijinja::value::Serde(slot) }),
             })
             .collect()

@@ -67,8 +67,8 @@ fn served_here(s: &Description) -> bool {
 pub fn ingresses(plan: &Plan, s: &Description, i: &IngressNginx, ns: &str) -> Vec<Ingress> {
     let tls_secret = i
         .tls_secret
-        .clone()
-        .unwrap_or_else(|| format!("{}-tls", s.name));
+        .as_ref()
+        .map_or_else(|| format!("{}-tls", s.name), |t| t.to_string());
     let mut groups: Vec<(BTreeMap<String, String>, Vec<HTTPIngressPath>)> = Vec::new();
     for r in &plan.routes {
         let long_lived = r.kind == "streaming" || r.kind == "websocket";
@@ -103,7 +103,7 @@ pub fn ingresses(plan: &Plan, s: &Description, i: &IngressNginx, ns: &str) -> Ve
             path_type: "Prefix".into(),
             backend: IngressBackend {
                 service: Some(IngressServiceBackend {
-                    name: s.name.clone(),
+                    name: s.name.to_string(),
                     port: Some(ServiceBackendPort {
                         name: Some("http".into()),
                         ..Default::default()
@@ -122,7 +122,7 @@ pub fn ingresses(plan: &Plan, s: &Description, i: &IngressNginx, ns: &str) -> Ve
         .enumerate()
         .map(|(n, (annotations, paths))| {
             let name = if n == 0 {
-                s.name.clone()
+                s.name.to_string()
             } else {
                 format!("{}-{}", s.name, n + 1)
             };
@@ -131,17 +131,17 @@ pub fn ingresses(plan: &Plan, s: &Description, i: &IngressNginx, ns: &str) -> Ve
             Ingress {
                 metadata,
                 spec: Some(IngressSpec {
-                    ingress_class_name: Some(i.class.clone()),
+                    ingress_class_name: Some(i.class.to_string()),
                     tls: Some(vec![IngressTLS {
-                        hosts: Some(s.site.domains.clone()),
-                        secret_name: Some(tls_secret.clone()),
+                        hosts: Some(s.site.domains.iter().map(|v| v.to_string()).collect()),
+                        secret_name: Some(tls_secret.to_string()),
                     }]),
                     rules: Some(
                         s.site
                             .domains
                             .iter()
                             .map(|d| IngressRule {
-                                host: Some(d.clone()),
+                                host: Some(d.to_string()),
                                 http: Some(HTTPIngressRuleValue {
                                     paths: paths.clone(),
                                 }),
