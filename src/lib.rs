@@ -8,6 +8,7 @@ pub mod description;
 pub mod drift;
 pub mod install;
 pub mod lint;
+pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod suggest;

@@ -2,15 +2,15 @@
 //! (0 clean, 1 drift or findings, 2 usage, I/O or description error).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
-use svcgen::description::{self as spec, LoadedSpec};
-use svcgen::drift::{self, FileDrift, Status, Target};
-use svcgen::install::{Beneath, WriteOutcome, write_beneath};
+use svcgen::description as spec;
+use svcgen::drift::{Status, Target};
+use svcgen::install::WriteOutcome;
 use svcgen::lint::{self, Severity};
-use svcgen::render::{self, Artifact};
+use svcgen::pipeline::{self, LoadError, RenderError, Rendered, WriteError};
 
 mod init;
 
@@ -289,88 +289,42 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn load(description: &Path) -> Result<LoadedSpec, ExitCode> {
-    let file = description.display().to_string();
-    let text = std::fs::read_to_string(description)
-        .map_err(|e| fail(format_args!("cannot read {file}: {e}")))?;
-    spec::load(&file, &text).map_err(|errors| {
-        eprintln!("{:?}", miette::Report::new(errors));
-        ExitCode::from(2)
-    })
-}
-
-/// Loads and renders every description before anything is written or compared;
-/// they are rendered as one host's services (the host's shared files from all).
-fn render_all(
-    descriptions: &[PathBuf],
-    place: &Placement,
-) -> Result<Vec<(LoadedSpec, Vec<Artifact>)>, ExitCode> {
-    let env = render::environment(place.templates.as_deref()).map_err(fail)?;
-    let mut specs = Vec::new();
-    let mut failed = false;
-    for d in descriptions {
-        match load(d) {
-            Ok(spec) => match &place.env {
-                None => specs.push(spec),
-                Some(name) => match spec.environment(name) {
-                    Some(chosen) => specs.push(chosen),
-                    None => {
-                        let known: Vec<&str> = spec
-                            .service
-                            .resolved_environments
-                            .iter()
-                            .map(|(n, _)| n.as_str())
-                            .collect();
-                        failed = true;
-                        let _ = fail(format_args!(
-                            "{} describes no environment `{name}` ({})",
-                            spec.file,
-                            if known.is_empty() {
-                                "it has no `environments:`".to_string()
-                            } else {
-                                format!("it has: {}", known.join(", "))
-                            }
-                        ));
+/// Renders the set, or says why not (each description's errors, each clash).
+fn render_set(descriptions: &[PathBuf], place: &Placement) -> Result<Rendered, ExitCode> {
+    pipeline::render(
+        descriptions,
+        place.env.as_deref(),
+        place.templates.as_deref(),
+    )
+    .map_err(|e| match e {
+        RenderError::Load(errors) => {
+            for error in errors {
+                match error {
+                    LoadError::Invalid(errors) => {
+                        eprintln!("{:?}", miette::Report::new(errors));
                     }
-                },
-            },
-            Err(_) => failed = true,
+                    other => {
+                        let _ = fail(other);
+                    }
+                }
+            }
+            ExitCode::from(2)
         }
-    }
-    if failed {
-        return Err(ExitCode::from(2));
-    }
-    let refs: Vec<&LoadedSpec> = specs.iter().collect();
-    // One host's services: what it can hold only once is checked across them.
-    let clashes = spec::set::clashes(&refs);
-    if !clashes.is_empty() {
-        for c in &clashes {
-            eprintln!("svcgen: error: {}: {}", c.at(&refs), c.message);
+        RenderError::Clashes(clashes) => {
+            for c in &clashes {
+                eprintln!("svcgen: error: {}: {}", c.at, c.message);
+            }
+            fail(RenderError::Clashes(clashes))
         }
-        return Err(fail(format_args!(
-            "{} clash(es) between the descriptions rendered together (they run on one host); nothing was rendered",
-            clashes.len()
-        )));
-    }
-    let rendered = render::render_set(&refs, &env).map_err(fail)?;
-    Ok(specs.into_iter().zip(rendered).collect())
+        other => fail(other),
+    })
 }
 
 /// Kubernetes files are applied to a cluster, not installed on the host: under
 /// install paths they are neither compared nor written, and the run says so
 /// rather than pass them over in silence.
-fn note_not_installed(rendered: &[(LoadedSpec, Vec<Artifact>)], target: &Target) {
-    if !matches!(target, Target::Root(_)) {
-        return;
-    }
-    let mut skipped: Vec<&str> = rendered
-        .iter()
-        .flat_map(|(_, a)| a)
-        .filter(|a| a.install_path.is_none())
-        .map(|a| a.file_name.as_str())
-        .collect();
-    skipped.sort();
-    skipped.dedup();
+fn note_not_placed(rendered: &Rendered, target: &Target) {
+    let skipped = rendered.not_placed(target);
     if !skipped.is_empty() {
         eprintln!(
             "svcgen: note: {} not installed on the host, so not compared or written under install paths ({}): use --out DIR for them",
@@ -384,33 +338,8 @@ fn note_not_installed(rendered: &[(LoadedSpec, Vec<Artifact>)], target: &Target)
     }
 }
 
-fn compare_all(
-    rendered: &[(LoadedSpec, Vec<Artifact>)],
-    target: &Target,
-) -> Result<Vec<FileDrift>, ExitCode> {
-    let mut all: Vec<FileDrift> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (spec, artifacts) in rendered {
-        let files = drift::compare(
-            &spec.service.name,
-            &spec.file,
-            spec.file_name(),
-            artifacts,
-            target,
-        )
-        .map_err(|e| fail(format_args!("cannot read {e}")))?;
-        // The host's shared files are in every service's list: compared once.
-        for f in files {
-            if seen.insert(f.path.clone()) {
-                all.push(f);
-            }
-        }
-    }
-    Ok(all)
-}
-
 fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: bool) -> ExitCode {
-    let rendered = match render_all(descriptions, place) {
+    let rendered = match render_set(descriptions, place) {
         Ok(r) => r,
         Err(code) => return code,
     };
@@ -419,7 +348,7 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
         .or_else(|| (write || check).then(|| Target::Root(PathBuf::from("/"))));
     let Some(target) = target else {
         let mut shown: std::collections::HashSet<(&str, &str)> = Default::default();
-        for (_, artifacts) in &rendered {
+        for (_, artifacts) in &rendered.services {
             for a in artifacts {
                 // The host's shared files are in every service's list: shown once.
                 if !shown.insert((&a.file_name, &a.content)) {
@@ -434,11 +363,11 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
         }
         return ExitCode::SUCCESS;
     };
-    note_not_installed(&rendered, &target);
+    note_not_placed(&rendered, &target);
     if check {
-        let files = match compare_all(&rendered, &target) {
+        let files = match rendered.compare(&target) {
             Ok(f) => f,
-            Err(code) => return code,
+            Err(e) => return fail(format_args!("cannot read {e}")),
         };
         let mut drift = false;
         for f in &files {
@@ -467,78 +396,43 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
         }
         return ExitCode::SUCCESS;
     }
-    // Every path first: two descriptions that would write the same file are an
-    // error before anything is written.
-    let mut planned: Vec<(PathBuf, &str, &Artifact, (PathBuf, PathBuf))> = Vec::new();
-    let mut planned_at: std::collections::HashMap<PathBuf, usize> = Default::default();
-    for (spec, artifacts) in &rendered {
-        for a in artifacts {
-            let Some(path) = target.path_of(&spec.service.name, &spec.file, a) else {
-                continue;
-            };
-            if let Some((_, first, earlier, _)) = planned_at.get(&path).map(|&i| &planned[i]) {
-                // The host's shared file, the same from every description: written once.
-                if earlier.content == a.content {
-                    continue;
-                }
-                return fail(format_args!(
-                    "{} would be written from both {first} and {}; put `{{name}}` in --out (`--out 'out/{{name}}'`) or give each its own directory",
-                    path.display(),
-                    spec.file
-                ));
-            }
-            let base = target.base(&spec.service.name, &spec.file);
-            let rel = path.strip_prefix(&base).unwrap_or(&path).to_path_buf();
-            if base.is_dir()
-                && let Err(e) = Beneath::open(&base).and_then(|b| b.check(&rel))
-            {
-                return fail(format_args!("nothing was written: {e}"));
-            }
-            planned_at.insert(path.clone(), planned.len());
-            planned.push((path, spec.file.as_str(), a, (base, rel)));
+    let (written, failure) = match rendered.write(&target) {
+        Ok(written) => (written, None),
+        Err(WriteError::Write {
+            path,
+            error,
+            written,
+        }) => (
+            written,
+            Some(format!("cannot write {}: {error}", path.display())),
+        ),
+        Err(e) => return fail(e),
+    };
+    for (path, outcome) in &written {
+        match outcome {
+            WriteOutcome::Unchanged => say!("unchanged {}", path.display()),
+            WriteOutcome::Created => say!("created {}", path.display()),
+            WriteOutcome::Updated => say!("updated {}", path.display()),
         }
     }
-    // One render at a time per directory.
-    let mut dirs: Vec<PathBuf> = planned
-        .iter()
-        .filter_map(|(p, ..)| p.parent().map(Path::to_path_buf))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    let mut _locks = Vec::new();
-    for d in &dirs {
-        match svcgen::install::DirLock::take(d) {
-            Ok(l) => _locks.push(l),
-            Err(e) => return fail(format_args!("cannot lock {}: {e}", d.display())),
-        }
+    match failure {
+        Some(message) => fail(message),
+        None => ExitCode::SUCCESS,
     }
-    for (path, _, a, (base, rel)) in &planned {
-        let written = write_beneath(base, rel, a.content.as_bytes(), a.mode);
-        {
-            let path = path.clone();
-            match written {
-                Ok(WriteOutcome::Unchanged) => say!("unchanged {}", path.display()),
-                Ok(WriteOutcome::Created) => say!("created {}", path.display()),
-                Ok(WriteOutcome::Updated) => say!("updated {}", path.display()),
-                Err(e) => return fail(format_args!("cannot write {}: {e}", path.display())),
-            }
-        }
-    }
-    ExitCode::SUCCESS
 }
 
 fn diff_cmd(descriptions: &[PathBuf], place: &Placement, format: DiffFormat) -> ExitCode {
-    let rendered = match render_all(descriptions, place) {
+    let rendered = match render_set(descriptions, place) {
         Ok(r) => r,
         Err(code) => return code,
     };
     let target = place
         .target()
         .unwrap_or_else(|| Target::Root(PathBuf::from("/")));
-    note_not_installed(&rendered, &target);
-    let files = match compare_all(&rendered, &target) {
+    note_not_placed(&rendered, &target);
+    let files = match rendered.compare(&target) {
         Ok(f) => f,
-        Err(code) => return code,
+        Err(e) => return fail(format_args!("cannot read {e}")),
     };
     let drift = files.iter().any(|f| f.status != Status::Unchanged);
     match format {

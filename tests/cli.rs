@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::path::PathBuf;
 use std::process::Command;
 
 use common::*;
@@ -29,33 +30,60 @@ fn expected_message(file: &str) -> Option<String> {
     why.strip_prefix('"')?.strip_suffix('"').map(str::to_string)
 }
 
+/// The description is refused by the library with an error at each expected
+/// position, the first saying the expected message.
 fn assert_rejected_at(file: &str) {
-    let out = svcgen(&["render", file]);
-    let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{file} must exit 2:\n{stderr}");
-    assert!(out.stdout.is_empty(), "{file}: nothing may be rendered");
+    let errors = match svcgen::pipeline::load(&root().join(file)) {
+        Err(svcgen::pipeline::LoadError::Invalid(errors)) => errors.errors,
+        Err(other) => panic!("{file}: {other}"),
+        Ok(_) => panic!("{file} must be refused"),
+    };
+    let found: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{}:{} {}", e.line, e.column, e.message))
+        .collect();
     let positions = expected_positions(file);
     for pos in &positions {
-        let needle = format!("[{file}:{pos}]");
         assert!(
-            stderr.contains(&needle),
-            "{file}: expected an error at {needle}, got:\n{stderr}"
+            errors
+                .iter()
+                .any(|e| format!("{}:{}", e.line, e.column) == *pos),
+            "{file}: expected an error at {pos}, got:\n{found:#?}"
         );
     }
     if let Some(message) = expected_message(file) {
-        // The JSON report carries each message whole (the text one wraps it).
-        let out = svcgen(&["lint", "--format", "json", file]);
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let said = report["diagnostics"].as_array().unwrap().iter().any(|d| {
-            let at = format!("{}:{}", d["start"]["line"], d["start"]["column"]);
-            at == positions[0] && d["message"].as_str().unwrap().contains(&message)
+        let said = errors.iter().any(|e| {
+            format!("{}:{}", e.line, e.column) == positions[0] && e.message.contains(&message)
         });
         assert!(
             said,
-            "{file}: no error at {} says {message:?}:\n{report:#}",
+            "{file}: no error at {} says {message:?}:\n{found:#?}",
             positions[0]
         );
     }
+}
+
+/// The binary: exit 2, nothing on standard output, each error shown at its
+/// `file:line:column`; the lint report carries the same error whole.
+#[test]
+fn an_invalid_description_exits_2_with_its_errors_shown() {
+    let file = "fixtures/invalid/password-file-dot-segment.yaml";
+    let out = svcgen(&["render", file]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "nothing may be rendered");
+    assert!(stderr.contains(&format!("[{file}:19:18]")), "{stderr}");
+    let out = svcgen(&["lint", "--format", "json", file]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &report["diagnostics"][0];
+    assert_eq!(
+        (d["start"]["line"].as_u64(), d["start"]["column"].as_u64()),
+        (Some(19), Some(18))
+    );
+    assert_eq!(
+        d["message"],
+        "path `/srv/./api/current/public/htpasswd` has an empty, `.` or `..` segment"
+    );
 }
 
 #[test]
@@ -657,12 +685,20 @@ fn a_service_mounted_on_another_must_match_it() {
         std::fs::write(&p, text).unwrap();
         p.display().to_string()
     };
-    let render = |files: &[&str]| {
-        let mut args = vec!["render"];
-        args.extend_from_slice(files);
-        args.extend_from_slice(&["--out", "/dev/null/{name}"]);
-        let out = svcgen(&args);
-        (out.status.code(), text(&out.stderr))
+    // The set's clashes, from the library: `file:line:col: message` each.
+    let render = |files: &[&str]| -> (Option<i32>, String) {
+        let paths: Vec<PathBuf> = files.iter().map(|f| root().join(f)).collect();
+        match svcgen::pipeline::render(&paths, None, None) {
+            Ok(_) => (Some(0), String::new()),
+            Err(svcgen::pipeline::RenderError::Clashes(clashes)) => (
+                Some(2),
+                clashes
+                    .iter()
+                    .map(|c| format!("{}: {}\n", c.at, c.message))
+                    .collect(),
+            ),
+            Err(e) => panic!("{e}"),
+        }
     };
     // Together, as written: the pair renders (into a directory each).
     let out_dir = dir.path().join("out");
