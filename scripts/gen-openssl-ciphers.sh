@@ -2,7 +2,7 @@
 # Writes data/openssl-ciphers.tsv from the installed OpenSSL: every TLS 1.2-and-below
 # cipher with its key exchange, authentication, encryption and MAC, and the aliases
 # (cipher-string words) that select it, as `openssl ciphers -v WORD` answers. NG002
-# expands ssl_ciphers strings with it; tests/openssl_ciphers.rs compares that
+# expands ssl_ciphers strings with it; tests/suite/openssl_ciphers.rs compares that
 # expansion with the real `openssl ciphers`.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."

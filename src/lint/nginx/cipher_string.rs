@@ -8,7 +8,7 @@
 //! turn, `A+B` is the ciphers in both, `!A` removes for good, `-A` removes (a later
 //! word may add back), `+A` moves to the end, `@STRENGTH`/`@SECLEVEL=n` order or
 //! filter (ignored: the set is what matters here). A word OpenSSL does not know
-//! selects nothing. `tests/openssl_ciphers.rs` compares the result with the real
+//! selects nothing. `tests/suite/openssl_ciphers.rs` compares the result with the real
 //! `openssl ciphers` on strings from real configurations.
 
 use std::collections::HashSet;

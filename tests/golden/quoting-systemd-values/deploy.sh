@@ -37,8 +37,8 @@
 # previous state could not be confirmed: investigate now; 5 the new release serves,
 # but stopping the previous slot was interrupted (the next deploy stops it).
 #
-# What a failure in each stage undoes, and the exit code (the README's exit codes
-# are tested against this table, and tests/deploy_faults.rs reaches every row):
+# What a failure in each stage undoes, and the exit code (svcgen's tests hold
+# its documented exit codes to this table and fail a deploy in every row):
 #   stage          undo                                                         exit
 #   setup          none: nothing was done (usage, user, tools, `live`)            2
 #   lock           none: another deploy holds the lock; nothing was done          3

@@ -2,13 +2,11 @@
 //! systemd-analyze verify and security, node, bash -n, shellcheck and gixy.
 //! A missing tool fails its test with the tool's name; nothing is skipped.
 
-mod common;
-
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use svcgen::description::{self as spec, LoadedSpec};
 use svcgen::render::{self, Artifact, ArtifactKind};
 

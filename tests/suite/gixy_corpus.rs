@@ -5,11 +5,9 @@
 //! `target/`, checked against its pinned sha256 (MPL-2.0: never committed). Disagreements must be exactly the ones
 //! the README lists with their reasons (none today).
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const GIXY: &str = "gixy-ng==0.2.59";

@@ -1,9 +1,7 @@
 //! The README shows a real description and what svcgen renders from it. This test
 //! keeps those blocks true: run with `SVCGEN_UPDATE_README=1` to refresh them.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn rendered(description: &str, file_name: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
@@ -77,7 +75,7 @@ fn readme_examples_are_current() {
     }
     assert!(
         fresh == readme,
-        "README.md shows stale output: run `SVCGEN_UPDATE_README=1 cargo test --test readme`"
+        "README.md shows stale output: run `SVCGEN_UPDATE_README=1 cargo test --test suite readme::`"
     );
 }
 

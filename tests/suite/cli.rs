@@ -1,12 +1,10 @@
 //! The command line: rendering every fixture, rejecting bad input at the right
 //! YAML position, the checked-in schema, template overrides.
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 /// `# expect: L:C [L:C…] -- why` on a fixture's first line.
 fn expected_positions(file: &str) -> Vec<String> {

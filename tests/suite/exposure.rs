@@ -1,12 +1,10 @@
 //! svcgen's exposure score against `systemd-analyze security --offline=true` on every
 //! service unit of this machine and on the fixtures: they must agree to one decimal.
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use svcgen::analysis::exposure;
 use svcgen::syntax::FileId;
 use svcgen::syntax::systemd;

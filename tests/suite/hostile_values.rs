@@ -16,13 +16,11 @@
 //! - `nginx -t`, `bash -n` and `visudo -c` accept a sample of the rendered files;
 //! - a canary file that any executed payload would create does not exist.
 
-mod common;
-
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{artifact, nginx_test, require, run, self_signed, text};
+use crate::common::{artifact, nginx_test, require, run, self_signed, text};
 use serde_json::{Value, json};
 use svcgen::description as spec;
 use svcgen::render::{self, Artifact, ArtifactKind};

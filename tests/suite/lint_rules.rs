@@ -1,11 +1,9 @@
 //! The linter: every rule documented and proven by fixtures that must and must
 //! not trigger it, output formats, suppression, exit codes.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 fn lint_json(args: &[&str]) -> (Option<i32>, Value) {
@@ -74,7 +72,7 @@ fn check_snapshot(fixture: &Path, v: &Value) {
     }
     let want = std::fs::read_to_string(&path).unwrap_or_else(|_| {
         panic!(
-            "{} has no snapshot: run `SVCGEN_UPDATE_SNAPSHOTS=1 cargo test --test lint_rules` and read it",
+            "{} has no snapshot: run `SVCGEN_UPDATE_SNAPSHOTS=1 cargo test --test suite lint_rules::` and read it",
             fixture.display()
         )
     });

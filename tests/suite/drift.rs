@@ -1,10 +1,8 @@
 //! Drift and delivery: diff, render --check/--write/--root, init, completions, man.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
@@ -582,7 +580,7 @@ fn every_example_renders_its_reviewed_tree() {
     }
     assert!(
         failures.is_empty(),
-        "rendered files differ from the reviewed trees (if the change is meant, run `SVCGEN_UPDATE_SNAPSHOTS=1 cargo test --test drift` and review the git diff):\n{}",
+        "rendered files differ from the reviewed trees (if the change is meant, run `SVCGEN_UPDATE_SNAPSHOTS=1 cargo test --test suite drift::` and review the git diff):\n{}",
         failures
             .iter()
             .take(20)

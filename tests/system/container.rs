@@ -7,15 +7,13 @@
 //! container exits well within the Deployment's grace period. Build and stop
 //! times are printed.
 //!
-//! Run alone: `cargo test --test container -- --nocapture`.
-
-mod common;
+//! Run alone: `cargo test --test system container:: -- --nocapture`.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use svcgen::description as spec;
 use svcgen::render;
 

@@ -5,14 +5,12 @@
 //! (a syntax error in an included file, a misplaced block, an include loop, a FIFO,
 //! empty input) is an error (exit 2) — never "no findings".
 
-mod common;
-
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// A copy of the tree with a test certificate, so the real nginx can load it.

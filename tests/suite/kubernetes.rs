@@ -5,12 +5,10 @@
 //! finding and checkov (with the skips below, each with its reason). Each tool is
 //! first shown failing on a broken copy, so a pass means something.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use svcgen::render::{self, Artifact, Target};
 
 /// The Kubernetes minors checked (the newest `kubernetes-validate` 1.37.0 bundles).

@@ -9,13 +9,11 @@
 //! examples' networks). A missing tool (nginx, node, curl, openssl, the brotli
 //! module) fails the test with its name.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use svcgen::description::{self as spec, LoadedSpec};
 use svcgen::render::{self, ArtifactKind};
 

@@ -25,9 +25,7 @@
 //! Every scenario but v4b's requires 0 failed requests; the figures are printed.
 //! After v1 → v2, v1's hashed asset is still served (asset bridging).
 //! Needs root, systemd-nspawn, nsenter, node, npm, pm2, git, curl and openssl
-//! (installed by scripts/test.sh). Run alone: `cargo test --test e2e_deploy -- --nocapture`.
-
-mod common;
+//! (installed by scripts/test.sh). Run alone: `cargo test --test system e2e_deploy:: -- --nocapture`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -36,7 +34,7 @@ use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// The two supervisors' scenarios share the machine's two cores: one at a time.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());

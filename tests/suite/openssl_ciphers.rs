@@ -3,12 +3,10 @@
 //! default, Mozilla's lists and the classic mistakes) must select exactly the
 //! TLS 1.2-and-below ciphers OpenSSL selects.
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use svcgen::lint::nginx::cipher_string::expand;
 
 const STRINGS: &[&str] = &[

@@ -5,16 +5,14 @@
 //! said, and the state it left (links, running slots, nginx's upstream,
 //! `.switching`); every row of the script's stage table is reached by a case,
 //! under `supervisor.kind: systemd` and `pm2`. The real-system proof (systemd as
-//! PID 1, real nginx, load) is tests/e2e_deploy.rs.
-
-mod common;
+//! PID 1, real nginx, load) is tests/system/e2e_deploy.rs.
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{git, read, svcgen, text};
+use crate::common::{git, read, svcgen, text};
 
 /// The stubs: every root command the script runs, by the path it names, kept
 /// in `$STATE`. Faults are files in `$STATE/fault/`.
@@ -126,7 +124,7 @@ exit 7
 "#;
 
 const SUDO: &str = r#"#!/usr/bin/env bash
-# sudo -n -- CMD...: runs it (the sudoers rules are proven by tests/real_tools.rs).
+# sudo -n -- CMD...: runs it (the sudoers rules are proven by tests/suite/real_tools.rs).
 [[ $1 == -n ]] && shift
 [[ $1 == -- ]] && shift
 echo "sudo $*" >>"$STATE/calls"
@@ -1018,7 +1016,7 @@ fn every_row_of_the_stage_table_is_reached() {
 #[test]
 fn the_readme_exit_codes_are_the_scripts() {
     let script = read(&Host::new().script);
-    let readme = read(&common::root().join("README.md"));
+    let readme = read(&crate::common::root().join("README.md"));
     let codes = |text: &str, from: &str| -> Vec<i32> {
         let at = text.find(from).unwrap_or_else(|| panic!("no {from:?}"));
         let para: String = text[at..].split("\n\n").next().unwrap().replace("\n#", " ");
