@@ -179,7 +179,7 @@ const CAP_NAMES: &[(&str, u32)] = &[
     ("CAP_CHECKPOINT_RESTORE", CAP_CHECKPOINT_RESTORE),
 ];
 
-fn bit(c: u32) -> u64 {
+const fn bit(c: u32) -> u64 {
     1u64 << c
 }
 
@@ -620,7 +620,21 @@ struct Check {
 
 const NA: u64 = u64::MAX;
 
-fn check(
+/// A check systemd makes only for units with `DefaultDependencies=yes`.
+const fn check_default_deps(
+    id: &'static str,
+    description: &'static str,
+    weight: u64,
+    range: u64,
+    assess: Assess,
+) -> Check {
+    Check {
+        default_dependencies_only: true,
+        ..check(id, description, weight, range, assess)
+    }
+}
+
+const fn check(
     id: &'static str,
     description: &'static str,
     weight: u64,
@@ -637,611 +651,216 @@ fn check(
     }
 }
 
-fn checks() -> &'static [Check] {
-    static C: OnceLock<Vec<Check>> = OnceLock::new();
-    C.get_or_init(|| {
-        use Assess::*;
-        let mut v = vec![
-            check(
-                "User=/DynamicUser=",
-                "Service runs as root user",
-                2000,
-                10,
-                Custom(|i| match i.user.as_deref() {
-                    Some("nobody") => 9,
-                    Some(u) if i.dynamic_user && u != "0" && u != "root" => 0,
-                    Some(u) if !matches!(u, "0" | "root" | "") => 0,
-                    None if i.dynamic_user => 0,
-                    _ => 10,
-                }),
-            ),
-            check(
-                "SupplementaryGroups=",
-                "Service runs with supplementary groups",
-                200,
-                1,
-                Custom(|i| {
-                    if runs_privileged(i) {
-                        NA
-                    } else {
-                        u64::from(i.supplementary_groups)
-                    }
-                }),
-            ),
-            check(
-                "PrivateDevices=",
-                "Service potentially has access to hardware devices",
-                1000,
-                1,
-                Good(|i| i.private_devices),
-            ),
-            check(
-                "PrivateMounts=",
-                "Service may install system mounts",
-                1000,
-                1,
-                Good(|i| i.private_mounts),
-            ),
-            check(
-                "PrivateNetwork=",
-                "Service has access to the host's network",
-                2500,
-                1,
-                Good(|i| i.private_network),
-            ),
-            Check {
-                default_dependencies_only: true,
-                ..check(
-                    "PrivateTmp=",
-                    "Service has access to other software's temporary files",
-                    1000,
-                    1,
-                    Good(|i| i.private_tmp),
-                )
-            },
-            check(
-                "PrivateUsers=",
-                "Service has access to other users",
-                1000,
-                1,
-                Good(|i| i.private_users),
-            ),
-            check(
-                "ProtectControlGroups=",
-                "Service may modify the control group file system",
-                1000,
-                1,
-                Good(|i| i.protect_control_groups),
-            ),
-            check(
-                "ProtectKernelModules=",
-                "Service may load or read kernel modules",
-                1000,
-                1,
-                Good(|i| i.protect_kernel_modules),
-            ),
-            check(
-                "ProtectKernelTunables=",
-                "Service may alter kernel tunables",
-                1000,
-                1,
-                Good(|i| i.protect_kernel_tunables),
-            ),
-            check(
-                "ProtectKernelLogs=",
-                "Service may read from or write to the kernel log ring buffer",
-                1000,
-                1,
-                Good(|i| i.protect_kernel_logs),
-            ),
-            check(
-                "ProtectClock=",
-                "Service may write to the hardware clock or system clock",
-                1000,
-                1,
-                Good(|i| i.protect_clock),
-            ),
-            Check {
-                default_dependencies_only: true,
-                ..check(
-                    "ProtectHome=",
-                    "Service has access to home directories",
-                    1000,
-                    10,
-                    Custom(|i| match i.protect_home.as_str() {
-                        "yes" => 0,
-                        "read-only" => 5,
-                        "tmpfs" => 1,
-                        _ => 10,
-                    }),
-                )
-            },
-            check(
-                "ProtectHostname=",
-                "Service may change system host/domainname",
-                50,
-                1,
-                Good(|i| i.protect_hostname),
-            ),
-            Check {
-                default_dependencies_only: true,
-                ..check(
-                    "ProtectSystem=",
-                    "Service has full access to the OS file hierarchy",
-                    1000,
-                    10,
-                    Custom(|i| match i.protect_system.as_str() {
-                        "strict" => 0,
-                        "full" => 3,
-                        "yes" => 5,
-                        _ => 10,
-                    }),
-                )
-            },
-            Check {
-                default_dependencies_only: true,
-                ..check(
-                    "RootDirectory=/RootImage=",
-                    "Service runs within the host's root directory",
-                    200,
-                    1,
-                    Good(|i| i.root),
-                )
-            },
-            check(
-                "LockPersonality=",
-                "Service may change ABI personality",
-                100,
-                1,
-                Good(|i| i.lock_personality),
-            ),
-            check(
-                "MemoryDenyWriteExecute=",
-                "Service may create writable executable memory mappings",
-                100,
-                1,
-                Good(|i| i.memory_deny_write_execute),
-            ),
-            check(
-                "NoNewPrivileges=",
-                "Service processes may acquire new privileges",
-                1000,
-                1,
-                Good(|i| i.no_new_privileges),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_SYS_ADMIN",
-                "Service has administrator privileges",
-                1500,
-                1,
-                Cap(bit(CAP_SYS_ADMIN)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_SET(UID|GID|PCAP)",
-                "Service may change UID/GID identities/capabilities",
-                1500,
-                1,
-                Cap(bit(CAP_SETUID) | bit(CAP_SETGID) | bit(CAP_SETPCAP)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_SYS_PTRACE",
-                "Service has ptrace() debugging abilities",
-                1500,
-                1,
-                Cap(bit(CAP_SYS_PTRACE)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_SYS_TIME",
-                "Service processes may change the system clock",
-                1000,
-                1,
-                Cap(bit(CAP_SYS_TIME)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_NET_ADMIN",
-                "Service has network configuration privileges",
-                1000,
-                1,
-                Cap(bit(CAP_NET_ADMIN)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_SYS_RAWIO",
-                "Service has raw I/O access",
-                1000,
-                1,
-                Cap(bit(CAP_SYS_RAWIO)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_SYS_MODULE",
-                "Service may load kernel modules",
-                1000,
-                1,
-                Cap(bit(CAP_SYS_MODULE)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_AUDIT_*",
-                "Service has audit subsystem access",
-                500,
-                1,
-                Cap(bit(CAP_AUDIT_CONTROL) | bit(CAP_AUDIT_READ) | bit(CAP_AUDIT_WRITE)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_SYSLOG",
-                "Service has access to kernel logging",
-                500,
-                1,
-                Cap(bit(CAP_SYSLOG)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_SYS_(NICE|RESOURCE)",
-                "Service has privileges to change resource use parameters",
-                500,
-                1,
-                Cap(bit(CAP_SYS_NICE) | bit(CAP_SYS_RESOURCE)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_MKNOD",
-                "Service may create device nodes",
-                500,
-                1,
-                Cap(bit(CAP_MKNOD)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_(CHOWN|FSETID|SETFCAP)",
-                "Service may change file ownership/access mode/capabilities unrestricted",
-                1000,
-                1,
-                Cap(bit(CAP_CHOWN) | bit(CAP_FSETID) | bit(CAP_SETFCAP)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_(DAC_*|FOWNER|IPC_OWNER)",
-                "Service may override UNIX file/IPC permission checks",
-                1000,
-                1,
-                Cap(bit(CAP_DAC_OVERRIDE)
-                    | bit(CAP_DAC_READ_SEARCH)
-                    | bit(CAP_FOWNER)
-                    | bit(CAP_IPC_OWNER)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_KILL",
-                "Service may send UNIX signals to arbitrary processes",
-                500,
-                1,
-                Cap(bit(CAP_KILL)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_NET_(BIND_SERVICE|BROADCAST|RAW)",
-                "Service has elevated networking privileges",
-                500,
-                1,
-                Cap(bit(CAP_NET_BIND_SERVICE) | bit(CAP_NET_BROADCAST) | bit(CAP_NET_RAW)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_SYS_BOOT",
-                "Service may issue reboot()",
-                100,
-                1,
-                Cap(bit(CAP_SYS_BOOT)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_MAC_*",
-                "Service may adjust SMACK MAC",
-                100,
-                1,
-                Cap(bit(CAP_MAC_ADMIN) | bit(CAP_MAC_OVERRIDE)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_LINUX_IMMUTABLE",
-                "Service may mark files immutable",
-                75,
-                1,
-                Cap(bit(CAP_LINUX_IMMUTABLE)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_IPC_LOCK",
-                "Service may lock memory into RAM",
-                50,
-                1,
-                Cap(bit(CAP_IPC_LOCK)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_SYS_CHROOT",
-                "Service may issue chroot()",
-                50,
-                1,
-                Cap(bit(CAP_SYS_CHROOT)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_BLOCK_SUSPEND",
-                "Service may establish wake locks",
-                25,
-                1,
-                Cap(bit(CAP_BLOCK_SUSPEND)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_WAKE_ALARM",
-                "Service may program timers that wake up the system",
-                25,
-                1,
-                Cap(bit(CAP_WAKE_ALARM)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_LEASE",
-                "Service may create file leases",
-                25,
-                1,
-                Cap(bit(CAP_LEASE)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_SYS_TTY_CONFIG",
-                "Service may issue vhangup()",
-                25,
-                1,
-                Cap(bit(CAP_SYS_TTY_CONFIG)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_SYS_PACCT",
-                "Service may use acct()",
-                25,
-                1,
-                Cap(bit(CAP_SYS_PACCT)),
-            ),
-            check(
-                "CapabilityBoundingSet=~CAP_BPF",
-                "Service may load BPF programs",
-                25,
-                1,
-                Cap(bit(CAP_BPF)),
-            ),
-            check(
-                "UMask=",
-                "Files created by service are world-writable by default",
-                100,
-                10,
-                Custom(|i| {
-                    if i.umask & 0o002 == 0 {
-                        10
-                    } else if i.umask & 0o004 == 0 {
-                        5
-                    } else if i.umask & 0o020 == 0 {
-                        2
-                    } else if i.umask & 0o040 == 0 {
-                        1
-                    } else {
-                        0
-                    }
-                }),
-            ),
-            check(
-                "KeyringMode=",
-                "Service shares key material with other services",
-                1000,
-                1,
-                Custom(|i| u64::from(i.keyring_mode != "private")),
-            ),
-            check(
-                "ProtectProc=",
-                "Service has full access to process tree (/proc hidepid=)",
-                1000,
-                3,
-                Custom(|i| match i.protect_proc.as_str() {
-                    "noaccess" => 1,
-                    "invisible" | "ptraceable" => 0,
-                    _ => 3,
-                }),
-            ),
-            check(
-                "ProcSubset=",
-                "Service has full access to non-process /proc files (/proc subset=)",
-                10,
-                1,
-                Custom(|i| u64::from(i.proc_subset != "pid")),
-            ),
-            check(
-                "NotifyAccess=",
-                "Service child processes may alter service state",
-                1000,
-                1,
-                Custom(|i| u64::from(i.notify_access == "all")),
-            ),
-            check(
-                "RemoveIPC=",
-                "Service user may leave SysV IPC objects around",
-                100,
-                1,
-                Custom(|i| {
-                    if runs_privileged(i) {
-                        NA
-                    } else {
-                        u64::from(!i.remove_ipc)
-                    }
-                }),
-            ),
-            check(
-                "Delegate=",
-                "Service maintains its own delegated control group subtree",
-                100,
-                1,
-                Bad(|i| i.delegate),
-            ),
-            check(
-                "RestrictRealtime=",
-                "Service may acquire realtime scheduling",
-                500,
-                1,
-                Good(|i| i.restrict_realtime),
-            ),
-            check(
-                "RestrictSUIDSGID=",
-                "Service may create SUID/SGID files",
-                1000,
-                1,
-                Good(|i| i.restrict_suid_sgid),
-            ),
-            check(
-                "RestrictNamespaces=~user",
-                "Service may create user namespaces",
-                1500,
-                1,
-                Ns(NS_USER),
-            ),
-            check(
-                "RestrictNamespaces=~mnt",
-                "Service may create file system namespaces",
-                500,
-                1,
-                Ns(NS_MNT),
-            ),
-            check(
-                "RestrictNamespaces=~ipc",
-                "Service may create IPC namespaces",
-                500,
-                1,
-                Ns(NS_IPC),
-            ),
-            check(
-                "RestrictNamespaces=~pid",
-                "Service may create process namespaces",
-                500,
-                1,
-                Ns(NS_PID),
-            ),
-            check(
-                "RestrictNamespaces=~cgroup",
-                "Service may create cgroup namespaces",
-                500,
-                1,
-                Ns(NS_CGROUP),
-            ),
-            check(
-                "RestrictNamespaces=~net",
-                "Service may create network namespaces",
-                500,
-                1,
-                Ns(NS_NET),
-            ),
-            check(
-                "RestrictNamespaces=~uts",
-                "Service may create hostname namespaces",
-                100,
-                1,
-                Ns(NS_UTS),
-            ),
-            check(
-                "RestrictAddressFamilies=~AF_(INET|INET6)",
-                "Service may allocate Internet sockets",
-                1500,
-                1,
-                Good(|i| i.af_inet),
-            ),
-            check(
-                "RestrictAddressFamilies=~AF_UNIX",
-                "Service may allocate local sockets",
-                25,
-                1,
-                Good(|i| i.af_unix),
-            ),
-            check(
-                "RestrictAddressFamilies=~AF_NETLINK",
-                "Service may allocate netlink sockets",
-                200,
-                1,
-                Good(|i| i.af_netlink),
-            ),
-            check(
-                "RestrictAddressFamilies=~AF_PACKET",
-                "Service may allocate packet sockets",
-                1000,
-                1,
-                Good(|i| i.af_packet),
-            ),
-            check(
-                "RestrictAddressFamilies=~…",
-                "Service may allocate exotic sockets",
-                1250,
-                1,
-                Good(|i| i.af_other),
-            ),
-            check(
-                "SystemCallArchitectures=",
-                "Service may execute system calls with all ABIs",
-                1000,
-                10,
-                Custom(|i| {
-                    if i.archs.is_empty() {
-                        10
-                    } else if i.archs.iter().any(|a| a == "native") {
-                        0
-                    } else {
-                        8
-                    }
-                }),
-            ),
-            check(
-                "IPAddressDeny=",
-                "Service does not define an IP address allow list",
-                1000,
-                10,
-                Custom(|i| {
-                    if i.ip_filters_custom {
-                        0
-                    } else if !i.ip_deny_all {
-                        10
-                    } else if i.ip_allow_other {
-                        5
-                    } else if i.ip_allow_localhost {
-                        2
-                    } else {
-                        0
-                    }
-                }),
-            ),
-            check(
-                "DeviceAllow=",
-                "Service has no device ACL",
-                1000,
-                10,
-                Custom(|i| {
-                    if matches!(i.device_policy.as_str(), "strict" | "closed") {
-                        if i.device_allow_non_empty { 5 } else { 0 }
-                    } else {
-                        10
-                    }
-                }),
-            ),
-            check(
-                "AmbientCapabilities=",
-                "Service process receives ambient capabilities",
-                500,
-                1,
-                Custom(|i| u64::from(i.ambient != 0)),
-            ),
-        ];
-        for (id, weight) in [
-            ("SystemCallFilter=~@swap", 1000),
-            ("SystemCallFilter=~@obsolete", 250),
-            ("SystemCallFilter=~@clock", 1000),
-            ("SystemCallFilter=~@cpu-emulation", 250),
-            ("SystemCallFilter=~@debug", 1000),
-            ("SystemCallFilter=~@mount", 1000),
-            ("SystemCallFilter=~@module", 1000),
-            ("SystemCallFilter=~@raw-io", 1000),
-            ("SystemCallFilter=~@reboot", 1000),
-            ("SystemCallFilter=~@privileged", 700),
-            ("SystemCallFilter=~@resources", 700),
-        ] {
-            let group = &id["SystemCallFilter=~".len()..];
-            v.push(check(
-                id,
-                "Service does not filter system calls",
-                weight,
-                10,
-                Assess::Syscalls(group),
-            ));
-        }
-        v
-    })
+/// One `SystemCallFilter=~@group` row: the group's system calls must be filtered.
+macro_rules! syscalls {
+    ($group:literal, $weight:literal) => {
+        check(
+            concat!("SystemCallFilter=~", $group),
+            "Service does not filter system calls",
+            $weight,
+            10,
+            Assess::Syscalls($group),
+        )
+    };
+}
+
+/// systemd-analyze security's checks (its `security_assessor_table`), as data:
+/// what each setting guards against, its weight and range, and how a unit is
+/// assessed.
+#[rustfmt::skip]
+static CHECKS: &[Check] = {
+    use Assess::*;
+    &[
+        check("User=/DynamicUser=", "Service runs as root user", 2000, 10, Custom(user_badness)),
+        check("SupplementaryGroups=", "Service runs with supplementary groups", 200, 1, Custom(supplementary_groups_badness)),
+        check("PrivateDevices=", "Service potentially has access to hardware devices", 1000, 1, Good(|i| i.private_devices)),
+        check("PrivateMounts=", "Service may install system mounts", 1000, 1, Good(|i| i.private_mounts)),
+        check("PrivateNetwork=", "Service has access to the host's network", 2500, 1, Good(|i| i.private_network)),
+        check_default_deps("PrivateTmp=", "Service has access to other software's temporary files", 1000, 1, Good(|i| i.private_tmp)),
+        check("PrivateUsers=", "Service has access to other users", 1000, 1, Good(|i| i.private_users)),
+        check("ProtectControlGroups=", "Service may modify the control group file system", 1000, 1, Good(|i| i.protect_control_groups)),
+        check("ProtectKernelModules=", "Service may load or read kernel modules", 1000, 1, Good(|i| i.protect_kernel_modules)),
+        check("ProtectKernelTunables=", "Service may alter kernel tunables", 1000, 1, Good(|i| i.protect_kernel_tunables)),
+        check("ProtectKernelLogs=", "Service may read from or write to the kernel log ring buffer", 1000, 1, Good(|i| i.protect_kernel_logs)),
+        check("ProtectClock=", "Service may write to the hardware clock or system clock", 1000, 1, Good(|i| i.protect_clock)),
+        check_default_deps("ProtectHome=", "Service has access to home directories", 1000, 10, Custom(protect_home_badness)),
+        check("ProtectHostname=", "Service may change system host/domainname", 50, 1, Good(|i| i.protect_hostname)),
+        check_default_deps("ProtectSystem=", "Service has full access to the OS file hierarchy", 1000, 10, Custom(protect_system_badness)),
+        check_default_deps("RootDirectory=/RootImage=", "Service runs within the host's root directory", 200, 1, Good(|i| i.root)),
+        check("LockPersonality=", "Service may change ABI personality", 100, 1, Good(|i| i.lock_personality)),
+        check("MemoryDenyWriteExecute=", "Service may create writable executable memory mappings", 100, 1, Good(|i| i.memory_deny_write_execute)),
+        check("NoNewPrivileges=", "Service processes may acquire new privileges", 1000, 1, Good(|i| i.no_new_privileges)),
+        check("CapabilityBoundingSet=~CAP_SYS_ADMIN", "Service has administrator privileges", 1500, 1, Cap(bit(CAP_SYS_ADMIN))),
+        check("CapabilityBoundingSet=~CAP_SET(UID|GID|PCAP)", "Service may change UID/GID identities/capabilities", 1500, 1, Cap(bit(CAP_SETUID) | bit(CAP_SETGID) | bit(CAP_SETPCAP))),
+        check("CapabilityBoundingSet=~CAP_SYS_PTRACE", "Service has ptrace() debugging abilities", 1500, 1, Cap(bit(CAP_SYS_PTRACE))),
+        check("CapabilityBoundingSet=~CAP_SYS_TIME", "Service processes may change the system clock", 1000, 1, Cap(bit(CAP_SYS_TIME))),
+        check("CapabilityBoundingSet=~CAP_NET_ADMIN", "Service has network configuration privileges", 1000, 1, Cap(bit(CAP_NET_ADMIN))),
+        check("CapabilityBoundingSet=~CAP_SYS_RAWIO", "Service has raw I/O access", 1000, 1, Cap(bit(CAP_SYS_RAWIO))),
+        check("CapabilityBoundingSet=~CAP_SYS_MODULE", "Service may load kernel modules", 1000, 1, Cap(bit(CAP_SYS_MODULE))),
+        check("CapabilityBoundingSet=~CAP_AUDIT_*", "Service has audit subsystem access", 500, 1, Cap(bit(CAP_AUDIT_CONTROL) | bit(CAP_AUDIT_READ) | bit(CAP_AUDIT_WRITE))),
+        check("CapabilityBoundingSet=~CAP_SYSLOG", "Service has access to kernel logging", 500, 1, Cap(bit(CAP_SYSLOG))),
+        check("CapabilityBoundingSet=~CAP_SYS_(NICE|RESOURCE)", "Service has privileges to change resource use parameters", 500, 1, Cap(bit(CAP_SYS_NICE) | bit(CAP_SYS_RESOURCE))),
+        check("CapabilityBoundingSet=~CAP_MKNOD", "Service may create device nodes", 500, 1, Cap(bit(CAP_MKNOD))),
+        check("CapabilityBoundingSet=~CAP_(CHOWN|FSETID|SETFCAP)", "Service may change file ownership/access mode/capabilities unrestricted", 1000, 1, Cap(bit(CAP_CHOWN) | bit(CAP_FSETID) | bit(CAP_SETFCAP))),
+        check("CapabilityBoundingSet=~CAP_(DAC_*|FOWNER|IPC_OWNER)", "Service may override UNIX file/IPC permission checks", 1000, 1, Cap(bit(CAP_DAC_OVERRIDE) | bit(CAP_DAC_READ_SEARCH) | bit(CAP_FOWNER) | bit(CAP_IPC_OWNER))),
+        check("CapabilityBoundingSet=~CAP_KILL", "Service may send UNIX signals to arbitrary processes", 500, 1, Cap(bit(CAP_KILL))),
+        check("CapabilityBoundingSet=~CAP_NET_(BIND_SERVICE|BROADCAST|RAW)", "Service has elevated networking privileges", 500, 1, Cap(bit(CAP_NET_BIND_SERVICE) | bit(CAP_NET_BROADCAST) | bit(CAP_NET_RAW))),
+        check("CapabilityBoundingSet=~CAP_SYS_BOOT", "Service may issue reboot()", 100, 1, Cap(bit(CAP_SYS_BOOT))),
+        check("CapabilityBoundingSet=~CAP_MAC_*", "Service may adjust SMACK MAC", 100, 1, Cap(bit(CAP_MAC_ADMIN) | bit(CAP_MAC_OVERRIDE))),
+        check("CapabilityBoundingSet=~CAP_LINUX_IMMUTABLE", "Service may mark files immutable", 75, 1, Cap(bit(CAP_LINUX_IMMUTABLE))),
+        check("CapabilityBoundingSet=~CAP_IPC_LOCK", "Service may lock memory into RAM", 50, 1, Cap(bit(CAP_IPC_LOCK))),
+        check("CapabilityBoundingSet=~CAP_SYS_CHROOT", "Service may issue chroot()", 50, 1, Cap(bit(CAP_SYS_CHROOT))),
+        check("CapabilityBoundingSet=~CAP_BLOCK_SUSPEND", "Service may establish wake locks", 25, 1, Cap(bit(CAP_BLOCK_SUSPEND))),
+        check("CapabilityBoundingSet=~CAP_WAKE_ALARM", "Service may program timers that wake up the system", 25, 1, Cap(bit(CAP_WAKE_ALARM))),
+        check("CapabilityBoundingSet=~CAP_LEASE", "Service may create file leases", 25, 1, Cap(bit(CAP_LEASE))),
+        check("CapabilityBoundingSet=~CAP_SYS_TTY_CONFIG", "Service may issue vhangup()", 25, 1, Cap(bit(CAP_SYS_TTY_CONFIG))),
+        check("CapabilityBoundingSet=~CAP_SYS_PACCT", "Service may use acct()", 25, 1, Cap(bit(CAP_SYS_PACCT))),
+        check("CapabilityBoundingSet=~CAP_BPF", "Service may load BPF programs", 25, 1, Cap(bit(CAP_BPF))),
+        check("UMask=", "Files created by service are world-writable by default", 100, 10, Custom(umask_badness)),
+        check("KeyringMode=", "Service shares key material with other services", 1000, 1, Custom(|i| u64::from(i.keyring_mode != "private"))),
+        check("ProtectProc=", "Service has full access to process tree (/proc hidepid=)", 1000, 3, Custom(protect_proc_badness)),
+        check("ProcSubset=", "Service has full access to non-process /proc files (/proc subset=)", 10, 1, Custom(|i| u64::from(i.proc_subset != "pid"))),
+        check("NotifyAccess=", "Service child processes may alter service state", 1000, 1, Custom(|i| u64::from(i.notify_access == "all"))),
+        check("RemoveIPC=", "Service user may leave SysV IPC objects around", 100, 1, Custom(remove_ipc_badness)),
+        check("Delegate=", "Service maintains its own delegated control group subtree", 100, 1, Bad(|i| i.delegate)),
+        check("RestrictRealtime=", "Service may acquire realtime scheduling", 500, 1, Good(|i| i.restrict_realtime)),
+        check("RestrictSUIDSGID=", "Service may create SUID/SGID files", 1000, 1, Good(|i| i.restrict_suid_sgid)),
+        check("RestrictNamespaces=~user", "Service may create user namespaces", 1500, 1, Ns(NS_USER)),
+        check("RestrictNamespaces=~mnt", "Service may create file system namespaces", 500, 1, Ns(NS_MNT)),
+        check("RestrictNamespaces=~ipc", "Service may create IPC namespaces", 500, 1, Ns(NS_IPC)),
+        check("RestrictNamespaces=~pid", "Service may create process namespaces", 500, 1, Ns(NS_PID)),
+        check("RestrictNamespaces=~cgroup", "Service may create cgroup namespaces", 500, 1, Ns(NS_CGROUP)),
+        check("RestrictNamespaces=~net", "Service may create network namespaces", 500, 1, Ns(NS_NET)),
+        check("RestrictNamespaces=~uts", "Service may create hostname namespaces", 100, 1, Ns(NS_UTS)),
+        check("RestrictAddressFamilies=~AF_(INET|INET6)", "Service may allocate Internet sockets", 1500, 1, Good(|i| i.af_inet)),
+        check("RestrictAddressFamilies=~AF_UNIX", "Service may allocate local sockets", 25, 1, Good(|i| i.af_unix)),
+        check("RestrictAddressFamilies=~AF_NETLINK", "Service may allocate netlink sockets", 200, 1, Good(|i| i.af_netlink)),
+        check("RestrictAddressFamilies=~AF_PACKET", "Service may allocate packet sockets", 1000, 1, Good(|i| i.af_packet)),
+        check("RestrictAddressFamilies=~…", "Service may allocate exotic sockets", 1250, 1, Good(|i| i.af_other)),
+        check("SystemCallArchitectures=", "Service may execute system calls with all ABIs", 1000, 10, Custom(system_call_architectures_badness)),
+        check("IPAddressDeny=", "Service does not define an IP address allow list", 1000, 10, Custom(ip_address_deny_badness)),
+        check("DeviceAllow=", "Service has no device ACL", 1000, 10, Custom(device_allow_badness)),
+        check("AmbientCapabilities=", "Service process receives ambient capabilities", 500, 1, Custom(|i| u64::from(i.ambient != 0))),
+        syscalls!("@swap", 1000),
+        syscalls!("@obsolete", 250),
+        syscalls!("@clock", 1000),
+        syscalls!("@cpu-emulation", 250),
+        syscalls!("@debug", 1000),
+        syscalls!("@mount", 1000),
+        syscalls!("@module", 1000),
+        syscalls!("@raw-io", 1000),
+        syscalls!("@reboot", 1000),
+        syscalls!("@privileged", 700),
+        syscalls!("@resources", 700),
+    ]
+};
+
+/// How `User=/DynamicUser=` is assessed.
+fn user_badness(i: &Info) -> u64 {
+    match i.user.as_deref() {
+        Some("nobody") => 9,
+        Some(u) if i.dynamic_user && u != "0" && u != "root" => 0,
+        Some(u) if !matches!(u, "0" | "root" | "") => 0,
+        None if i.dynamic_user => 0,
+        _ => 10,
+    }
+}
+
+/// How `SupplementaryGroups=` is assessed.
+fn supplementary_groups_badness(i: &Info) -> u64 {
+    if runs_privileged(i) {
+        NA
+    } else {
+        u64::from(i.supplementary_groups)
+    }
+}
+
+/// How `ProtectHome=` is assessed.
+fn protect_home_badness(i: &Info) -> u64 {
+    match i.protect_home.as_str() {
+        "yes" => 0,
+        "read-only" => 5,
+        "tmpfs" => 1,
+        _ => 10,
+    }
+}
+
+/// How `ProtectSystem=` is assessed.
+fn protect_system_badness(i: &Info) -> u64 {
+    match i.protect_system.as_str() {
+        "strict" => 0,
+        "full" => 3,
+        "yes" => 5,
+        _ => 10,
+    }
+}
+
+/// How `UMask=` is assessed.
+fn umask_badness(i: &Info) -> u64 {
+    if i.umask & 0o002 == 0 {
+        10
+    } else if i.umask & 0o004 == 0 {
+        5
+    } else if i.umask & 0o020 == 0 {
+        2
+    } else if i.umask & 0o040 == 0 {
+        1
+    } else {
+        0
+    }
+}
+
+/// How `ProtectProc=` is assessed.
+fn protect_proc_badness(i: &Info) -> u64 {
+    match i.protect_proc.as_str() {
+        "noaccess" => 1,
+        "invisible" | "ptraceable" => 0,
+        _ => 3,
+    }
+}
+
+/// How `RemoveIPC=` is assessed.
+fn remove_ipc_badness(i: &Info) -> u64 {
+    if runs_privileged(i) {
+        NA
+    } else {
+        u64::from(!i.remove_ipc)
+    }
+}
+
+/// How `SystemCallArchitectures=` is assessed.
+fn system_call_architectures_badness(i: &Info) -> u64 {
+    if i.archs.is_empty() {
+        10
+    } else if i.archs.iter().any(|a| a == "native") {
+        0
+    } else {
+        8
+    }
+}
+
+/// How `IPAddressDeny=` is assessed.
+fn ip_address_deny_badness(i: &Info) -> u64 {
+    if i.ip_filters_custom {
+        0
+    } else if !i.ip_deny_all {
+        10
+    } else if i.ip_allow_other {
+        5
+    } else if i.ip_allow_localhost {
+        2
+    } else {
+        0
+    }
+}
+
+/// How `DeviceAllow=` is assessed.
+fn device_allow_badness(i: &Info) -> u64 {
+    if matches!(i.device_policy.as_str(), "strict" | "closed") {
+        if i.device_allow_non_empty { 5 } else { 0 }
+    } else {
+        10
+    }
 }
 
 fn syscall_badness(i: &Info, group: &str) -> u64 {
@@ -1271,7 +890,7 @@ pub fn assess(unit: &Unit, unit_name: &str) -> Exposure {
     let mut badness_sum = 0u64;
     let mut weight_sum = 0u64;
     let mut failing = Vec::new();
-    for c in checks() {
+    for c in CHECKS {
         let badness = if c.default_dependencies_only && !info.default_dependencies {
             NA
         } else {
