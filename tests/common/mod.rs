@@ -277,3 +277,23 @@ pub fn artifact(
 ) -> Option<&svcgen::render::Artifact> {
     artifacts.iter().find(|a| a.kind == kind)
 }
+
+/// Runs svcgen, which must refuse (exit 2) saying `needle` on standard error;
+/// returns what it said.
+pub fn refused(args: &[&str], needle: &str) -> String {
+    let out = svcgen(args);
+    let said = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "svcgen {args:?}:\n{said}");
+    assert!(
+        said.contains(needle),
+        "svcgen {args:?} must say {needle:?}:\n{said}"
+    );
+    said
+}
+
+/// Renders `description` into `dir` (`--out`), which must succeed.
+pub fn render_out(description: &str, dir: impl AsRef<Path>) {
+    let dir = dir.as_ref().to_str().unwrap();
+    let out = svcgen(&["render", description, "--out", dir]);
+    assert!(out.status.success(), "{description}: {}", text(&out.stderr));
+}

@@ -221,9 +221,10 @@ fn init_writes_a_starter_that_renders_and_refuses_to_overwrite() {
         "the starter lints clean: {}",
         text(&out.stderr)
     );
-    let out = svcgen(&["init", "--name", "shop", "--output", s(&file)]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("never overwrites"));
+    refused(
+        &["init", "--name", "shop", "--output", s(&file)],
+        "never overwrites",
+    );
     assert_eq!(read(&file), body);
     let out = svcgen(&[
         "init",
@@ -303,12 +304,9 @@ fn writes_are_confined_locked_and_never_collide() {
     let victim = d.join("bashrc");
     std::fs::write(&victim, "keep me\n").unwrap();
     std::os::unix::fs::symlink("../bashrc", outdir.join("deploy.sh")).unwrap();
-    let out = svcgen(&["render", "fixtures/api-gateway.yaml", "--out", s(&outdir)]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        text(&out.stderr).contains("refusing to follow it"),
-        "{}",
-        text(&out.stderr)
+    refused(
+        &["render", "fixtures/api-gateway.yaml", "--out", s(&outdir)],
+        "refusing to follow it",
     );
     assert_eq!(read(&victim), "keep me\n");
     assert_eq!(
@@ -448,12 +446,9 @@ fn planted_links_are_never_written_through() {
     let o = d.join("o");
     std::fs::create_dir(&o).unwrap();
     std::os::unix::fs::symlink("../elsewhere", o.join("api-gateway.k8s")).unwrap();
-    let out = svcgen(&["render", "fixtures/api-gateway.yaml", "--out", s(&o)]);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    assert!(
-        text(&out.stderr).contains("leads out"),
-        "{}",
-        text(&out.stderr)
+    refused(
+        &["render", "fixtures/api-gateway.yaml", "--out", s(&o)],
+        "leads out",
     );
     untouched("--out, linked directory");
     assert_eq!(std::fs::read_dir(&o).unwrap().count(), 1, "nothing written");
@@ -471,21 +466,22 @@ fn planted_links_are_never_written_through() {
     let victim = elsewhere.join("victim.yaml");
     let link = d.join("shop.svcgen.yaml");
     std::os::unix::fs::symlink(&victim, &link).unwrap();
-    let out = svcgen(&[
-        "init",
-        "--name",
-        "shop",
-        "--domain",
-        "shop.example.com",
-        "--port",
-        "3000",
-        "--supervisor",
-        "pm2",
-        "-o",
-        s(&link),
-    ]);
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("already exists"));
+    refused(
+        &[
+            "init",
+            "--name",
+            "shop",
+            "--domain",
+            "shop.example.com",
+            "--port",
+            "3000",
+            "--supervisor",
+            "pm2",
+            "-o",
+            s(&link),
+        ],
+        "already exists",
+    );
     assert!(!victim.exists());
     untouched("init -o");
 }

@@ -55,11 +55,7 @@ fn exposure_matches_systemd_analyze_on_every_unit() {
     let dir = tempfile::tempdir().unwrap();
     for f in valid_fixtures() {
         let out_dir = dir.path().join(f.replace('/', "_"));
-        assert!(
-            svcgen(&["render", &f, "--out", out_dir.to_str().unwrap()])
-                .status
-                .success()
-        );
+        render_out(&f, &out_dir);
         for e in std::fs::read_dir(&out_dir).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "service") {
@@ -107,16 +103,7 @@ fn exposure_matches_systemd_analyze_on_every_unit() {
 #[test]
 fn json_reports_the_score_and_label() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(
-        svcgen(&[
-            "render",
-            "fixtures/api-gateway.yaml",
-            "--out",
-            dir.path().to_str().unwrap()
-        ])
-        .status
-        .success()
-    );
+    render_out("fixtures/api-gateway.yaml", dir.path());
     let unit = dir.path().join("api-gateway.service");
     let out = svcgen(&["lint", "--format", "json", unit.to_str().unwrap()]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

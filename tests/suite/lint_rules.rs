@@ -4,6 +4,16 @@
 use std::path::{Path, PathBuf};
 
 use crate::common::*;
+
+/// The first diagnostic of a JSON report with this code.
+fn diagnostic<'a>(report: &'a serde_json::Value, code: &str) -> &'a serde_json::Value {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {report:#}"))
+}
 use serde_json::Value;
 
 fn lint_json(args: &[&str]) -> (Option<i32>, Value) {
@@ -237,12 +247,7 @@ fn a_description_finding_names_its_key() {
 fn json_diagnostics_have_positions_and_docs() {
     let (code, v) = lint_json(&["fixtures/lint/NG013/bad-http-host.conf"]);
     assert_eq!(code, Some(1));
-    let d = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "NG013")
-        .unwrap();
+    let d = diagnostic(&v, "NG013");
     assert_eq!(d["file"], "fixtures/lint/NG013/bad-http-host.conf");
     assert_eq!(d["start"]["line"], 4);
     assert_eq!(d["start"]["column"], 31);
@@ -412,12 +417,7 @@ fn nginx_dump_and_full_config_with_includes() {
         !c.contains(&"NG007".to_string()),
         "server_tokens off from the http block is inherited: {c:?}"
     );
-    let d13 = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["code"] == "NG013")
-        .unwrap();
+    let d13 = diagnostic(&v, "NG013");
     assert!(d13["file"].as_str().unwrap().ends_with("conf.d/app.conf"));
 
     let dump = format!(
@@ -428,12 +428,7 @@ fn nginx_dump_and_full_config_with_includes() {
     std::fs::write(&dump_file, dump).unwrap();
     let (code, v) = lint_json(&["--type", "nginx", dump_file.to_str().unwrap()]);
     assert_eq!(code, Some(1));
-    let d13 = v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["code"] == "NG013")
-        .unwrap();
+    let d13 = diagnostic(&v, "NG013");
     assert_eq!(d13["file"], "/etc/nginx/conf.d/app.conf");
     assert_eq!(d13["start"]["line"], 4);
 }
@@ -509,8 +504,7 @@ fn hand_written_tutorial_files_show_the_expected_findings() {
 fn every_rendered_tree_lints_clean_together() {
     for file in valid_fixtures() {
         let dir = tempfile::tempdir().unwrap();
-        let out = svcgen(&["render", &file, "--out", dir.path().to_str().unwrap()]);
-        assert!(out.status.success(), "{file}: {}", text(&out.stderr));
+        render_out(&file, dir.path());
         let (code, v) = lint_json(&["--together", dir.path().to_str().unwrap()]);
         let above_info: Vec<String> = v["diagnostics"]
             .as_array()

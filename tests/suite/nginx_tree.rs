@@ -243,13 +243,7 @@ fn the_rendered_sites_deploy_state_include_is_a_note_not_a_warning() {
     // the server. The site marks that include, so linting the checkout stays clean
     // and says what it did not read.
     let dir = tempfile::tempdir().unwrap();
-    let out = svcgen(&[
-        "render",
-        "fixtures/api-gateway.yaml",
-        "--out",
-        dir.path().to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    render_out("fixtures/api-gateway.yaml", dir.path());
     let site = dir.path().join("api-gateway.conf");
     let out = svcgen(&["lint", site.to_str().unwrap()]);
     let err = text(&out.stderr);

@@ -5,8 +5,7 @@ use crate::common::*;
 
 fn rendered(description: &str, file_name: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let out = svcgen(&["render", description, "--out", dir.path().to_str().unwrap()]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    render_out(description, dir.path());
     read(&dir.path().join(file_name))
 }
 

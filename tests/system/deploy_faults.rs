@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{git, read, svcgen, text};
+use crate::common::{git, read, render_out, text};
 
 /// The stubs: every root command the script runs, by the path it names, kept
 /// in `$STATE`. Faults are files in `$STATE/fault/`.
@@ -328,13 +328,7 @@ deploy:
         let spec = dir.join("hello.yaml");
         std::fs::write(&spec, description).unwrap();
         let out_dir = dir.join("rendered");
-        let out = svcgen(&[
-            "render",
-            spec.to_str().unwrap(),
-            "--out",
-            out_dir.to_str().unwrap(),
-        ]);
-        assert!(out.status.success(), "render: {}", text(&out.stderr));
+        render_out(spec.to_str().unwrap(), &out_dir);
         // The script as rendered, its root commands and paths moved into the
         // host's directory (the only changes).
         let rendered = read(&out_dir.join("deploy.sh"));
