@@ -24,17 +24,34 @@ pub enum Match {
 }
 
 /// One file format.
+/// What names a format: `--type` takes its name and aliases, its rule codes
+/// start with its family (`NG`), its rules' examples are fenced in its language.
+pub struct Names {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub family: &'static str,
+    pub fence: &'static str,
+}
+
 pub trait Format: Sync {
+    /// Its names.
+    fn names(&self) -> &'static Names;
     /// Its name, as `--type` takes it.
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.names().name
+    }
     /// Other names `--type` takes for it.
     fn aliases(&self) -> &'static [&'static str] {
-        &[]
+        self.names().aliases
     }
     /// The prefix of its rule codes (`NG`).
-    fn family(&self) -> &'static str;
+    fn family(&self) -> &'static str {
+        self.names().family
+    }
     /// The Markdown fence language of its rules' examples.
-    fn fence(&self) -> &'static str;
+    fn fence(&self) -> &'static str {
+        self.names().fence
+    }
     /// Its rules, in code order (engine findings included).
     fn rules(&self) -> &'static [&'static Rule];
     /// Whether a file is of this format: `name` is the lower-cased file name.

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::description as spec;
-use crate::lint::format::{Format, Input, Linting, Match, Run};
+use crate::lint::format::{Format, Input, Linting, Match, Names, Run};
 use crate::lint::rule::Rule;
 use crate::lint::{Code, Finding, Severity, engine};
 use crate::render;
@@ -48,17 +48,13 @@ pub static FORMAT: Description = Description;
 pub struct Description;
 
 impl Format for Description {
-    fn name(&self) -> &'static str {
-        "description"
-    }
-    fn aliases(&self) -> &'static [&'static str] {
-        &["yaml"]
-    }
-    fn family(&self) -> &'static str {
-        "SV"
-    }
-    fn fence(&self) -> &'static str {
-        "yaml"
+    fn names(&self) -> &'static Names {
+        &Names {
+            name: "description",
+            aliases: &["yaml"],
+            family: "SV",
+            fence: "yaml",
+        }
     }
     fn rules(&self) -> &'static [&'static Rule] {
         RULES

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{Check, Ctx, RULES, syntax};
-use crate::lint::format::{Format, Input, Linting, Match, Run};
+use crate::lint::format::{Format, Input, Linting, Match, Names, Run};
 use crate::lint::rule::Rule;
 use crate::lint::tool;
 use crate::lint::{Severity, engine, suppress};
@@ -47,17 +47,13 @@ fn named(name: &str) -> bool {
 }
 
 impl Format for Dockerfile {
-    fn name(&self) -> &'static str {
-        "dockerfile"
-    }
-    fn aliases(&self) -> &'static [&'static str] {
-        &["containerfile"]
-    }
-    fn family(&self) -> &'static str {
-        "DF"
-    }
-    fn fence(&self) -> &'static str {
-        "dockerfile"
+    fn names(&self) -> &'static Names {
+        &Names {
+            name: "dockerfile",
+            aliases: &["containerfile"],
+            family: "DF",
+            fence: "dockerfile",
+        }
     }
     fn rules(&self) -> &'static [&'static Rule] {
         crate::lint::rule::documented!(RULES)

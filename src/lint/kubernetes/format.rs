@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{Check, Ctx, Doc, RULES};
 use crate::description::yaml::{self, PositionIndex};
-use crate::lint::format::{Format, Input, Linting, Match, Prepared, Run, marker};
+use crate::lint::format::{Format, Input, Linting, Match, Names, Prepared, Run, marker};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, engine, suppress};
 use crate::syntax::Span;
@@ -38,17 +38,13 @@ fn looks_like_manifest(text: &str) -> bool {
 }
 
 impl Format for Kubernetes {
-    fn name(&self) -> &'static str {
-        "kubernetes"
-    }
-    fn aliases(&self) -> &'static [&'static str] {
-        &["k8s", "manifest"]
-    }
-    fn family(&self) -> &'static str {
-        "KS"
-    }
-    fn fence(&self) -> &'static str {
-        "yaml"
+    fn names(&self) -> &'static Names {
+        &Names {
+            name: "kubernetes",
+            aliases: &["k8s", "manifest"],
+            family: "KS",
+            fence: "yaml",
+        }
     }
     fn rules(&self) -> &'static [&'static Rule] {
         crate::lint::rule::documented!(RULES)

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::{Check, Ctx, RULES, RouteKind};
 use crate::description::{self as spec, LoadedSpec};
-use crate::lint::format::{Format, Input, Linting, Match, Run};
+use crate::lint::format::{Format, Input, Linting, Match, Names, Run};
 use crate::lint::rule::Rule;
 use crate::lint::suppress::{self, Suppression};
 use crate::lint::{Finding, Settings, Severity, engine};
@@ -62,14 +62,13 @@ pub static FORMAT: Nginx = Nginx;
 pub struct Nginx;
 
 impl Format for Nginx {
-    fn name(&self) -> &'static str {
-        "nginx"
-    }
-    fn family(&self) -> &'static str {
-        "NG"
-    }
-    fn fence(&self) -> &'static str {
-        "nginx"
+    fn names(&self) -> &'static Names {
+        &Names {
+            name: "nginx",
+            aliases: &[],
+            family: "NG",
+            fence: "nginx",
+        }
     }
     fn rules(&self) -> &'static [&'static Rule] {
         crate::lint::rule::documented!(RULES)

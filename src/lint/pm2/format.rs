@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{Check, Ctx, RULES};
-use crate::lint::format::{Format, Input, Linting, Match, Run, marker};
+use crate::lint::format::{Format, Input, Linting, Match, Names, Run, marker};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, engine, suppress};
 use crate::syntax::Span;
@@ -31,17 +31,13 @@ const JS: [&str; 3] = [".js", ".cjs", ".mjs"];
 const DATA: [&str; 4] = [".json", ".json5", ".yml", ".yaml"];
 
 impl Format for Pm2 {
-    fn name(&self) -> &'static str {
-        "pm2"
-    }
-    fn aliases(&self) -> &'static [&'static str] {
-        &["ecosystem"]
-    }
-    fn family(&self) -> &'static str {
-        "PM"
-    }
-    fn fence(&self) -> &'static str {
-        "js"
+    fn names(&self) -> &'static Names {
+        &Names {
+            name: "pm2",
+            aliases: &["ecosystem"],
+            family: "PM",
+            fence: "js",
+        }
     }
     fn rules(&self) -> &'static [&'static Rule] {
         crate::lint::rule::documented!(RULES)

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::shellcheck;
 use super::{Check, Ctx, RULES};
-use crate::lint::format::{Format, Input, Linting, Match, Run};
+use crate::lint::format::{Format, Input, Linting, Match, Names, Run};
 use crate::lint::rule::Rule;
 use crate::lint::tool;
 use crate::lint::{Severity, engine, suppress};
@@ -30,17 +30,13 @@ pub static FORMAT: Shell = Shell;
 pub struct Shell;
 
 impl Format for Shell {
-    fn name(&self) -> &'static str {
-        "shell"
-    }
-    fn aliases(&self) -> &'static [&'static str] {
-        &["bash", "sh"]
-    }
-    fn family(&self) -> &'static str {
-        "SH"
-    }
-    fn fence(&self) -> &'static str {
-        "bash"
+    fn names(&self) -> &'static Names {
+        &Names {
+            name: "shell",
+            aliases: &["bash", "sh"],
+            family: "SH",
+            fence: "bash",
+        }
     }
     fn rules(&self) -> &'static [&'static Rule] {
         crate::lint::rule::documented!(RULES)

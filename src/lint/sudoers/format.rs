@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::{Check, Ctx, RULES};
-use crate::lint::format::{Format, Input, Linting, Match, Run};
+use crate::lint::format::{Format, Input, Linting, Match, Names, Run};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, engine};
 use crate::syntax::sudoers;
@@ -44,14 +44,13 @@ fn grants_commands(text: &str) -> bool {
 }
 
 impl Format for SudoersFormat {
-    fn name(&self) -> &'static str {
-        "sudoers"
-    }
-    fn family(&self) -> &'static str {
-        "SU"
-    }
-    fn fence(&self) -> &'static str {
-        "text"
+    fn names(&self) -> &'static Names {
+        &Names {
+            name: "sudoers",
+            aliases: &[],
+            family: "SU",
+            fence: "text",
+        }
     }
     fn rules(&self) -> &'static [&'static Rule] {
         crate::lint::rule::documented!(RULES)

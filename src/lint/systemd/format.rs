@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Check, Ctx, RULES};
-use crate::lint::format::{Format, Input, Linting, Match, Run, marker};
+use crate::lint::format::{Format, Input, Linting, Match, Names, Run, marker};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, UnitExposure, engine, suppress};
 use crate::syntax::systemd::{self, Unit};
@@ -27,17 +27,13 @@ pub static FORMAT: Systemd = Systemd;
 pub struct Systemd;
 
 impl Format for Systemd {
-    fn name(&self) -> &'static str {
-        "systemd"
-    }
-    fn aliases(&self) -> &'static [&'static str] {
-        &["unit"]
-    }
-    fn family(&self) -> &'static str {
-        "SD"
-    }
-    fn fence(&self) -> &'static str {
-        "ini"
+    fn names(&self) -> &'static Names {
+        &Names {
+            name: "systemd",
+            aliases: &["unit"],
+            family: "SD",
+            fence: "ini",
+        }
     }
     fn rules(&self) -> &'static [&'static Rule] {
         crate::lint::rule::documented!(RULES)
