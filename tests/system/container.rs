@@ -132,6 +132,7 @@ fn http_get(port: u16, path: &str) -> (String, String) {
 
 #[test]
 fn the_image_builds_runs_hardened_and_stops_within_its_grace_period() {
+    let _machine = crate::share(crate::Kind::Other);
     require("curl");
     let file = "fixtures/e2e/container.yaml";
     let spec = spec::load(file, &read(&root().join(file))).unwrap();

@@ -625,6 +625,7 @@ fn expect(code: i32, log: &str, want: i32, says: &str) {
 
 #[test]
 fn a_deploy_switches_and_stops_the_previous_slot() {
+    let _machine = crate::share(crate::Kind::Other);
     let h = Host::serving_green();
     assert_eq!(h.boot_slots(), [h.slot("green")]);
     assert_eq!(h.upstream(), "hello.upstream-green");
@@ -636,6 +637,7 @@ fn a_deploy_switches_and_stops_the_previous_slot() {
 /// exit 1 — never "the new release is serving".
 #[test]
 fn a_switch_that_fails_before_the_reload_is_undone() {
+    let _machine = crate::share(crate::Kind::Other);
     let h = Host::serving_green();
     h.commit("v3");
     h.fault("enable");
@@ -649,6 +651,7 @@ fn a_switch_that_fails_before_the_reload_is_undone() {
 /// slot, exit 1.
 #[test]
 fn a_refused_reload_goes_back_to_the_serving_slot() {
+    let _machine = crate::share(crate::Kind::Other);
     let h = Host::serving_green();
     h.commit("v3");
     h.fault("reload-refused");
@@ -662,6 +665,7 @@ fn a_refused_reload_goes_back_to_the_serving_slot() {
 /// runs (new workers), not by the command's status.
 #[test]
 fn a_lost_reload_reply_is_judged_by_what_nginx_runs() {
+    let _machine = crate::share(crate::Kind::Other);
     let h = Host::serving_green();
     h.commit("v3");
     h.fault("reload-reply-lost");
@@ -679,6 +683,7 @@ fn a_lost_reload_reply_is_judged_by_what_nginx_runs() {
 /// step named; nothing started.
 #[test]
 fn a_build_that_hangs_is_stopped_at_its_limit() {
+    let _machine = crate::share(crate::Kind::Other);
     let h = Host::serving_green();
     h.commit("v3");
     h.fault("build-hangs");
@@ -955,6 +960,7 @@ fn reach(kind: &'static str, stage: &str, code: i32) {
 /// at that stage, under each supervisor (eight at a time: the cases mostly wait).
 #[test]
 fn every_row_of_the_stage_table_is_reached() {
+    let _machine = crate::share(crate::Kind::Other);
     let rows = stage_table(&read(&Host::new().script));
     assert!(rows.len() >= 15, "{rows:?}");
     assert_eq!(
@@ -1009,6 +1015,7 @@ fn every_row_of_the_stage_table_is_reached() {
 /// explained in both, and both list the same codes.
 #[test]
 fn the_readme_exit_codes_are_the_scripts() {
+    let _machine = crate::share(crate::Kind::Other);
     let script = read(&Host::new().script);
     let readme = read(&crate::common::root().join("README.md"));
     let codes = |text: &str, from: &str| -> Vec<i32> {
@@ -1041,6 +1048,7 @@ fn the_readme_exit_codes_are_the_scripts() {
 
 #[test]
 fn a_release_answering_5xx_in_the_watch_is_switched_back() {
+    let _machine = crate::share(crate::Kind::Other);
     let (h, code, log) = faulted(&["watch-errors-3000"]);
     expect(code, &log, 1, "FAILED during 'watch'");
     assert!(
@@ -1052,6 +1060,7 @@ fn a_release_answering_5xx_in_the_watch_is_switched_back() {
 
 #[test]
 fn a_release_unhealthy_in_the_watch_is_switched_back() {
+    let _machine = crate::share(crate::Kind::Other);
     let (h, code, log) = faulted(&["watch-unhealthy-3000"]);
     expect(code, &log, 1, "its health check failed");
     // curl's own words for what the health check met.
@@ -1065,6 +1074,7 @@ fn a_release_unhealthy_in_the_watch_is_switched_back() {
 
 #[test]
 fn a_signal_in_the_watch_switches_back() {
+    let _machine = crate::share(crate::Kind::Other);
     let h = next_release();
     let (code, log) = h.deploy_signalled(Some("watch: releases/"));
     expect(code, &log, 1, "the watch did not complete");
@@ -1076,6 +1086,7 @@ fn a_signal_in_the_watch_switches_back() {
 /// upstream still listing a backup, reloads it first, and deploys.
 #[test]
 fn a_deploy_killed_in_its_watch_is_recovered() {
+    let _machine = crate::share(crate::Kind::Other);
     let h = next_release();
     let log_path = h.dir.join("killed.log");
     let mut child = h
@@ -1111,6 +1122,7 @@ fn a_deploy_killed_in_its_watch_is_recovered() {
 /// its backup; then the new slot alone, and only then is the previous stopped.
 #[test]
 fn the_previous_slot_is_a_backup_until_the_watch_ends() {
+    let _machine = crate::share(crate::Kind::Other);
     let h = next_release();
     let _ = std::fs::remove_file(h.state.join("calls"));
     let (code, log) = h.deploy(&[]);
@@ -1136,6 +1148,7 @@ fn the_previous_slot_is_a_backup_until_the_watch_ends() {
 /// A failure log the watch cannot read is said, never taken for "no 5xx".
 #[test]
 fn an_unreadable_failure_log_is_said() {
+    let _machine = crate::share(crate::Kind::Other);
     let (_h, code, log) = faulted(&["failure-log-unreadable"]);
     expect(code, &log, 0, "cannot read nginx's failure log");
     assert!(log.contains("5xx not watched"), "{log}");
@@ -1145,6 +1158,7 @@ fn an_unreadable_failure_log_is_said() {
 /// the files it built are linked into the new release, for one release.
 #[test]
 fn assets_are_bridged_for_one_release() {
+    let _machine = crate::share(crate::Kind::Other);
     let h = Host::serving_green();
     let green = h.app.join(h.link("green"));
     let blue = h.app.join(h.link("blue"));

@@ -1040,10 +1040,12 @@ fn scenarios(kind: &'static str) {
 
 #[test]
 fn pm2_deploys_keep_their_promise_under_load() {
+    let _machine = crate::share(crate::Kind::UnderLoad);
     scenarios("pm2");
 }
 
 #[test]
 fn systemd_deploys_keep_their_promise_under_load() {
+    let _machine = crate::share(crate::Kind::UnderLoad);
     scenarios("systemd");
 }

@@ -9,3 +9,40 @@ mod common;
 mod container;
 mod deploy_faults;
 mod e2e_deploy;
+
+/// Which tests share the machine at a time. The rollouts under load measure
+/// failed requests and timings, so while they run nothing else of this binary
+/// does: they run beside each other (both supervisors, as they always have), and
+/// the other tests beside each other, never the two kinds together.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    UnderLoad,
+    Other,
+}
+
+static MACHINE: std::sync::Mutex<(Option<Kind>, usize)> = std::sync::Mutex::new((None, 0));
+static TURN: std::sync::Condvar = std::sync::Condvar::new();
+
+/// Held while a test of `kind` runs.
+pub struct Share;
+
+/// Waits until no test of the other kind runs, then holds a share of the machine.
+pub fn share(kind: Kind) -> Share {
+    let mut m = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
+    while m.1 > 0 && m.0 != Some(kind) {
+        m = TURN.wait(m).unwrap_or_else(|e| e.into_inner());
+    }
+    *m = (Some(kind), m.1 + 1);
+    Share
+}
+
+impl Drop for Share {
+    fn drop(&mut self) {
+        let mut m = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
+        m.1 -= 1;
+        if m.1 == 0 {
+            m.0 = None;
+            TURN.notify_all();
+        }
+    }
+}
