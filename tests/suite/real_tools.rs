@@ -451,11 +451,9 @@ fn first_stage_sites_serve_the_challenge_before_any_certificate() {
     let mut certbot = 0;
     for file in valid_fixtures() {
         let mut spec = load(&file);
+        // The first stage names no certificate (asserted below), so whether the
+        // example's certificate exists on this host does not matter.
         let s = &mut spec.service;
-        assert!(
-            !Path::new(s.site.tls.certificate.as_str()).exists(),
-            "{file}: the certificate must not exist for this test"
-        );
         s.site.listen.http = port;
         s.site.listen.address = Some("127.0.0.1".parse().unwrap());
         s.site.acme_root = acme.display().to_string().try_into().unwrap();
