@@ -7,7 +7,7 @@ use svcgen::description as spec;
 use svcgen::install::write_beneath;
 
 const STARTER: &str = r#"# yaml-language-server: $schema=./svcgen.schema.json
-# A svcgen service description: `svcgen render @FILE@ --out build/` turns it into a
+# A svcgen service description: `svcgen render @FILE@ --out '{dir}/{name}'` turns it into a
 # systemd unit, @PM2_LINE@an nginx site and a deploy script.
 # Every key not written here has a safe default: see `svcgen schema`.
 
@@ -119,7 +119,9 @@ pub fn run(
             .map_err(|e| format!("cannot write {}: {e}", schema.display()))?;
         lines.push(format!("created {} (for editors)", schema.display()));
     }
-    lines.push(format!("next: svcgen render {file} --out build/"));
+    lines.push(format!(
+        "next: svcgen render {file} --out '{{dir}}/{{name}}'"
+    ));
     Ok(lines)
 }
 

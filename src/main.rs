@@ -103,7 +103,7 @@ enum Command {
         after_help = "Examples:\n  svcgen render fixtures/api-gateway.yaml --out build/\n  svcgen render service.yaml --out deploy/{name} --check\n  sudo svcgen render service.yaml --write"
     )]
     Render {
-        /// Service descriptions (YAML).
+        /// Service descriptions (YAML), or directories: every *.svcgen.yaml below.
         #[arg(required = true)]
         descriptions: Vec<PathBuf>,
         #[command(flatten)]
@@ -120,7 +120,7 @@ enum Command {
         after_help = "Examples:\n  svcgen diff service.yaml --out deploy/\n  svcgen diff service.yaml --root / --format json"
     )]
     Diff {
-        /// Service descriptions (YAML).
+        /// Service descriptions (YAML), or directories: every *.svcgen.yaml below.
         #[arg(required = true)]
         descriptions: Vec<PathBuf>,
         #[command(flatten)]
@@ -389,9 +389,7 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
             }
         }
         if drift {
-            say!(
-                "run `svcgen diff` to see the changes, `svcgen render --write` (or --out/--root) to apply them"
-            );
+            say!("{}", apply_hint(place));
             return ExitCode::from(1);
         }
         return ExitCode::SUCCESS;
@@ -419,6 +417,31 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
         Some(message) => fail(message),
         None => ExitCode::SUCCESS,
     }
+}
+
+/// After drift: the commands that show and apply the changes, with the same
+/// target as the check (`--out` where the check compared `--out`).
+fn apply_hint(place: &Placement) -> String {
+    let mut target = match (&place.out, &place.root) {
+        (Some(out), _) => vec![format!("--out '{}'", out.display())],
+        (None, Some(root)) => vec![format!("--root '{}'", root.display())],
+        (None, None) => Vec::new(),
+    };
+    if let Some(name) = &place.env {
+        target.push(format!("--env {name}"));
+    }
+    let command = |verb: &str, extra: Option<&str>| {
+        let mut words = vec!["svcgen", verb, "DESCRIPTIONS"];
+        words.extend(target.iter().map(String::as_str));
+        words.extend(extra);
+        words.join(" ")
+    };
+    let write = (place.out.is_none() && place.root.is_none()).then_some("--write");
+    format!(
+        "run `{}` to see the changes, `{}` to apply them",
+        command("diff", None),
+        command("render", write)
+    )
 }
 
 fn diff_cmd(descriptions: &[PathBuf], place: &Placement, format: DiffFormat) -> ExitCode {

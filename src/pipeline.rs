@@ -19,6 +19,8 @@ pub enum LoadError {
     Read { file: String, error: std::io::Error },
     /// The description is invalid: every error, at its line.
     Invalid(SpecErrors),
+    /// A directory was given that holds no description.
+    NoDescriptions { dir: String },
     /// `--env NAME` names an environment the description does not have.
     NoEnvironment {
         file: String,
@@ -33,6 +35,10 @@ impl fmt::Display for LoadError {
         match self {
             LoadError::Read { file, error } => write!(f, "cannot read {file}: {error}"),
             LoadError::Invalid(errors) => write!(f, "{errors}"),
+            LoadError::NoDescriptions { dir } => write!(
+                f,
+                "{dir} holds no service description (*.svcgen.yaml or *.svcgen.yml below it)"
+            ),
             LoadError::NoEnvironment { file, name, known } => write!(
                 f,
                 "{file} describes no environment `{name}` ({})",
@@ -81,6 +87,65 @@ impl fmt::Display for RenderError {
     }
 }
 
+/// True for a description's file name: `*.svcgen.yaml` or `*.svcgen.yml`.
+pub fn is_description_name(name: &str) -> bool {
+    name.ends_with(".svcgen.yaml") || name.ends_with(".svcgen.yml")
+}
+
+/// The descriptions named: a file as given; a directory, every
+/// `*.svcgen.yaml`/`*.svcgen.yml` below it, in path order (hidden directories,
+/// `target` and `node_modules` skipped). A directory holding none is an error.
+pub fn descriptions(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<LoadError>> {
+    fn below(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            if name.starts_with('.') || name == "target" || name == "node_modules" {
+                continue;
+            }
+            // Links are not followed: a description is a file of the tree.
+            let meta = std::fs::symlink_metadata(&p)?;
+            if meta.is_dir() {
+                below(&p, out)?;
+            } else if meta.is_file() && is_description_name(&name) {
+                out.push(p);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            out.push(path.clone());
+            continue;
+        }
+        let before = out.len();
+        match below(path, &mut out) {
+            Err(error) => errors.push(LoadError::Read {
+                file: path.display().to_string(),
+                error,
+            }),
+            Ok(()) if out.len() == before => errors.push(LoadError::NoDescriptions {
+                dir: path.display().to_string(),
+            }),
+            Ok(()) => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
 /// Loads one description.
 pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
     let file = path.display().to_string();
@@ -91,12 +156,13 @@ pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
     spec::load(&file, &text).map_err(LoadError::Invalid)
 }
 
-/// Loads every description (or its environment `env`), reporting every one that
-/// fails rather than the first.
+/// Loads every description (a directory: the descriptions below it; or each
+/// one's environment `env`), reporting every one that fails rather than the first.
 pub fn load_set(paths: &[PathBuf], env: Option<&str>) -> Result<Vec<LoadedSpec>, Vec<LoadError>> {
+    let paths = descriptions(paths)?;
     let mut specs = Vec::new();
     let mut errors = Vec::new();
-    for path in paths {
+    for path in &paths {
         match load(path) {
             Err(e) => errors.push(e),
             Ok(spec) => match env {
