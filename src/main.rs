@@ -63,6 +63,7 @@ enum DiffFormat {
 #[derive(Clone, Copy, ValueEnum)]
 enum LintFormat {
     Text,
+    Concise,
     Json,
     Sarif,
     Github,
@@ -145,13 +146,20 @@ enum Command {
         after_help = "Examples:\n  svcgen explain NG006\n  svcgen explain --all --format json"
     )]
     Explain {
-        /// A rule code such as NG006.
+        /// A rule code or name, such as NG012 or alias-traversal.
         #[arg(required_unless_present = "all")]
         code: Option<String>,
         /// Every rule.
         #[arg(long)]
         all: bool,
         /// `text` (Markdown) or `json`.
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+    },
+    /// List every rule: code, name, severity and summary.
+    #[command(after_help = "Examples:\n  svcgen rules\n  svcgen rules --format json")]
+    Rules {
+        /// `text` (a table) or `json`.
         #[arg(long, value_enum, default_value = "text")]
         format: DiffFormat,
     },
@@ -267,6 +275,7 @@ fn main() -> ExitCode {
             lint_cmd(args)
         }
         Command::Explain { code, all, format } => explain_cmd(code.as_deref(), all, format),
+        Command::Rules { format } => rules_cmd(format),
         Command::Completions { shell } => {
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "svcgen", &mut out);
@@ -493,10 +502,10 @@ struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: LintFormat,
-    /// Only these codes or prefixes (comma-separated).
+    /// Only these codes, prefixes or rule names (comma-separated).
     #[arg(long, value_delimiter = ',')]
     select: Vec<String>,
-    /// Skip these codes or prefixes (comma-separated).
+    /// Skip these codes, prefixes or rule names (comma-separated).
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
     /// The lowest severity that makes the exit code 1 [default: warning].
@@ -570,9 +579,26 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
                 return output_failed(&e);
             }
         }
+        // Findings are the output (standard output); the summary is said on
+        // standard error.
         LintFormat::Text => {
-            let colour = svcgen::report::colour_for(&std::io::stderr());
-            let _ = svcgen::report::text::write(&report, colour, &mut std::io::stderr().lock());
+            let colour = svcgen::report::colour_for(&std::io::stdout());
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            if let Err(e) = svcgen::report::text::write_split(
+                &report,
+                colour,
+                &mut out,
+                &mut std::io::stderr().lock(),
+            ) {
+                return output_failed(&e);
+            }
+        }
+        LintFormat::Concise => {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            if let Err(e) = svcgen::report::concise::write(&report, &mut out) {
+                return output_failed(&e);
+            }
+            eprint!("{}", svcgen::report::text::summary(&report));
         }
         LintFormat::Sarif => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -604,15 +630,48 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
     code
 }
 
+fn rules_cmd(format: DiffFormat) -> ExitCode {
+    let rules = lint::registry::all();
+    match format {
+        DiffFormat::Json => {
+            let list: Vec<_> = rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "code": r.code,
+                        "name": r.name,
+                        "severity": r.severity,
+                        "summary": r.summary,
+                    })
+                })
+                .collect();
+            say!("{}", serde_json::to_string_pretty(&list).expect("JSON"));
+        }
+        DiffFormat::Text => {
+            let name_width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+            for r in rules {
+                say!(
+                    "{:<6} {:<name_width$} {:<7} {}",
+                    r.code,
+                    r.name,
+                    r.severity.as_str(),
+                    r.summary
+                );
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
 fn explain_cmd(code: Option<&str>, all: bool, format: DiffFormat) -> ExitCode {
     let rules: Vec<&lint::rule::Rule> = if all {
         lint::registry::all().to_vec()
     } else {
-        match code.and_then(lint::registry::find) {
+        match code.and_then(lint::registry::find_by_code_or_name) {
             Some(r) => vec![r],
             None => {
                 return fail(format_args!(
-                    "no rule `{}`; `svcgen explain --all` lists them",
+                    "no rule `{}`; `svcgen rules` lists them",
                     code.unwrap_or("")
                 ));
             }

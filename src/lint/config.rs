@@ -111,7 +111,7 @@ pub fn resolve(cli: &Invocation) -> Result<Resolved, String> {
     for code in opts.selection.select.iter().chain(&opts.selection.ignore) {
         if !registry::known_prefix(code) {
             return Err(format!(
-                "`{code}` matches no rule code; see `svcgen explain --all`"
+                "`{code}` matches no rule code or name; `svcgen rules` lists them"
             ));
         }
     }
@@ -190,7 +190,9 @@ mod tests {
         );
         c.select = vec!["ng999".into()];
         let e = resolve(&c).unwrap_err();
-        assert!(e.contains("`NG999` matches no rule code"), "{e}");
+        assert!(e.contains("`NG999` matches no rule code or name"), "{e}");
+        c.select = vec!["Alias-Traversal".into()];
+        assert_eq!(resolve(&c).unwrap().options.selection.select, ["NG012"]);
     }
 
     #[test]

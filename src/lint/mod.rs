@@ -211,20 +211,26 @@ pub fn fold_code(code: &str) -> String {
     code.trim().to_ascii_uppercase()
 }
 
+/// A rule's name (`alias-traversal`) as its code; a code or prefix case-folded.
+fn code_of(word: &str) -> String {
+    let name = word.trim().to_ascii_lowercase();
+    match registry::all().iter().find(|r| r.name == name) {
+        Some(rule) => rule.code.to_string(),
+        None => fold_code(word),
+    }
+}
+
 impl Selection {
-    /// A selection from codes or prefixes as written (any case).
+    /// A selection from codes, prefixes or rule names as written (any case).
     pub fn new<'a>(
         select: impl IntoIterator<Item = &'a String>,
         ignore: impl IntoIterator<Item = &'a String>,
         severity: impl IntoIterator<Item = (&'a str, Severity)>,
     ) -> Selection {
         Selection {
-            select: select.into_iter().map(|c| fold_code(c)).collect(),
-            ignore: ignore.into_iter().map(|c| fold_code(c)).collect(),
-            severity: severity
-                .into_iter()
-                .map(|(c, s)| (fold_code(c), s))
-                .collect(),
+            select: select.into_iter().map(|c| code_of(c)).collect(),
+            ignore: ignore.into_iter().map(|c| code_of(c)).collect(),
+            severity: severity.into_iter().map(|(c, s)| (code_of(c), s)).collect(),
         }
     }
 

@@ -50,6 +50,14 @@ pub fn find(code: &str) -> Option<&'static Rule> {
     all().iter().copied().find(|r| r.code == code)
 }
 
+/// The rule with this code or this name (`NG012`, `alias-traversal`), any case.
+pub fn find_by_code_or_name(word: &str) -> Option<&'static Rule> {
+    find(word).or_else(|| {
+        let name = word.trim().to_ascii_lowercase();
+        all().iter().copied().find(|r| r.name == name)
+    })
+}
+
 /// Whether a code or prefix (case-folded) names any finding svcgen can report:
 /// a rule's, or a joined tool's (shellcheck's `SC`, `SC2086`).
 pub fn known_prefix(code: &str) -> bool {

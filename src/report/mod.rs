@@ -1,6 +1,7 @@
 //! Output formats for lint results: one module per format. This is the only part
 //! of the library that produces text for people or CI systems.
 
+pub mod concise;
 pub mod diff;
 pub mod github;
 pub mod json;

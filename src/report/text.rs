@@ -57,6 +57,29 @@ pub fn write(report: &Report, colour: bool, w: &mut impl std::io::Write) -> std:
     w.flush()
 }
 
+/// Writes the findings to `findings` and the summary (exposure scores, notes,
+/// counts) to `summary`: the findings are the output, the summary is said about it.
+pub fn write_split(
+    report: &Report,
+    colour: bool,
+    findings: &mut impl std::io::Write,
+    summary: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    let mut parts = layout(report, colour, rayon::current_num_threads());
+    let last = parts.pop().unwrap_or_default();
+    for part in parts {
+        findings.write_all(part.as_bytes())?;
+    }
+    findings.flush()?;
+    summary.write_all(last.as_bytes())?;
+    summary.flush()
+}
+
+/// The summary alone (exposure scores, notes, counts), as `write` ends.
+pub fn summary(report: &Report) -> String {
+    layout(report, false, 1).pop().unwrap_or_default()
+}
+
 /// The report in order: the findings (in one or several parts), then the summary.
 /// A large report is laid out in `threads` contiguous shares of the findings on
 /// every core, the shares joined in order: the same bytes as one thread.

@@ -297,3 +297,9 @@ pub fn render_out(description: &str, dir: impl AsRef<Path>) {
     let out = svcgen(&["render", description, "--out", dir]);
     assert!(out.status.success(), "{description}: {}", text(&out.stderr));
 }
+
+/// All a command printed: standard output, then standard error (lint's findings
+/// and its summary together).
+pub fn said(out: &Output) -> String {
+    format!("{}{}", text(&out.stdout), text(&out.stderr))
+}

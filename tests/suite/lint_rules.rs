@@ -376,7 +376,12 @@ fn parse_errors_exit_2_and_are_never_clean() {
 #[test]
 fn text_output_shows_the_snippet_code_and_help() {
     let out = svcgen(&["lint", "fixtures/lint/NG012/bad-alias.conf"]);
-    let t = text(&out.stderr);
+    // The findings are the output; the summary is said on standard error.
+    assert_eq!(
+        text(&out.stderr),
+        "svcgen: 1 error(s), 2 warning(s), 0 info\n"
+    );
+    let t = text(&out.stdout);
     assert!(t.contains("NG012"), "{t}");
     assert!(
         t.contains("[fixtures/lint/NG012/bad-alias.conf:2:14]"),
@@ -516,4 +521,83 @@ fn every_rendered_tree_lints_clean_together() {
         assert!(above_info.is_empty(), "{file}: {above_info:#?}");
         assert_eq!(code, Some(0), "{file}");
     }
+}
+
+/// `--format concise`: one line a finding, `file:line:col: CODE message`, on
+/// standard output; the summary on standard error.
+#[test]
+fn concise_output_is_one_line_a_finding() {
+    let out = svcgen(&[
+        "lint",
+        "--format",
+        "concise",
+        "fixtures/lint/NG012/bad-alias.conf",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout),
+        "fixtures/lint/NG012/bad-alias.conf:1:1: NG004 server is missing security headers: X-Content-Type-Options: nosniff, X-Frame-Options (or CSP frame-ancestors), Content-Security-Policy, Referrer-Policy\n\
+         fixtures/lint/NG012/bad-alias.conf:1:1: NG007 no `server_tokens off;`: nginx discloses its version by default\n\
+         fixtures/lint/NG012/bad-alias.conf:2:14: NG012 `location /assets` without a trailing slash serves an alias ending in `/`: `/assets../` escapes it\n"
+    );
+    assert_eq!(
+        text(&out.stderr),
+        "svcgen: 1 error(s), 2 warning(s), 0 info\n"
+    );
+}
+
+/// `svcgen rules` lists every rule once; a rule's name works wherever its code does.
+#[test]
+fn rules_are_listed_and_named() {
+    let out = svcgen(&["rules", "--format", "json"]);
+    assert!(out.status.success());
+    let rules: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let (codes, names): (Vec<&str>, Vec<&str>) = rules
+        .iter()
+        .map(|r| (r["code"].as_str().unwrap(), r["name"].as_str().unwrap()))
+        .unzip();
+    assert_eq!(codes.len(), svcgen::lint::registry::all().len());
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "rule names are unique");
+    let table = text(&svcgen(&["rules"]).stdout);
+    assert_eq!(table.lines().count(), codes.len());
+    assert!(
+        table
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()[..3]
+                == ["NG012", "alias-traversal", "error"]),
+        "{table}"
+    );
+    // explain and --select take the name.
+    let by_name = svcgen(&["explain", "alias-traversal"]);
+    assert_eq!(
+        text(&by_name.stdout),
+        text(&svcgen(&["explain", "NG012"]).stdout)
+    );
+    let out = svcgen(&[
+        "lint",
+        "--format",
+        "concise",
+        "--select",
+        "Alias-Traversal",
+        "fixtures/lint/NG012/bad-alias.conf",
+    ]);
+    assert_eq!(
+        text(&out.stdout),
+        "fixtures/lint/NG012/bad-alias.conf:2:14: NG012 `location /assets` without a trailing slash serves an alias ending in `/`: `/assets../` escapes it\n"
+    );
+    let out = svcgen(&[
+        "lint",
+        "--select",
+        "no-such-rule",
+        "fixtures/lint/NG012/bad-alias.conf",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("matches no rule code or name; `svcgen rules` lists them"),
+        "{}",
+        text(&out.stderr)
+    );
 }

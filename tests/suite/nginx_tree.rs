@@ -258,7 +258,7 @@ fn the_rendered_sites_deploy_state_include_is_a_note_not_a_warning() {
     std::fs::write(&site, unmarked).unwrap();
     let out = svcgen(&["lint", site.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("NG016"));
+    assert!(text(&out.stdout).contains("NG016"));
 }
 
 #[test]
@@ -290,7 +290,7 @@ fn huge_lines_and_files_stay_bounded() {
     );
     std::fs::write(&f, &text).unwrap();
     let out = svcgen(&["lint", f.to_str().unwrap()]);
-    let err = text_of(&out.stderr);
+    let err = said(&out);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -308,11 +308,7 @@ fn huge_lines_and_files_stay_bounded() {
     // And a file over --max-file-size is an error, not read.
     let out = svcgen(&["lint", "--max-file-size", "1", f.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text_of(&out.stderr).contains("over the limit of 1 MiB"));
-}
-
-fn text_of(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    assert!(said(&out).contains("over the limit of 1 MiB"));
 }
 
 /// svcgen under an address-space limit (`ulimit -v`) and a timeout, as a CI job or
@@ -335,7 +331,7 @@ fn large_inputs_under_an_address_space_limit() {
             .current_dir(d)
             .output()
             .unwrap();
-        (out.status.code(), text_of(&out.stderr))
+        (out.status.code(), said(&out))
     };
     // A 1 GiB include (sparse: zeros): over the default limit, never read.
     std::fs::File::create(d.join("huge.conf"))

@@ -6,7 +6,7 @@ use crate::lint::{Severity, Sink};
 
 pub static RULE: Rule = Rule {
     code: "DF001",
-    name: "runs-as-root",
+    name: "image-runs-as-root",
     severity: Severity::Error,
     summary: "the final stage runs its process as root",
     what: "Finds the `USER` in force at the end of the final stage: none (the official `node` images and Debian start as root), or `root`, `0`, `root:…`, `0:…`.",
