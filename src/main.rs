@@ -309,8 +309,12 @@ fn render_set(descriptions: &[PathBuf], place: &Placement) -> Result<Rendered, E
         RenderError::Load(errors) => {
             for error in errors {
                 match error {
+                    // A line saying which file, then each error on its own.
                     LoadError::Invalid(errors) => {
-                        eprintln!("{:?}", miette::Report::new(errors));
+                        eprintln!("svcgen: error: {errors}");
+                        for e in errors.errors {
+                            eprintln!("{:?}", miette::Report::new(e));
+                        }
                     }
                     other => {
                         let _ = fail(other);

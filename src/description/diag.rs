@@ -35,7 +35,6 @@ pub struct SpecError {
 /// Every problem found in one description, reported together.
 #[derive(Debug, Error, Diagnostic)]
 #[error("{file}: {} in the service description", plural(self.errors.len()))]
-#[diagnostic(code(svcgen::description))]
 pub struct SpecErrors {
     pub file: String,
     #[related]

@@ -408,9 +408,81 @@ fn typed(value: Value, positions: &PositionIndex, sink: &mut diag::ErrorSink) ->
 }
 
 fn schema_errors(value: &Value, positions: &PositionIndex, sink: &mut diag::ErrorSink) {
+    // Several keys missing from one mapping are one error (a one-line file is
+    // missing most of them, all at its first line).
+    let mut missing: Vec<(String, String, Vec<String>)> = Vec::new();
     for error in validator().iter_errors(value) {
+        if let ValidationErrorKind::Required { property } = error.kind() {
+            let pointer = error.instance_path().to_string();
+            let schema_path = error.schema_path().to_string();
+            let name = property.as_str().unwrap_or("?").to_string();
+            match missing.iter_mut().find(|(p, ..)| *p == pointer) {
+                Some((_, _, names)) => names.push(name),
+                None => missing.push((pointer, schema_path, vec![name])),
+            }
+            continue;
+        }
         schema_error(&error, positions, sink);
     }
+    for (pointer, schema_path, names) in missing {
+        let place = positions.nearest(&pointer);
+        let at = place.key.unwrap_or(place.value);
+        let what = if pointer.is_empty() {
+            "the description".to_string()
+        } else {
+            format!("`{}`", pointer.trim_start_matches('/').replace('/', "."))
+        };
+        let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        let help: Vec<String> = names
+            .iter()
+            .filter_map(|n| describe_property(&schema_path, n))
+            .collect();
+        let (message, label) = match quoted.as_slice() {
+            [one] => (
+                format!("missing key {one} in {what}"),
+                format!("{one} is required here"),
+            ),
+            _ => (
+                format!("missing keys {} in {what}", quoted.join(", ")),
+                format!("{} are required here", quoted.join(", ")),
+            ),
+        };
+        sink.push(
+            Some(at),
+            &pointer,
+            message,
+            label,
+            (!help.is_empty()).then(|| help.join("\n")),
+        );
+    }
+}
+
+/// The values a `oneOf`/`anyOf` of constants allows (`pm2`, `systemd`), if that
+/// is what the schema node at `schema_path` is.
+fn allowed_constants(schema_path: &str) -> Option<Vec<String>> {
+    let node = schema_at(schema_path).map(resolve)?;
+    let branches = node
+        .get("oneOf")
+        .or_else(|| node.get("anyOf"))?
+        .as_array()?;
+    let mut out = Vec::new();
+    for b in branches {
+        let b = resolve(b);
+        if let Some(c) = b.get("const") {
+            out.push(c.as_str().map_or_else(|| c.to_string(), str::to_string));
+        } else if let Some(values) = b.get("enum").and_then(Value::as_array) {
+            out.extend(
+                values
+                    .iter()
+                    .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)),
+            );
+        } else if b.get("type").and_then(Value::as_str) == Some("null") {
+            continue;
+        } else {
+            return None;
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// One schema error, at its value. An optional value (`X or null`) that is set
@@ -530,12 +602,25 @@ fn schema_error(
                 );
             }
             ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+                let schema_path = error.schema_path().to_string();
+                let node = schema_path.rsplit_once('/').map_or("", |(n, _)| n);
+                let label = match allowed_constants(node) {
+                    Some(values) => format!(
+                        "expected one of {}",
+                        values
+                            .iter()
+                            .map(|v| format!("`{v}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    None => "not one of the allowed forms".to_string(),
+                };
                 sink.push(
                     Some(place.value),
                     &pointer,
                     format!("invalid value {} for `{field}`", error.instance()),
-                    "not one of the allowed forms",
-                    describe_at(&error.schema_path().to_string()),
+                    label,
+                    describe_at(&schema_path),
                 );
             }
             _ => {

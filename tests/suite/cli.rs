@@ -860,3 +860,50 @@ fn an_environment_on_ingress_nginx_writes_its_controller_settings() {
         "named once: {controller}"
     );
 }
+
+/// A value outside an enumeration names the accepted ones; the keys missing from
+/// one mapping are one error; the report names the file once, with no internal
+/// module name or empty `Error:` lines.
+#[test]
+fn errors_name_the_accepted_values_and_group_missing_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = dir.path().join("one.yaml");
+    std::fs::write(&one, "name: x\n").unwrap();
+    let errors = match svcgen::pipeline::load(&one) {
+        Err(svcgen::pipeline::LoadError::Invalid(e)) => e.errors,
+        other => panic!("{other:?}"),
+    };
+    let shown: Vec<(usize, usize, &str)> = errors
+        .iter()
+        .map(|e| (e.line, e.column, e.message.as_str()))
+        .collect();
+    assert_eq!(
+        shown,
+        [(
+            1,
+            1,
+            "missing keys `description`, `user`, `app_dir`, `entry`, `site`, `deploy`, `host` in the description"
+        )]
+    );
+    let kind = dir.path().join("kind.yaml");
+    std::fs::write(
+        &kind,
+        read(&root().join("fixtures/minimal.yaml")).replace("kind: systemd", "kind: forever"),
+    )
+    .unwrap();
+    let said = refused(
+        &["render", kind.to_str().unwrap()],
+        "expected one of `pm2`, `systemd`",
+    );
+    assert!(
+        said.starts_with(&format!(
+            "svcgen: error: {}: 1 error in the service description\n",
+            kind.display()
+        )),
+        "{said}"
+    );
+    assert!(
+        !said.contains("svcgen::description") && !said.contains("Error:"),
+        "{said}"
+    );
+}
