@@ -462,9 +462,27 @@ fn diff_cmd(descriptions: &[PathBuf], place: &Placement, format: DiffFormat) -> 
         Ok(r) => r,
         Err(code) => return code,
     };
-    let target = place
-        .target()
-        .unwrap_or_else(|| Target::Root(PathBuf::from("/")));
+    // Without --out or --root: the layout `svcgen init` suggests, when every
+    // description has it; never this host's install paths unasked.
+    let target = match place.target() {
+        Some(t) => t,
+        None => {
+            let layout = Target::Out(PathBuf::from("{dir}/{name}"));
+            let kept = rendered
+                .services
+                .iter()
+                .all(|(spec, _)| layout.base(&spec.service.name, &spec.file).is_dir());
+            if !kept {
+                return fail(
+                    "diff needs --out DIR (where the rendered files are kept; `--out '{dir}/{name}'` is the layout svcgen init suggests) or --root DIR (install paths below DIR; `--root /` for this host)",
+                );
+            }
+            eprintln!(
+                "svcgen: note: comparing with {{dir}}/{{name}}/ beside each description (the layout svcgen init suggests); `--root /` compares with this host"
+            );
+            layout
+        }
+    };
     note_not_placed(&rendered, &target);
     let files = match rendered.compare(&target) {
         Ok(f) => f,
@@ -489,6 +507,7 @@ fn diff_cmd(descriptions: &[PathBuf], place: &Placement, format: DiffFormat) -> 
             {
                 return output_failed(&e);
             }
+            eprintln!("svcgen: {}", svcgen::report::diff::summary(&files));
         }
     }
     if drift {

@@ -7,6 +7,19 @@ use anstyle::{AnsiColor, Style};
 
 use crate::drift::{FileDrift, Status};
 
+/// One line counting the files by status: `2 differ, 1 missing, 0 no longer
+/// rendered, 5 unchanged`.
+pub fn summary(files: &[FileDrift]) -> String {
+    let count = |s: Status| files.iter().filter(|f| f.status == s).count();
+    format!(
+        "{} differ, {} missing, {} no longer rendered, {} unchanged",
+        count(Status::Modified),
+        count(Status::Added),
+        count(Status::Stale),
+        count(Status::Unchanged)
+    )
+}
+
 /// Writes every file's unified diff (and a line for each file on disk that is no
 /// longer rendered).
 pub fn write(files: &[FileDrift], colour: bool, w: &mut impl Write) -> std::io::Result<()> {

@@ -586,3 +586,38 @@ fn every_example_renders_its_reviewed_tree() {
             .join("\n")
     );
 }
+
+/// `svcgen diff` without --out or --root never compares with this host's install
+/// paths unasked: it uses the layout `svcgen init` suggests when every
+/// description has it, and is refused otherwise; the text diff ends with a
+/// summary line on standard error.
+#[test]
+fn diff_needs_a_target_or_the_init_layout_and_sums_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let desc = dir.path().join("api.svcgen.yaml");
+    std::fs::copy(root().join("fixtures/minimal.yaml"), &desc).unwrap();
+    refused(&["diff", s(&desc)], "diff needs --out DIR");
+    render_out(s(&desc), dir.path().join("hello"));
+    let out = svcgen(&["diff", s(&desc)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let said = text(&out.stderr);
+    assert!(said.contains("comparing with {dir}/{name}/"), "{said}");
+    let files = files_below(&dir.path().join("hello")).len();
+    assert!(
+        said.ends_with(&format!(
+            "svcgen: 0 differ, 0 missing, 0 no longer rendered, {files} unchanged\n"
+        )),
+        "{said}"
+    );
+    std::fs::remove_file(dir.path().join("hello/deploy.sh")).unwrap();
+    let out = svcgen(&["diff", s(&desc)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).ends_with(&format!(
+            "svcgen: 0 differ, 1 missing, 0 no longer rendered, {} unchanged\n",
+            files - 1
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+}
