@@ -168,9 +168,9 @@ pub fn render_set(
             Ok::<_, RenderError>(Artifact {
                 kind: file.kind,
                 target: file.target,
-                install_path: place
-                    .install_dir
-                    .map(|d| Path::new(&d).join(&place.file_name)),
+                install_path: place.install_dir.map(|d| {
+                    Path::new(&d).join(place.installed_as.as_ref().unwrap_or(&place.file_name))
+                }),
                 file_name: place.file_name,
                 mode: file.mode,
                 lint_format: file.lint,

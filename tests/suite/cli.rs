@@ -316,7 +316,7 @@ fn generated_files_have_the_right_modes() {
         ("api-gateway.service", 0o644),
         ("api-gateway.conf", 0o644),
         ("ecosystem.config.js", 0o644),
-        ("api-gateway", 0o440),
+        ("api-gateway.sudoers", 0o440),
     ] {
         let m = std::fs::metadata(dir.path().join(name))
             .unwrap()

@@ -21,6 +21,7 @@ pub static FIRST_STAGE: Descriptor = Descriptor {
         vec![Placement {
             file_name: format!("{}.acme.conf", s.name),
             install_dir: Some(s.host.install.nginx_dir.to_string()),
+            installed_as: None,
             context: Some(minijinja::context! { install_dir => s.host.install.nginx_dir.as_str() }),
         }]
     }),
@@ -53,6 +54,7 @@ fn hook(services: &[(&super::Plan, &crate::description::Service)]) -> Vec<Placem
     vec![Placement {
         file_name: "svcgen-reload-nginx".into(),
         install_dir: Some(HOOK_DIR.into()),
+        installed_as: None,
         context: Some(minijinja::context! {
             services => certbot.iter().map(|(_, s)| s.name.to_string()).collect::<Vec<_>>(),
             sources => certbot.iter().map(|(p, _)| p.source.clone()).collect::<Vec<_>>(),

@@ -62,6 +62,7 @@ fn place(services: &[(&super::Plan, &crate::description::Service)]) -> Vec<Place
     vec![Placement {
         file_name: "svcgen-catch-all.conf".into(),
         install_dir: Some(first.host.install.nginx_dir.to_string()),
+        installed_as: None,
         context: Some(minijinja::context! {
             services => names,
             sources => sources,

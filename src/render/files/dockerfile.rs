@@ -22,6 +22,7 @@ pub static FILE: Descriptor = Descriptor {
         vec![Placement {
             file_name: "Dockerfile".into(),
             install_dir: None,
+            installed_as: None,
             context: Some(minijinja::context! {
                 base_image => k.base_image.as_str(),
                 uid => k.uid,
@@ -51,6 +52,7 @@ pub static DOCKERIGNORE: Descriptor = Descriptor {
         vec![Placement {
             file_name: ".dockerignore".into(),
             install_dir: None,
+            installed_as: None,
             context: None,
         }]
     }),

@@ -55,6 +55,7 @@ pub static FILE: Descriptor = Descriptor {
         vec![Placement {
             file_name: format!("{}.k8s.yaml", s.name),
             install_dir: None,
+            installed_as: None,
             context: None,
         }]
     }),

@@ -99,6 +99,10 @@ pub struct Placement {
     /// The directory it is installed in on the server, if it is installed as a
     /// file (a Kubernetes object is applied, not installed).
     pub install_dir: Option<String>,
+    /// Its name there, when that differs from `file_name` (sudoers(5) skips a
+    /// file named with a `.` in /etc/sudoers.d, so `NAME.sudoers` is installed
+    /// as `NAME`).
+    pub installed_as: Option<String>,
     /// Values its template reads besides the plan's.
     pub context: Option<minijinja::Value>,
 }
@@ -137,6 +141,7 @@ fn one(file_name: String, dir: &str) -> Vec<Placement> {
     vec![Placement {
         file_name,
         install_dir: Some(dir.to_string()),
+        installed_as: None,
         context: None,
     }]
 }

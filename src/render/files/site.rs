@@ -33,6 +33,7 @@ pub static LOCATIONS: Descriptor = Descriptor {
         vec![Placement {
             file_name: format!("{}.locations", s.name),
             install_dir: Some(s.host.install.nginx_dir.to_string()),
+            installed_as: None,
             context: Some(minijinja::context! { part => "locations" }),
         }]
     }),
@@ -66,6 +67,7 @@ pub static UPSTREAM_SLOTS: Descriptor = Descriptor {
             .map(|u| Placement {
                 file_name: u.file.clone(),
                 install_dir: Some(s.host.install.nginx_dir.to_string()),
+                installed_as: None,
                 context: Some(minijinja::context! {
                     slot => u.slot,
                     ports => ports(u.slot),

@@ -10,5 +10,10 @@ pub static FILE: Descriptor = Descriptor {
     lint: Some("sudoers"),
     // sudoers(5) skips files whose names contain a `.`; visudo wants mode 0440.
     mode: 0o440,
-    scope: Scope::Service(|_, s| one(s.name.to_string(), &s.host.install.sudoers_dir)),
+    // `NAME.sudoers` where it is kept, installed as `NAME`.
+    scope: Scope::Service(|_, s| {
+        let mut placed = one(format!("{}.sudoers", s.name), &s.host.install.sudoers_dir);
+        placed[0].installed_as = Some(s.name.to_string());
+        placed
+    }),
 };

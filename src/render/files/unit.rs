@@ -21,6 +21,7 @@ pub static FILE: Descriptor = Descriptor {
             .map(|slot| Placement {
                 file_name: slot.unit_file.clone(),
                 install_dir: Some(s.host.install.unit_dir.to_string()),
+                installed_as: None,
                 context: Some(minijinja::context! { slot => minijinja::value::Serde(slot) }),
             })
             .collect()

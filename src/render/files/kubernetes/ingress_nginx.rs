@@ -36,6 +36,7 @@ pub static CONTROLLER: Descriptor = Descriptor {
             vec![Placement {
                 file_name: "ingress-nginx-controller.yaml".into(),
                 install_dir: None,
+                installed_as: None,
                 context: None,
             }]
         } else {

@@ -43,6 +43,7 @@ fn place(file_name: String) -> Placement {
     Placement {
         file_name,
         install_dir: None,
+        installed_as: None,
         context: None,
     }
 }
