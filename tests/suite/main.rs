@@ -8,6 +8,7 @@
 mod common;
 
 mod cli;
+mod docs;
 mod drift;
 mod edge;
 mod exposure;

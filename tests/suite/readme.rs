@@ -1,5 +1,6 @@
-//! The README shows a real description and what svcgen renders from it. This test
-//! keeps those blocks true: run with `SVCGEN_UPDATE_README=1` to refresh them.
+//! The README and the guide in docs/ show a real description and what svcgen
+//! renders from it. This test keeps those blocks true: run with
+//! `SVCGEN_UPDATE_README=1` to refresh them.
 
 use crate::common::*;
 
@@ -63,19 +64,64 @@ fn refresh(readme: &str) -> String {
     out
 }
 
+/// The README and every page of the guide.
+pub fn documents() -> Vec<std::path::PathBuf> {
+    let mut pages: Vec<_> = std::fs::read_dir(root().join("docs/src"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    pages.sort();
+    pages.insert(0, root().join("README.md"));
+    pages
+}
+
 #[test]
 fn readme_examples_are_current() {
-    let path = root().join("README.md");
-    let readme = read(&path);
-    let fresh = refresh(&readme);
-    if std::env::var_os("SVCGEN_UPDATE_README").is_some() {
-        std::fs::write(&path, &fresh).unwrap();
-        return;
+    let mut stale = Vec::new();
+    for path in documents() {
+        let text = read(&path);
+        let fresh = refresh(&text);
+        if fresh == text {
+            continue;
+        }
+        if std::env::var_os("SVCGEN_UPDATE_README").is_some() {
+            std::fs::write(&path, &fresh).unwrap();
+        } else {
+            stale.push(path.display().to_string());
+        }
     }
     assert!(
-        fresh == readme,
-        "README.md shows stale output: run `SVCGEN_UPDATE_README=1 cargo test --test suite readme::`"
+        stale.is_empty(),
+        "{stale:?} show stale output: run `SVCGEN_UPDATE_README=1 cargo test --test suite readme::`"
     );
+}
+
+/// The README's quick start, run exactly as written in a scratch git
+/// repository with the built svcgen on PATH: every command succeeds.
+#[test]
+fn the_quick_start_runs_as_written() {
+    let readme = read(&root().join("README.md"));
+    let section = &readme[readme.find("## Quick start\n").expect("a quick start")..];
+    let start = section.find("```sh\n").unwrap() + "```sh\n".len();
+    let block = &section[start..start + section[start..].find("```\n").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "--quiet"]);
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_svcgen"))
+        .parent()
+        .unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let mut ran = 0;
+    for line in block.lines().filter(|l| !l.trim().is_empty()) {
+        let out = run(std::process::Command::new("bash")
+            .args(["-c", line])
+            .current_dir(dir.path())
+            .env("PATH", &path));
+        assert!(out.status.success(), "`{line}`:\n{}", said(&out));
+        ran += 1;
+    }
+    assert_eq!(ran, 4, "{block}");
+    assert!(dir.path().join("shop/shop.conf").is_file());
 }
 
 #[test]

@@ -1011,13 +1011,13 @@ fn every_row_of_the_stage_table_is_reached() {
     );
 }
 
-/// The README's exit codes are the script's: each code of the stage table is
-/// explained in both, and both list the same codes.
+/// The guide's exit codes (docs/src/deploying.md) are the script's: each code of
+/// the stage table is explained in both, and both list the same codes.
 #[test]
 fn the_readme_exit_codes_are_the_scripts() {
     let _machine = crate::share(crate::Kind::Other);
     let script = read(&Host::new().script);
-    let readme = read(&crate::common::root().join("README.md"));
+    let readme = read(&crate::common::root().join("docs/src/deploying.md"));
     let codes = |text: &str, from: &str| -> Vec<i32> {
         let at = text.find(from).unwrap_or_else(|| panic!("no {from:?}"));
         let para: String = text[at..].split("\n\n").next().unwrap().replace("\n#", " ");
@@ -1042,7 +1042,7 @@ fn the_readme_exit_codes_are_the_scripts() {
     );
     assert_eq!(
         in_readme, in_table,
-        "the README's exit codes and the stage table"
+        "the guide's exit codes and the stage table"
     );
 }
 
