@@ -347,7 +347,7 @@ fn check_tls(s: &Service, c: &mut Checker<'_>) {
     let hsts = &tls.hsts;
     if hsts.enabled
         && hsts.preload
-        && (!hsts.include_subdomains || hsts.max_age.secs_ceil() < 31_536_000)
+        && (!hsts.include_subdomains || hsts.max_age.secs_ceil() < crate::lint::HSTS_MIN_AGE)
     {
         c.err(
             "/site/tls/hsts/preload",
@@ -356,15 +356,15 @@ fn check_tls(s: &Service, c: &mut Checker<'_>) {
             "set `include_subdomains: true` and `max_age: 2y`, or drop `preload`",
         );
     }
-    if hsts.enabled && hsts.max_age.secs_ceil() < 86_400 {
+    if hsts.enabled && hsts.max_age.secs_ceil() < crate::lint::HSTS_MIN_AGE {
         c.err(
             "/site/tls/hsts/max_age",
             format!(
-                "an HSTS max-age of {} protects almost nothing",
+                "an HSTS max-age of {} is under a year: the site would fail `svcgen lint` (NG003)",
                 hsts.max_age
             ),
             "too short",
-            "Mozilla recommends `2y` (63072000 seconds)",
+            "Mozilla recommends `2y` (63072000 seconds); one year (`1y`) is the least browsers' preload lists accept. To try HSTS first, leave it off (`hsts.enabled: false`)",
         );
     }
 }

@@ -261,6 +261,11 @@ impl Selection {
     }
 }
 
+/// The smallest HSTS max-age NG003 accepts by default, in seconds (one year:
+/// what browsers' preload lists require). A description is held to it too, so
+/// svcgen never renders a site its own lint flags.
+pub const HSTS_MIN_AGE: u64 = 31_536_000;
+
 /// Settings rules read.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -276,7 +281,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             nginx_version: (1, 22, 1),
-            hsts_min_age: 31_536_000,
+            hsts_min_age: HSTS_MIN_AGE,
             exposure_max: 2.0,
         }
     }
