@@ -70,6 +70,13 @@ enum LintFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum SeverityArg {
     Info,
     Warning,
@@ -152,9 +159,9 @@ enum Command {
         /// Every rule.
         #[arg(long)]
         all: bool,
-        /// `text` (Markdown) or `json`.
+        /// `text` (for a terminal), `markdown` or `json`.
         #[arg(long, value_enum, default_value = "text")]
-        format: DiffFormat,
+        format: ExplainFormat,
     },
     /// List every rule: code, name, severity and summary.
     #[command(after_help = "Examples:\n  svcgen rules\n  svcgen rules --format json")]
@@ -686,7 +693,7 @@ fn rules_cmd(format: DiffFormat) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn explain_cmd(code: Option<&str>, all: bool, format: DiffFormat) -> ExitCode {
+fn explain_cmd(code: Option<&str>, all: bool, format: ExplainFormat) -> ExitCode {
     let rules: Vec<&lint::rule::Rule> = if all {
         lint::registry::all().to_vec()
     } else {
@@ -701,7 +708,7 @@ fn explain_cmd(code: Option<&str>, all: bool, format: DiffFormat) -> ExitCode {
         }
     };
     match format {
-        DiffFormat::Json => {
+        ExplainFormat::Json => {
             let docs: Vec<_> = rules.iter().map(|r| r.doc()).collect();
             let v = if all {
                 serde_json::to_value(&docs)
@@ -713,10 +720,46 @@ fn explain_cmd(code: Option<&str>, all: bool, format: DiffFormat) -> ExitCode {
                 serde_json::to_string_pretty(&v.expect("docs serialize")).expect("JSON")
             );
         }
-        DiffFormat::Text => {
+        ExplainFormat::Markdown => {
             let texts: Vec<String> = rules.iter().map(|r| lint::registry::markdown(r)).collect();
+            say_raw!("{}", texts.join("\n"));
+        }
+        ExplainFormat::Text => {
+            let bold = svcgen::report::colour_for(&std::io::stdout());
+            let texts: Vec<String> = rules
+                .iter()
+                .map(|r| for_terminal(&lint::registry::markdown(r), bold))
+                .collect();
             say_raw!("{}", texts.join("\n"));
         }
     }
     ExitCode::SUCCESS
+}
+
+/// A rule's Markdown as a terminal shows it: headings as plain (bold on a
+/// terminal) lines, fenced examples indented without their fences.
+fn for_terminal(markdown: &str, bold: bool) -> String {
+    let style = anstyle::Style::new().bold();
+    let mut out = String::new();
+    let mut fenced = false;
+    for line in markdown.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            out.push_str(&format!("    {line}\n"));
+        } else if let Some(heading) = line.strip_prefix("### ").or(line.strip_prefix("## ")) {
+            let heading = heading.replace('`', "");
+            if bold {
+                out.push_str(&format!("{style}{heading}{style:#}\n"));
+            } else {
+                out.push_str(&format!("{heading}\n"));
+            }
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }

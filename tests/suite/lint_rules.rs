@@ -191,8 +191,8 @@ fn check_rule(r: &Value) {
 fn explain_prints_one_rule() {
     let out = svcgen(&["explain", "ng006"]);
     let t = text(&out.stdout);
-    assert!(t.contains("## NG006 `header-inheritance-loss`"), "{t}");
-    assert!(t.contains("### Why is this bad?") && t.contains("### Use instead"));
+    assert!(t.starts_with("NG006 header-inheritance-loss (error)\n"), "{t}");
+    assert!(t.contains("\nWhy is this bad?\n") && t.contains("\nUse instead\n"));
     assert_eq!(svcgen(&["explain", "NG999"]).status.code(), Some(2));
 }
 
@@ -599,5 +599,23 @@ fn rules_are_listed_and_named() {
         text(&out.stderr).contains("matches no rule code or name; `svcgen rules` lists them"),
         "{}",
         text(&out.stderr)
+    );
+}
+
+/// `explain` reads as text in a terminal (no Markdown fences or `#` headings);
+/// `--format markdown` is the Markdown the guide's rule pages are made from.
+#[test]
+fn explain_is_text_or_markdown() {
+    let plain = text(&svcgen(&["explain", "NG012"]).stdout);
+    assert!(
+        plain.starts_with("NG012 alias-traversal (error)\n"),
+        "{plain}"
+    );
+    assert!(!plain.contains("```") && !plain.contains("\n#"), "{plain}");
+    assert!(plain.contains("\n    location /assets {\n"), "{plain}");
+    let markdown = text(&svcgen(&["explain", "NG012", "--format", "markdown"]).stdout);
+    assert_eq!(
+        markdown,
+        svcgen::lint::registry::markdown(svcgen::lint::registry::find("NG012").unwrap())
     );
 }
