@@ -48,12 +48,19 @@ site:
     profile: intermediate
     certificate: /etc/letsencrypt/live/@DOMAIN@/fullchain.pem
     key: /etc/letsencrypt/live/@DOMAIN@/privkey.pem
+  # Every response carries a strict Content-Security-Policy by default
+  # ("default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"):
+  # a page that loads scripts, fonts or images from elsewhere needs its own.
+  # headers:
+  #   content_security_policy: "default-src 'self'; img-src 'self' https://cdn.example.com"
 
 routes:
   - path: /
     kind: proxy
   # - path: /events/
   #   kind: streaming
+  # A directory inside app_dir names a directory of the release: nginx serves it
+  # from the serving release (this one from /srv/@NAME@/current/public/).
   # - path: /assets/
   #   kind: static
   #   dir: /srv/@NAME@/public/

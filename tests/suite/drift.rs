@@ -621,3 +621,34 @@ fn diff_needs_a_target_or_the_init_layout_and_sums_up() {
         text(&out.stderr)
     );
 }
+
+/// The starter's commented examples say what svcgen does with them, and do it
+/// when uncommented: its own CSP replaces the strict default, and a static
+/// directory inside app_dir is served from the serving release (`current/`).
+#[test]
+fn the_starters_commented_examples_do_what_they_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("shop.svcgen.yaml");
+    let out = svcgen(&["init", "--name", "shop", "--output", s(&file)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let starter = read(&file);
+    assert!(starter.contains("strict Content-Security-Policy by default"));
+    assert!(starter.contains("from the serving release (this one from /srv/shop/current/public/)"));
+    let uncommented = starter
+        .replace("  # headers:", "  headers:")
+        .replace(
+            "  #   content_security_policy",
+            "    content_security_policy",
+        )
+        .replace("  # - path: /assets/", "  - path: /assets/")
+        .replace("  #   kind: static", "    kind: static")
+        .replace("  #   dir: /srv/shop/public/", "    dir: /srv/shop/public/");
+    std::fs::write(&file, uncommented).unwrap();
+    render_out(s(&file), dir.path().join("out"));
+    let site = read(&dir.path().join("out/shop.conf"));
+    assert!(
+        site.contains("img-src 'self' https://cdn.example.com"),
+        "{site}"
+    );
+    assert!(site.contains("alias /srv/shop/current/public/;"), "{site}");
+}

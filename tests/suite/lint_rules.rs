@@ -191,7 +191,10 @@ fn check_rule(r: &Value) {
 fn explain_prints_one_rule() {
     let out = svcgen(&["explain", "ng006"]);
     let t = text(&out.stdout);
-    assert!(t.starts_with("NG006 header-inheritance-loss (error)\n"), "{t}");
+    assert!(
+        t.starts_with("NG006 header-inheritance-loss (error)\n"),
+        "{t}"
+    );
     assert!(t.contains("\nWhy is this bad?\n") && t.contains("\nUse instead\n"));
     assert_eq!(svcgen(&["explain", "NG999"]).status.code(), Some(2));
 }
