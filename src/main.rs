@@ -359,6 +359,16 @@ fn note_not_placed(rendered: &Rendered, target: &Target) {
 }
 
 fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: bool) -> ExitCode {
+    // Files written at install paths (often by root) come only from descriptions
+    // named one by one: a directory would install whatever description anyone
+    // who can write below it placed there.
+    let installs = !check && place.out.is_none() && (write || place.root.is_some());
+    if installs && let Some(dir) = descriptions.iter().find(|d| d.is_dir()) {
+        return fail(format_args!(
+            "{} is a directory: name each description to install (a directory is read only with --out, --check or diff)",
+            dir.display()
+        ));
+    }
     let rendered = match render_set(descriptions, place) {
         Ok(r) => r,
         Err(code) => return code,

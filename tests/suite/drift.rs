@@ -652,3 +652,29 @@ fn the_starters_commented_examples_do_what_they_say() {
     );
     assert!(site.contains("alias /srv/shop/current/public/;"), "{site}");
 }
+
+/// A directory stands for the descriptions below it when files are kept
+/// (`--out`) or compared, never when they are installed: whoever can write
+/// below the directory must not choose what root installs.
+#[test]
+fn a_directory_never_installs() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("fixtures/minimal.yaml"),
+        dir.path().join("hello.svcgen.yaml"),
+    )
+    .unwrap();
+    let d = s(dir.path());
+    let root_dir = dir.path().join("root");
+    refused(
+        &["render", d, "--root", s(&root_dir)],
+        "is a directory: name each description to install",
+    );
+    refused(
+        &["render", d, "--write"],
+        "is a directory: name each description to install",
+    );
+    assert!(!root_dir.exists(), "nothing was written");
+    render_out(d, dir.path().join("{name}"));
+    assert!(dir.path().join("hello/hello.conf").is_file());
+}
