@@ -5,7 +5,7 @@
 //! A value is checked twice by the same definition: the JSON Schema generated
 //! from the kind reports every bad value at its YAML line (`pattern`, and the
 //! kind's own `format` for its rule), and the type's `TryFrom<String>` refuses
-//! anything else, so a `AbsPath` in the model is an absolute plain path however
+//! anything else, so an `AbsPath` in the model is an absolute plain path however
 //! it was made.
 
 use std::borrow::Cow;
