@@ -187,6 +187,8 @@ pub struct SitePlan {
     pub ssl_cache: String,
     pub has_websocket: bool,
     pub has_csp: bool,
+    /// `site.tls.hsts.enabled`: off, the TLS servers say so to `svcgen lint`.
+    pub has_hsts: bool,
     /// The other domains, sent to the canonical one on HTTPS too (`canonical_redirect`).
     pub redirected_domains: Vec<HostName>,
     pub gzip: bool,
@@ -758,6 +760,7 @@ fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
         ssl_cache: format!("svcgen_{ident}"),
         has_websocket: s.routes.iter().any(|r| r.kind == RouteKind::Websocket),
         has_csp: h.content_security_policy.is_some(),
+        has_hsts: tls.hsts.enabled,
         redirected_domains: if site.canonical_redirect {
             site.domains.iter().skip(1).cloned().collect()
         } else {

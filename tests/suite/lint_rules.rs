@@ -622,3 +622,47 @@ fn explain_is_text_or_markdown() {
         svcgen::lint::registry::markdown(svcgen::lint::registry::find("NG012").unwrap())
     );
 }
+
+/// What a description chooses on purpose is said in the file it renders, so
+/// svcgen never renders what its own lint then fails: HSTS off (NG003) and the
+/// app allowed to run as root (SD004) render with a suppression naming the key,
+/// and lint clean.
+#[test]
+fn explicit_choices_render_what_lint_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let minimal = read(&root().join("fixtures/minimal.yaml"));
+    for (name, from, to, code) in [
+        (
+            "hsts-off",
+            "  tls:\n",
+            "  tls:\n    hsts: {enabled: false}\n",
+            "NG003",
+        ),
+        (
+            "root",
+            "    kind: systemd\n",
+            "    kind: systemd\n  hardening: {allow_root: true}\n",
+            "SD004",
+        ),
+    ] {
+        let mut text = minimal.replacen(from, to, 1);
+        if name == "root" {
+            text = text.replacen("user: hello\n", "user: root\n", 1);
+        }
+        let file = dir.path().join(format!("{name}.yaml"));
+        std::fs::write(&file, text).unwrap();
+        let out = svcgen(&["lint", "--format", "concise", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", said(&out));
+        assert!(out.stdout.is_empty(), "{name}: {}", said(&out));
+        let out_dir = dir.path().join(name);
+        render_out(file.to_str().unwrap(), &out_dir);
+        let rendered: String = files_below(&out_dir)
+            .iter()
+            .map(|f| read(&out_dir.join(f)))
+            .collect();
+        assert!(
+            rendered.contains(&format!("# svcgen: ignore {code} -- ")),
+            "{name}: the rendered files say why {code} does not apply"
+        );
+    }
+}
