@@ -174,6 +174,14 @@ fn check_supervisor(s: &Service, c: &mut Checker<'_>) {
             "lower `host.supervisor.port` or `host.supervisor.instances`",
         );
     }
+    if sup.kind == SupervisorKind::Pm2 && sup.memory_limit.is_none() {
+        c.err(
+            "/host/supervisor/kind",
+            "under `kind: pm2` the app needs `host.supervisor.memory_limit`".into(),
+            "no memory limit",
+            "PM2 restarts a worker that grows past it (`max_memory_restart`; svcgen lint's PM003): set it to what one worker may use, such as `512M`",
+        );
+    }
     if sup.kind == SupervisorKind::Systemd {
         for key in ["pm2_home", "pm2_runtime", "pm2_cli", "listen_timeout"] {
             let pointer = format!("/host/supervisor/{key}");

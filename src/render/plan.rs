@@ -189,6 +189,8 @@ pub struct SitePlan {
     pub has_csp: bool,
     /// `site.tls.hsts.enabled`: off, the TLS servers say so to `svcgen lint`.
     pub has_hsts: bool,
+    /// Security headers the description turns off (`svcgen lint` is told why).
+    pub headers_off: Vec<&'static str>,
     /// The other domains, sent to the canonical one on HTTPS too (`canonical_redirect`).
     pub redirected_domains: Vec<HostName>,
     pub gzip: bool,
@@ -761,6 +763,13 @@ fn site_plan(s: &Service, ident: &str, upstream_file: &str) -> SitePlan {
         has_websocket: s.routes.iter().any(|r| r.kind == RouteKind::Websocket),
         has_csp: h.content_security_policy.is_some(),
         has_hsts: tls.hsts.enabled,
+        headers_off: [
+            (h.content_security_policy.is_none(), "Content-Security-Policy is left to the app (site.headers.content_security_policy: null)"),
+            (!h.nosniff, "X-Content-Type-Options is off in the description (site.headers.nosniff: false)"),
+        ]
+        .into_iter()
+        .filter_map(|(off, why)| off.then_some(why))
+        .collect(),
         redirected_domains: if site.canonical_redirect {
             site.domains.iter().skip(1).cloned().collect()
         } else {

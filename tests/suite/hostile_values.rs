@@ -248,7 +248,7 @@ fn base(kind: &str, dir: &Path) -> Value {
         "entry": "server.js",
         "environment": { "GREETING": "hello" },
         "node": { "args": ["--enable-source-maps"] },
-        "supervisor": { "kind": kind, "port": 4300 },
+        "supervisor": { "kind": kind, "port": 4300, "memory_limit": "256M" },
         "health": { "path": "/healthz" },
         "routes": [ { "path": "/api/", "kind": "proxy" } ],
         "logs": {

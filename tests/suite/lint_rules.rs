@@ -666,3 +666,123 @@ fn explicit_choices_render_what_lint_accepts() {
         );
     }
 }
+
+/// Every switch of the description — each boolean key and each key with a fixed
+/// set of values, found in the schema — set to each of its values over two
+/// examples: svcgen either refuses the description (at its line, exit 2) or
+/// renders files its own lint accepts (exit 0), never files `svcgen lint` then
+/// fails. Each variant is an environment of the example (a JSON merge patch),
+/// which `svcgen lint` renders and lints with the base.
+#[test]
+fn every_switch_renders_what_lint_accepts() {
+    fn resolve<'a>(
+        root: &'a serde_json::Value,
+        node: &'a serde_json::Value,
+    ) -> &'a serde_json::Value {
+        if let Some(r) = node.get("$ref").and_then(|r| r.as_str()) {
+            return resolve(root, root.pointer(r.trim_start_matches('#')).unwrap());
+        }
+        match node
+            .get("allOf")
+            .and_then(|a| a.as_array())
+            .map(Vec::as_slice)
+        {
+            Some([only]) => resolve(root, only),
+            _ => node,
+        }
+    }
+    /// (path, values) for every switch below `node`.
+    fn switches(
+        root: &serde_json::Value,
+        node: &serde_json::Value,
+        path: &[String],
+        out: &mut Vec<(Vec<String>, Vec<serde_json::Value>)>,
+    ) {
+        let node = resolve(root, node);
+        let Some(props) = node.get("properties").and_then(|p| p.as_object()) else {
+            return;
+        };
+        for (name, prop) in props {
+            if path.is_empty() && matches!(name.as_str(), "environments" | "kubernetes") {
+                continue;
+            }
+            let mut at = path.to_vec();
+            at.push(name.clone());
+            let p = resolve(root, prop);
+            let types = p.get("type").cloned().unwrap_or_default();
+            let boolean = types == "boolean"
+                || types
+                    .as_array()
+                    .is_some_and(|t| t.contains(&"boolean".into()));
+            let branches = p
+                .get("oneOf")
+                .or_else(|| p.get("anyOf"))
+                .and_then(|b| b.as_array())
+                .map(|b| {
+                    b.iter()
+                        .map(|b| resolve(root, b))
+                        .filter(|b| b.get("type") != Some(&"null".into()))
+                        .collect::<Vec<_>>()
+                });
+            if boolean {
+                out.push((at, vec![true.into(), false.into()]));
+            } else if let Some(branches) = &branches
+                && !branches.is_empty()
+                && branches.iter().all(|b| b.get("const").is_some())
+            {
+                out.push((at, branches.iter().map(|b| b["const"].clone()).collect()));
+            } else if let Some(branches) = &branches
+                && let [only] = branches.as_slice()
+            {
+                switches(root, only, &at, out);
+            } else if let Some(values) = p.get("enum").and_then(|e| e.as_array()) {
+                out.push((at, values.clone()));
+            } else {
+                switches(root, prop, &at, out);
+            }
+        }
+    }
+    let schema = svcgen::description::schema();
+    let mut found = Vec::new();
+    switches(schema, schema, &[], &mut found);
+    let names: Vec<String> = found.iter().map(|(p, _)| p.join(".")).collect();
+    assert!(found.len() >= 20, "{} switches: {names:?}", found.len());
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    let mut variants = 0;
+    for example in ["fixtures/minimal.yaml", "fixtures/api-gateway.yaml"] {
+        let base = read(&root().join(example));
+        let base = match base.find("\nkubernetes:") {
+            Some(i) => base[..i + 1].to_string(),
+            None => base,
+        };
+        assert!(!base.contains("\nenvironments:"), "{example}");
+        for (path, values) in &found {
+            for value in values {
+                let mut patch = value.clone();
+                for key in path.iter().rev() {
+                    patch = serde_json::json!({ key: patch });
+                }
+                let file = dir.path().join(format!("variant-{variants}.yaml"));
+                variants += 1;
+                std::fs::write(&file, format!("{base}environments: {{v: {patch}}}\n")).unwrap();
+                let out = svcgen(&["lint", "--format", "concise", file.to_str().unwrap()]);
+                if out.status.code() == Some(1)
+                    || !out.stdout.is_empty() && out.status.code() != Some(2)
+                {
+                    failures.push(format!(
+                        "{example} with {} = {value}: {}",
+                        path.join("."),
+                        text(&out.stdout)
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!("{variants} variants of {} switches", found.len());
+    assert!(
+        failures.is_empty(),
+        "rendered, then failed lint:\n{}",
+        failures.join("\n")
+    );
+}

@@ -291,6 +291,7 @@ entry: index.js
 host:
   supervisor:
     kind: {kind}
+    memory_limit: 256M
 site:
   domains: [hello.example.com]
   tls:

@@ -67,7 +67,8 @@ pub struct Supervisor {
     /// The address the app binds to (exported as `HOST`).
     #[serde(default = "default_bind")]
     pub bind: BindAddress,
-    /// Per-process memory limit: PM2 `max_memory_restart`, or systemd `MemoryMax=` per instance.
+    /// Per-process memory limit: PM2 `max_memory_restart` (required under `kind: pm2`:
+    /// PM2 restarts a worker that grows past it), or systemd `MemoryMax=` per instance.
     #[serde(default)]
     pub memory_limit: Option<Size>,
     /// How long PM2 waits for a new worker to listen before it counts as online.
