@@ -744,7 +744,7 @@ mod tests {
     /// writes it (`1.10`, not `*v`, nor the number 1.1).
     #[test]
     fn aliases_in_environment_keep_the_anchored_text() {
-        let text = "name: hello\ndescription: Hello\nuser: hello\napp_dir: /srv/hello\nentry: index.js\nhost:\n  supervisor: {kind: pm2}\nsite:\n  domains: [hello.example.com]\n  tls: {certificate: /etc/ssl/h.pem, key: /etc/ssl/h.key}\nenvironment:\n  LEVEL: &v 1.10\n  API_VERSION: *v\n  FLAG: &f true\n  AGAIN: *f\ndeploy:\n  repo: https://git.example.com/h.git\n";
+        let text = "name: hello\ndescription: Hello\nuser: hello\napp_dir: /srv/hello\nentry: index.js\nhost:\n  supervisor: {kind: pm2, memory_limit: 256M}\nsite:\n  domains: [hello.example.com]\n  tls: {certificate: /etc/ssl/h.pem, key: /etc/ssl/h.key}\nenvironment:\n  LEVEL: &v 1.10\n  API_VERSION: *v\n  FLAG: &f true\n  AGAIN: *f\ndeploy:\n  repo: https://git.example.com/h.git\n";
         let spec = load("a.yaml", text).unwrap();
         let env = &spec.service.environment;
         assert_eq!(env["API_VERSION"].as_text(), "1.10");
