@@ -75,25 +75,9 @@ pub fn write_split(
     summary.flush()
 }
 
-/// The summary alone (exposure scores, notes, counts), as `write` ends.
+/// The summary alone (exposure scores, notes, counts), as `write` ends; no
+/// finding is laid out for it.
 pub fn summary(report: &Report) -> String {
-    layout(report, false, 1).pop().unwrap_or_default()
-}
-
-/// The report in order: the findings (in one or several parts), then the summary.
-/// A large report is laid out in `threads` contiguous shares of the findings on
-/// every core, the shares joined in order: the same bytes as one thread.
-fn layout(report: &Report, colour: bool, threads: usize) -> Vec<String> {
-    let findings: Vec<&Finding> = all(report).collect();
-    let mut parts: Vec<String> = if findings.len() >= PARALLEL_FINDINGS && threads > 1 {
-        let share = findings.len().div_ceil(threads);
-        findings
-            .par_chunks(share)
-            .map(|chunk| render_findings(report, chunk, colour))
-            .collect()
-    } else {
-        vec![render_findings(report, &findings, colour)]
-    };
     let mut out = String::new();
     for e in &report.exposures {
         out.push_str(&format!(
@@ -119,7 +103,24 @@ fn layout(report: &Report, colour: bool, threads: usize) -> Vec<String> {
             count(Severity::Info)
         ));
     }
-    parts.push(out);
+    out
+}
+
+/// The report in order: the findings (in one or several parts), then the summary.
+/// A large report is laid out in `threads` contiguous shares of the findings on
+/// every core, the shares joined in order: the same bytes as one thread.
+fn layout(report: &Report, colour: bool, threads: usize) -> Vec<String> {
+    let findings: Vec<&Finding> = all(report).collect();
+    let mut parts: Vec<String> = if findings.len() >= PARALLEL_FINDINGS && threads > 1 {
+        let share = findings.len().div_ceil(threads);
+        findings
+            .par_chunks(share)
+            .map(|chunk| render_findings(report, chunk, colour))
+            .collect()
+    } else {
+        vec![render_findings(report, &findings, colour)]
+    };
+    parts.push(summary(report));
     parts
 }
 
