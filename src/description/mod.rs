@@ -89,8 +89,10 @@ fn validator() -> &'static jsonschema::Validator {
             .should_validate_formats(true);
         // A kind's rule, for the values its pattern lets through.
         for kind in kinds::KINDS.iter().copied().filter(|k| k.rule.is_some()) {
+            let rule = kind.rule.as_ref().expect("filtered on a rule");
+            // The pattern speaks for values it refuses; the rule for the rest.
             options = options.with_format(kind.name, move |value: &str| {
-                !kind.matches(value) || kind.check(value).is_ok()
+                !kind.matches(value) || (rule.problem)(value).is_none()
             });
         }
         options
@@ -571,17 +573,24 @@ fn schema_error(
             }
             ValidationErrorKind::Format { format } => {
                 let got = error.instance().as_str().unwrap_or("");
-                let rule = kinds::Kind::named(format).and_then(|k| k.rule.as_ref().map(|r| (k, r)));
-                if let Some((kind, rule)) = rule
-                    && let Err(problem) = kind.check(got)
-                {
-                    sink.push(
+                let rule = kinds::Kind::named(format).and_then(|k| k.rule.as_ref());
+                // The validator refused the value: it is reported whatever the
+                // kind's own words, never dropped.
+                match rule.map(|r| ((r.problem)(got), r)) {
+                    Some((Some(problem), rule)) => sink.push(
                         Some(place.value),
                         &pointer,
                         problem,
                         rule.label,
                         Some(rule.help.to_string()),
-                    );
+                    ),
+                    _ => sink.push(
+                        Some(place.value),
+                        &pointer,
+                        format!("invalid value {} for `{field}`: {error}", show(got)),
+                        "here",
+                        describe_at(&error.schema_path().to_string()),
+                    ),
                 }
             }
             ValidationErrorKind::Type { kind } => {
