@@ -197,9 +197,15 @@ enum Command {
     /// Print shell completions.
     #[command(after_help = "Example:\n  svcgen completions bash > /etc/bash_completion.d/svcgen")]
     Completions { shell: clap_complete::Shell },
-    /// Print the man page (roff).
-    #[command(after_help = "Example:\n  svcgen man > /usr/local/share/man/man1/svcgen.1")]
-    Man,
+    /// Print the man page (roff), or write one page per command into a directory.
+    #[command(
+        after_help = "Examples:\n  svcgen man > /usr/local/share/man/man1/svcgen.1\n  svcgen man --dir /usr/local/share/man/man1"
+    )]
+    Man {
+        /// Write svcgen.1 and a page per subcommand (svcgen-render.1, …) here.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 /// The exit status after a write to standard output failed: a reader that stopped
@@ -289,7 +295,16 @@ fn main() -> ExitCode {
             say_raw!("{}", String::from_utf8_lossy(&out));
             ExitCode::SUCCESS
         }
-        Command::Man => {
+        Command::Man { dir: Some(dir) } => {
+            if let Err(e) = clap_mangen::generate_to(Cli::command(), &dir) {
+                return fail(format!(
+                    "cannot write the man pages into {}: {e}",
+                    dir.display()
+                ));
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Man { dir: None } => {
             let mut out = Vec::new();
             if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut out) {
                 return fail(e);

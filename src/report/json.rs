@@ -64,12 +64,12 @@ struct Diagnostic<'a> {
     start: Position,
 }
 
-/// `svcgen explain CODE`, written without building the string.
+/// The address of the rule's page, written without building the string.
 struct Docs(Code);
 
 impl Serialize for Docs {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&format_args!("svcgen explain {}", self.0))
+        s.collect_str(&format_args!("{}rules/{}.html", super::DOCS_SITE, self.0))
     }
 }
 

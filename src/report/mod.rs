@@ -40,7 +40,16 @@ pub fn all(report: &Report) -> impl Iterator<Item = &Finding> {
     report.errors.iter().chain(report.findings.iter())
 }
 
-/// How to read more about a code.
+/// The docs site (Cargo.toml's homepage; the release workflow publishes the docs
+/// there and refuses a repository whose Pages address differs).
+pub const DOCS_SITE: &str = env!("CARGO_PKG_HOMEPAGE");
+
+/// The address of a rule's page on the docs site (docs/src/rules/CODE.md).
+pub fn rule_url(code: impl std::fmt::Display) -> String {
+    format!("{DOCS_SITE}rules/{code}.html")
+}
+
+/// How to read more about a code: the command and the rule's page.
 pub fn docs_pointer(code: crate::lint::Code) -> String {
-    format!("svcgen explain {code}")
+    format!("see `svcgen explain {code}` or {}", rule_url(code))
 }

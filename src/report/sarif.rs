@@ -96,6 +96,7 @@ struct RuleDescriptor {
     default_configuration: Level,
     full_description: Text,
     help: Help,
+    help_uri: String,
     id: &'static str,
     name: &'static str,
     properties: Tags,
@@ -152,6 +153,7 @@ fn descriptor(r: &Rule) -> RuleDescriptor {
             markdown: registry::markdown(r),
             text: format!("{}\n\nFix: {}", r.why, r.fix),
         },
+        help_uri: super::rule_url(r.code),
         id: r.code,
         name: r.name,
         properties: Tags { tags: ["security"] },
@@ -218,7 +220,7 @@ pub fn write(report: &Report, w: &mut impl Write) -> std::io::Result<()> {
             results,
             tool: Tool {
                 driver: Driver {
-                    information_uri: "https://crates.io/crates/svcgen",
+                    information_uri: super::DOCS_SITE,
                     name: "svcgen",
                     rules: rules.iter().map(|r| descriptor(r)).collect(),
                     version: env!("CARGO_PKG_VERSION"),

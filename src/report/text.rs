@@ -166,7 +166,7 @@ fn render_findings(report: &Report, findings: &[&Finding], colour: bool) -> Stri
         if !help.is_empty() {
             help.push('\n');
         }
-        help.push_str(&format!("see `{}`", docs_pointer(f.code)));
+        help.push_str(&docs_pointer(f.code));
         let shown = Shown {
             message: f.message.clone(),
             code: f.code.to_string(),

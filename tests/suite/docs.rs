@@ -315,6 +315,23 @@ fn the_guide_builds_and_its_links_resolve() {
         .current_dir(root()));
     assert!(out.status.success(), "mdbook build:\n{}", said(&out));
     assert!(out_dir.path().join("rules/NG012.html").is_file());
+    // Every rule's address that lint output links (text footer, JSON `docs`, SARIF
+    // `helpUri`) is a page of the built site.
+    let site = svcgen::report::DOCS_SITE;
+    assert!(
+        site.starts_with("https://") && site.ends_with('/'),
+        "{site}"
+    );
+    for rule in svcgen::lint::registry::all() {
+        let url = svcgen::report::rule_url(rule.code);
+        let page = url
+            .strip_prefix(site)
+            .expect("a rule's page is on the docs site");
+        assert!(
+            out_dir.path().join(page).is_file(),
+            "{url} links a page the docs build does not make"
+        );
+    }
 
     let mut pages: Vec<PathBuf> = vec![root().join("README.md")];
     let mut dirs = vec![root().join("docs/src")];
@@ -333,6 +350,23 @@ fn the_guide_builds_and_its_links_resolve() {
     for page in &pages {
         let text = read(page);
         for link in links(&text) {
+            // A link to the docs site is a link to a page of the built book.
+            if let Some(in_site) = link.strip_prefix(site) {
+                let file = in_site.split('#').next().unwrap();
+                let file = if file.is_empty() || file.ends_with('/') {
+                    format!("{file}index.html")
+                } else {
+                    file.to_string()
+                };
+                checked += 1;
+                if !out_dir.path().join(&file).is_file() {
+                    broken.push(format!(
+                        "{}: {link} (no page {file} in the built site)",
+                        page.display()
+                    ));
+                }
+                continue;
+            }
             if link.starts_with("http://") || link.starts_with("https://") {
                 continue;
             }

@@ -262,7 +262,10 @@ fn json_diagnostics_have_positions_and_docs() {
         "$http_host"
     );
     assert_eq!(d["severity"], "warning");
-    assert_eq!(d["docs"], "svcgen explain NG013");
+    assert_eq!(
+        d["docs"],
+        "https://svcgen.github.io/svcgen/rules/NG013.html"
+    );
     assert_eq!(v["version"], 1);
 }
 
@@ -298,7 +301,20 @@ fn sarif_output_is_valid_sarif_2_1_0() {
                 "{rule}"
             );
         }
+        // Each rule links its page on the docs site (docs:: checks the page exists).
+        assert_eq!(
+            rule["helpUri"],
+            format!(
+                "https://svcgen.github.io/svcgen/rules/{}.html",
+                rule["id"].as_str().unwrap()
+            ),
+            "{rule}"
+        );
     }
+    assert_eq!(
+        run["tool"]["driver"]["informationUri"],
+        "https://svcgen.github.io/svcgen/"
+    );
     let results = run["results"].as_array().unwrap();
     assert!(!results.is_empty());
     for r in results {
