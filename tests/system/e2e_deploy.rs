@@ -35,24 +35,13 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::common::*;
+use crate::rootfs;
 
 /// The two supervisors' scenarios share the machine's two cores: one at a time.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 const APP_DIR: &str = "/srv/e2e-app";
 const DEPLOY: &str = "/srv/e2e-app/deploy.sh";
-
-fn rootfs() -> PathBuf {
-    let dir = std::env::var("SVCGEN_ROOTFS")
-        .unwrap_or_else(|_| "/var/cache/svcgen-test/rootfs-bookworm-1".into());
-    let dir = PathBuf::from(dir);
-    assert!(
-        dir.join(".svcgen-rootfs-complete").exists(),
-        "the deploy tests boot a Debian 12 root filesystem at {}, which is missing: run ./scripts/test.sh (it runs scripts/rootfs.sh) first",
-        dir.display()
-    );
-    dir
-}
 
 /// `GET https://localhost:PORT/PATH` on loopback (the test certificate is not
 /// checked): the status code and the body.

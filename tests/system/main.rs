@@ -9,6 +9,21 @@ mod common;
 mod container;
 mod deploy_faults;
 mod e2e_deploy;
+mod package;
+
+/// The Debian 12 root filesystem `scripts/rootfs.sh` builds (`SVCGEN_ROOTFS`, which
+/// `scripts/test.sh` sets to the path the script prints).
+pub fn rootfs() -> std::path::PathBuf {
+    let dir = std::env::var("SVCGEN_ROOTFS")
+        .unwrap_or_else(|_| "/var/cache/svcgen-test/rootfs-bookworm-2".into());
+    let dir = std::path::PathBuf::from(dir);
+    assert!(
+        dir.join(".svcgen-rootfs-complete").exists(),
+        "the system tests boot a Debian 12 root filesystem at {}, which is missing: run ./scripts/test.sh (it runs scripts/rootfs.sh) first",
+        dir.display()
+    );
+    dir
+}
 
 /// Which tests share the machine at a time. The rollouts under load measure
 /// failed requests and timings, so while they run nothing else of this binary
