@@ -22,3 +22,4 @@ mod parser_fuzz;
 mod precommit;
 mod readme;
 mod real_tools;
+mod release;
