@@ -487,6 +487,13 @@ fn allowed_constants(schema_path: &str) -> Option<Vec<String>> {
     (!out.is_empty()).then_some(out)
 }
 
+/// Keys that were renamed: (old, new, why), offered where the new key is allowed.
+const RENAMED: &[(&str, &str, &str)] = &[(
+    "ip_allow",
+    "network_peers",
+    "the addresses the app exchanges packets with, both ways (its databases and the services it calls), not the clients allowed to reach it; loopback is always allowed",
+)];
+
 /// One schema error, at its value. An optional value (`X or null`) that is set
 /// but wrong is reported by what is wrong inside it, not as a whole.
 fn schema_error(
@@ -525,12 +532,18 @@ fn schema_error(
                 for key in unexpected {
                     let child = format!("{pointer}/{}", yaml::escape_pointer_segment(key));
                     let key_pos = positions.get(&child).and_then(|p| p.key);
-                    let help = match crate::suggest::closest(key, known.iter().map(String::as_str))
-                    {
-                        Some(s) => {
+                    let renamed = RENAMED
+                        .iter()
+                        .find(|(old, new, _)| old == key && known.iter().any(|k| k == new));
+                    let help = match (
+                        renamed,
+                        crate::suggest::closest(key, known.iter().map(String::as_str)),
+                    ) {
+                        (Some((_, new, why)), _) => format!("renamed to `{new}`: {why}"),
+                        (None, Some(s)) => {
                             format!("did you mean `{s}`? allowed here: {}", known.join(", "))
                         }
-                        None => format!("allowed here: {}", known.join(", ")),
+                        (None, None) => format!("allowed here: {}", known.join(", ")),
                     };
                     sink.push(
                         key_pos.or(Some(place.value)),

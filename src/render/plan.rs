@@ -284,7 +284,7 @@ pub struct HardeningPlan {
     pub syscall_allow: Vec<Syscall>,
     pub address_families: Vec<String>,
     pub capabilities: Vec<Capability>,
-    pub ip_allow: Vec<IpPrefix>,
+    pub network_peers: Vec<IpPrefix>,
     pub memory_deny_write_execute: bool,
     pub private_users: bool,
 }
@@ -535,7 +535,7 @@ impl Plan {
             syscall_allow: h.allow_syscalls.clone(),
             address_families,
             capabilities: h.capabilities.clone(),
-            ip_allow: h.ip_allow.clone(),
+            network_peers: h.network_peers.clone(),
             memory_deny_write_execute: h.memory_deny_write_execute,
             // A user namespace would hide the capabilities asked for.
             private_users: h.capabilities.is_empty(),

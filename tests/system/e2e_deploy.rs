@@ -682,6 +682,34 @@ fn scenarios(kind: &'static str) {
         let n = check_sandbox(&c, u, &uid);
         eprintln!("[{kind}] {u}: {n} process(es) as uid {uid}, CapEff 0, NoNewPrivs 1, Seccomp 2");
     }
+    // The IP filter (`network_peers`): the units deny every address but loopback
+    // and the peers, and this systemd enforces it (a probe under `IPAddressDeny=any`
+    // cannot reach the app; with loopback allowed, as the units have it, it can),
+    // so nginx reaching the app through it is the filter letting loopback through.
+    let unit_file = c.ok(&format!("systemctl cat {}", units[0]));
+    assert!(
+        unit_file.contains("\nIPAddressDeny=any\nIPAddressAllow=localhost 192.0.2.7\n"),
+        "{unit_file}"
+    );
+    let probe = |allow: &str| {
+        c.run(&format!(
+            "systemd-run --quiet --wait --pipe -p IPAddressDeny=any {allow} curl -sS -o /dev/null -m 3 http://127.0.0.1:{app_port}/health"
+        ))
+    };
+    let denied = probe("");
+    assert!(
+        !denied.status.success(),
+        "a probe under IPAddressDeny=any reached the app: this systemd does not enforce IP filters"
+    );
+    let allowed = probe("-p IPAddressAllow=localhost");
+    assert!(
+        allowed.status.success(),
+        "a probe with loopback allowed: {}",
+        text(&allowed.stderr)
+    );
+    eprintln!(
+        "[{kind}] IP filter enforced: denied without loopback, allowed with it; the units allow loopback and 192.0.2.7"
+    );
     let (code, body) = https_get(https_port, "/static/hello.txt", 5);
     assert_eq!(
         (code.as_str(), body.as_str()),

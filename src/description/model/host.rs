@@ -108,10 +108,13 @@ pub struct Hardening {
     /// Capabilities to grant (for example `CAP_NET_BIND_SERVICE` to bind below 1024).
     #[serde(default)]
     pub capabilities: Vec<Capability>,
-    /// When set, the app may only talk to these addresses (`IPAddressDeny=any` plus
-    /// `IPAddressAllow=`). Leave empty for an app that calls outside services.
+    /// When set, the only addresses the app exchanges IP packets with, in either
+    /// direction: the databases and services it calls (`IPAddressDeny=any` plus
+    /// `IPAddressAllow=localhost` and these). Not a list of clients: clients reach the
+    /// app through nginx on loopback, which is always allowed. Leave empty for an app
+    /// that calls services anywhere.
     #[serde(default)]
-    pub ip_allow: Vec<IpPrefix>,
+    pub network_peers: Vec<IpPrefix>,
     /// `MemoryDenyWriteExecute=yes`. V8's JIT needs writable+executable memory, so this
     /// is only allowed when `node.args` has `--jitless`.
     #[serde(default)]
