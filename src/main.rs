@@ -355,6 +355,59 @@ fn render_set(descriptions: &[PathBuf], place: &Placement) -> Result<Rendered, E
     })
 }
 
+/// Lints the descriptions `rendered` came from as `svcgen lint` does (with the
+/// project's `.svcgen.yaml`, svcgen's own rules: no external checker, so a render
+/// never depends on what is installed): a finding lint would fail on is said with
+/// the description line it comes from, and the render stops (exit 2).
+fn lint_rendered(rendered: &Rendered, place: &Placement) -> Result<(), ExitCode> {
+    let invocation = lint::config::Invocation {
+        no_shellcheck: true,
+        no_hadolint: true,
+        templates: place.templates.clone(),
+        ..Default::default()
+    };
+    let (opts, fail_on) = match lint::config::resolve(&invocation) {
+        Ok(r) => (r.options, r.fail_on),
+        Err(e) => return Err(fail(e)),
+    };
+    let mut files: Vec<PathBuf> = Vec::new();
+    for (spec, _) in &rendered.services {
+        let file = PathBuf::from(&spec.file);
+        if !files.contains(&file) {
+            files.push(file);
+        }
+    }
+    let report = lint::lint(&files, &opts);
+    let failing = report
+        .findings
+        .iter()
+        .filter(|f| f.severity >= fail_on)
+        .count();
+    if report.errors.is_empty() && failing == 0 {
+        return Ok(());
+    }
+    // The findings, then one line (the exposure notes of a full lint report are
+    // not what stopped the render).
+    let colour = svcgen::report::colour_for(&std::io::stderr());
+    let mut notes = Vec::new();
+    let _ = svcgen::report::text::write_split(
+        &report,
+        colour,
+        &mut std::io::stderr().lock(),
+        &mut notes,
+    );
+    eprintln!(
+        "svcgen: error: what {} renders fails svcgen lint ({} finding(s) above): nothing was rendered; change the description values they name",
+        files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        report.errors.len() + failing
+    );
+    Err(ExitCode::from(2))
+}
+
 /// Kubernetes files are applied to a cluster, not installed on the host: under
 /// install paths they are neither compared nor written, and the run says so
 /// rather than pass them over in silence.
@@ -388,6 +441,11 @@ fn render_cmd(descriptions: &[PathBuf], place: &Placement, write: bool, check: b
         Ok(r) => r,
         Err(code) => return code,
     };
+    // What is rendered passes svcgen's own lint, or nothing is written or shown
+    // (`--check` only compares: it reports drift whatever the files say).
+    if !check && let Err(code) = lint_rendered(&rendered, place) {
+        return code;
+    }
     let target = place
         .target()
         .or_else(|| (write || check).then(|| Target::Root(PathBuf::from("/"))));

@@ -155,6 +155,19 @@ fn check_environment(s: &Service, c: &mut Checker<'_>) {
             );
         }
     }
+    // A secret written here lands in files anyone on the host (or with the
+    // manifests) reads; lint fails it there (SD005, PM004, KS016), so it is
+    // refused here, at its line.
+    for (key, value) in &s.environment {
+        if crate::lint::secrets::looks_secret(key, &value.as_text()) {
+            c.err(
+                &format!("/environment/{key}"),
+                format!("`environment.{key}` looks like a secret"),
+                "a secret",
+                "`environment` is written into the unit, the ecosystem file and the Kubernetes manifests, which others can read; put it in the file `env_file` names, which svcgen never reads",
+            );
+        }
+    }
 }
 
 /// The supervisor: ports, instances, memory, what only PM2 reads.

@@ -172,6 +172,43 @@ fn unknown_key_suggests_the_known_one() {
 }
 
 #[test]
+fn a_renamed_key_names_its_new_name() {
+    let out = svcgen(&["render", "fixtures/invalid/ip-allow-renamed.yaml"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("unknown key `ip_allow`"), "{stderr}");
+    // (The help is wrapped to the terminal's width.)
+    let flat = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("help: renamed to `network_peers`: the addresses the app exchanges packets with, both ways"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn network_peers_keep_loopback_for_nginx() {
+    let dir = tempfile::tempdir().unwrap();
+    let desc = dir.path().join("api.svcgen.yaml");
+    let text = read(&root().join("fixtures/invalid/ip-allow-renamed.yaml")).replace(
+        "  ip_allow: [10.0.0.0/8]",
+        "  network_peers: [10.0.0.0/8, 192.0.2.7]",
+    );
+    std::fs::write(&desc, text).unwrap();
+    let out = svcgen(&[
+        "render",
+        desc.to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", said(&out));
+    let unit = read(&dir.path().join("api.service"));
+    assert!(
+        unit.contains("\nIPAddressDeny=any\nIPAddressAllow=localhost 10.0.0.0/8 192.0.2.7\n"),
+        "{unit}"
+    );
+}
+
+#[test]
 fn tricky_values_are_quoted_for_each_language() {
     let dir = tempfile::tempdir().unwrap();
     render_out("fixtures/quoting/systemd-values.yaml", dir.path());
@@ -234,7 +271,7 @@ fn user_templates_override_embedded_ones() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("deploy.sh.j2"),
-        "#!/bin/sh\n# custom for {{ name }}\n",
+        "#!/usr/bin/env bash\nset -Eeuo pipefail\n# custom for {{ name }}\n",
     )
     .unwrap();
     let out_dir = dir.path().join("out");
@@ -249,10 +286,38 @@ fn user_templates_override_embedded_ones() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
         read(&out_dir.join("deploy.sh")),
-        "#!/bin/sh\n# custom for hello\n"
+        "#!/usr/bin/env bash\nset -Eeuo pipefail\n# custom for hello\n"
     );
     // The other templates stay the embedded ones.
     assert!(read(&out_dir.join("hello-blue@.service")).contains("ProtectSystem=strict"));
+}
+
+/// What a user's template renders passes svcgen lint too, or nothing is written.
+#[test]
+fn a_template_that_renders_what_lint_fails_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("deploy.sh.j2"),
+        "#!/bin/sh\n# custom for {{ name }}\n",
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    let out = svcgen(&[
+        "render",
+        "fixtures/minimal.yaml",
+        "--templates",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("SH001"), "{stderr}");
+    assert!(
+        stderr.contains("svcgen: error: what fixtures/minimal.yaml renders fails svcgen lint (1 finding(s) above): nothing was rendered"),
+        "{stderr}"
+    );
+    assert!(!out_dir.exists(), "nothing is written");
 }
 
 #[test]

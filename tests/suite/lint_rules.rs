@@ -802,3 +802,106 @@ fn every_switch_renders_what_lint_accepts() {
         failures.join("\n")
     );
 }
+
+/// Free-form values (secrets in `environment`, capabilities, system-call groups,
+/// shell commands, timeouts, sizes, header values…) over the API gateway example:
+/// `svcgen render` either refuses the description (exit 2, nothing written) or
+/// writes files `svcgen lint` accepts. Three were rendered and then failed lint
+/// before render ran lint itself: a secret in `environment` (PM004, now refused
+/// at its line), every dangerous system-call group allowed (SD012) and a build
+/// command with `rm -rf $DIR` (SH007).
+#[test]
+fn free_form_values_render_what_lint_accepts() {
+    let base = read(&root().join("fixtures/api-gateway.yaml"));
+    let base = base[..base.find("\nkubernetes:").unwrap() + 1].to_string();
+    let variants: &[(&str, Option<&str>)] = &[
+        (
+            r#"{"environment": {"API_TOKEN": "s3cr3t-value-123456"}}"#,
+            Some("`environment.API_TOKEN` looks like a secret"),
+        ),
+        (
+            r#"{"environment": {"DATABASE_URL": "postgres://u:hunter2@db/x"}}"#,
+            Some("`environment.DATABASE_URL` looks like a secret"),
+        ),
+        (
+            r#"{"environment": {"TOKEN_TTL": "3600", "LOG_LEVEL": "debug"}}"#,
+            None,
+        ),
+        (
+            r#"{"host": {"hardening": {"allow_syscalls": ["@privileged", "@mount", "@debug", "@raw-io", "@module", "@reboot", "@swap", "@cpu-emulation", "@obsolete", "@clock"]}}}"#,
+            Some("SD012"),
+        ),
+        (
+            r#"{"host": {"hardening": {"allow_syscalls": ["@timer"]}}}"#,
+            None,
+        ),
+        (
+            r#"{"deploy": {"build": "npm run build && rm -rf $DIR"}}"#,
+            Some("SH007"),
+        ),
+        (r#"{"deploy": {"build": "npm run build"}}"#, None),
+        (
+            r#"{"host": {"hardening": {"capabilities": ["CAP_NET_BIND_SERVICE"]}}}"#,
+            None,
+        ),
+        (
+            r#"{"host": {"hardening": {"address_families": ["AF_NETLINK"]}}}"#,
+            None,
+        ),
+        (
+            r#"{"host": {"hardening": {"network_peers": ["10.0.0.0/8"]}}}"#,
+            None,
+        ),
+        (
+            r#"{"host": {"hardening": {"writable_paths": ["/var/lib/api"]}}}"#,
+            None,
+        ),
+        (r#"{"node": {"args": ["--max-old-space-size=512"]}}"#, None),
+        (r#"{"shutdown": {"drain": "10m"}}"#, None),
+        (r#"{"shutdown": {"drain": "1s"}}"#, None),
+        (r#"{"health": {"timeout": "30s"}}"#, None),
+        (r#"{"site": {"client_max_body_size": "1G"}}"#, None),
+        (r#"{"deploy": {"install": "npm install"}}"#, None),
+        (r#"{"deploy": {"health_retries": 1000}}"#, None),
+        (
+            r#"{"site": {"headers": {"referrer_policy": "unsafe-url"}}}"#,
+            None,
+        ),
+        (
+            r#"{"site": {"tls": {"hsts": {"max_age": "2y", "preload": true}}}}"#,
+            None,
+        ),
+        (r#"{"logs": {"dir": "/var/log/api-gateway"}}"#, None),
+        (r#"{"user": "nobody"}"#, None),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (patch, refused)) in variants.iter().enumerate() {
+        let file = dir.path().join(format!("v{i}.yaml"));
+        std::fs::write(&file, format!("{base}environments: {{v: {patch}}}\n")).unwrap();
+        let out_dir = dir.path().join(format!("out{i}"));
+        let out = svcgen(&[
+            "render",
+            file.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ]);
+        let stderr = text(&out.stderr);
+        match refused {
+            Some(why) => {
+                assert_eq!(out.status.code(), Some(2), "{patch} is refused:\n{stderr}");
+                assert!(stderr.contains(why), "{patch}: {why}\n{stderr}");
+                assert!(!out_dir.exists(), "{patch}: nothing is written");
+            }
+            None => {
+                assert_eq!(out.status.code(), Some(0), "{patch} renders:\n{stderr}");
+                let lint = svcgen(&["lint", "--format", "concise", file.to_str().unwrap()]);
+                assert_eq!(
+                    lint.status.code(),
+                    Some(0),
+                    "{patch}: lint of what rendered:\n{}",
+                    said(&lint)
+                );
+            }
+        }
+    }
+}

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     example: "env: { DATABASE_PASSWORD: 'hunter2' }",
     fix: "Leave it out of the file: systemd's `EnvironmentFile=` gives it to pm2-runtime, and PM2 passes it to the app.",
     references: &["https://pm2.keymetrics.io/docs/usage/environment/"],
-    description_key: Some("env_file"),
+    description_key: Some("environment"),
 };
 
 pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {

@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     references: &[
         "https://www.freedesktop.org/software/systemd/man/systemd.exec.html#Environment=",
     ],
-    description_key: Some("env_file"),
+    description_key: Some("environment"),
 };
 
 pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
