@@ -41,6 +41,9 @@ use crate::rootfs;
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 const APP_DIR: &str = "/srv/e2e-app";
+/// The env file's secrets (never in a deploy's output).
+const SESSION_SECRET: &str = "e2e-session-secret-0123456789abcdef";
+const PAYMENT_KEY: &str = "e2e-payment-key-fedcba9876543210xyz";
 const DEPLOY: &str = "/srv/e2e-app/deploy.sh";
 
 /// `GET https://localhost:PORT/PATH` on loopback (the test certificate is not
@@ -185,6 +188,11 @@ impl Container {
                 "--console=passive",
                 "--volatile=overlay",
                 "--quiet",
+                // systemd installs IPAddressDeny=/IPAddressAllow= as cgroup BPF
+                // programs: nspawn's seccomp filter refuses bpf() unless allowed
+                // (and systemd then runs the units unfiltered, saying so only at
+                // debug level).
+                "--system-call-filter=bpf",
             ])
             .arg(format!("--machine=svcgen-e2e-{}", std::process::id()))
             .arg(format!("--bind-ro={}:/usr/bin/node", node.display()))
@@ -624,7 +632,7 @@ fn scenarios(kind: &'static str) {
         .replace("@APP_PORT@", &app_port.to_string())
         .replace("@HTTP_PORT@", &http_port.to_string())
         .replace("@HTTPS_PORT@", &https_port.to_string());
-    std::fs::write(d.join("service.yaml"), yaml).unwrap();
+    std::fs::write(d.join("service.yaml"), &yaml).unwrap();
     self_signed("localhost", &d.join("tls/cert.pem"), &d.join("tls/key.pem"));
 
     let c = Container::boot(&d);
@@ -633,6 +641,11 @@ fn scenarios(kind: &'static str) {
     let setup = Instant::now();
     c.ok("useradd --system --user-group --home-dir /srv/e2e-app --shell /usr/sbin/nologin e2e");
     c.ok(&format!("install -d -o e2e -g e2e -m 0755 {APP_DIR}"));
+    // The secrets file the description's env_required names (root's; the deploy
+    // user's group reads it for the migrations).
+    c.ok(&format!(
+        "install -d -m 0755 /etc/e2e-app && printf 'SESSION_SECRET=%s\\n' {SESSION_SECRET} >/etc/e2e-app/env && chown root:e2e /etc/e2e-app/env && chmod 0640 /etc/e2e-app/env"
+    ));
     c.ok(&format!(
         "svcgen render {}/service.yaml --write",
         d.display()
@@ -958,6 +971,60 @@ fn scenarios(kind: &'static str) {
         two.1
     );
     assert_eq!(b.serving(), "v5");
+
+    // 5b. The env file's contract: the description now requires PAYMENT_KEY, which
+    // the env file lacks. The deploy is refused before anything starts (exit 1,
+    // the name said), v5 serves on; once the operator adds it, the same head
+    // deploys. No secret's value appears in any deploy's output.
+    let contract = yaml.replace(
+        "  SESSION_SECRET: {form: key, about: signs the session cookies}\n",
+        "  SESSION_SECRET: {form: key, about: signs the session cookies}\n  PAYMENT_KEY: {form: key}\n",
+    );
+    assert_ne!(contract, yaml, "the fixture names SESSION_SECRET");
+    std::fs::write(d.join("service.yaml"), &contract).unwrap();
+    c.ok(&format!(
+        "svcgen render {}/service.yaml --write",
+        d.display()
+    ));
+    c.ok("visudo -cf /etc/sudoers.d/e2e-app");
+    let (dep, _) = b.scenario(
+        "deploy requiring PAYMENT_KEY, absent from the env file",
+        |b| b.deploy(""),
+    );
+    assert_code(kind, "deploy with a variable missing", &dep, 1);
+    assert!(dep.log.contains("PAYMENT_KEY is missing"), "{}", dep.log);
+    assert!(dep.log.contains("nothing was started"), "{}", dep.log);
+    assert!(!dep.log.contains("SESSION_SECRET is"), "{}", dep.log);
+    assert_eq!(b.serving(), "v5");
+    eprintln!(
+        "[{kind}] PAYMENT_KEY missing: refused in preflight after {:?}, v5 served throughout",
+        dep.took
+    );
+    c.ok(&format!(
+        "printf 'PAYMENT_KEY=%s\\n' {PAYMENT_KEY} >>/etc/e2e-app/env"
+    ));
+    let (dep, _) = b.scenario("deploy v5 again once PAYMENT_KEY is set", |b| b.deploy(""));
+    assert_code(kind, "deploy with the variable set", &dep, 0);
+    assert_eq!(b.serving(), "v5");
+    let mut logs = 0;
+    for e in std::fs::read_dir(&d).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "log") {
+            let log = read(&p);
+            for secret in [SESSION_SECRET, PAYMENT_KEY] {
+                assert!(
+                    !log.contains(secret),
+                    "{} says a secret's value",
+                    p.display()
+                );
+            }
+            logs += 1;
+        }
+    }
+    eprintln!(
+        "[{kind}] PAYMENT_KEY set: deployed in {:?}; no secret value in {logs} deploy logs",
+        dep.took
+    );
 
     // 6. SIGKILL in the middle of the build, then a normal deploy.
     b.push("v6", &[("SLOW_BUILD", "4000\n")], &[]);
