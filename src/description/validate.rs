@@ -155,6 +155,36 @@ fn check_environment(s: &Service, c: &mut Checker<'_>) {
             );
         }
     }
+    // The env file's contract.
+    if !s.env_required.is_empty() && s.env_file.is_none() {
+        c.err(
+            "/env_required",
+            "`env_required` names variables of an env file, but `env_file` is not set".into(),
+            "no env file",
+            "set `env_file` to the file that holds them on the server (for example /etc/NAME/env, owned by root, mode 0640)",
+        );
+    }
+    for key in s.env_required.keys() {
+        if s.environment.contains_key(key) {
+            c.err(
+                &format!("/env_required/{key}"),
+                format!("`{key}` is required from the env file and also set in `environment`"),
+                "set twice",
+                "a required variable comes from the env file only: remove it from `environment`",
+            );
+        }
+        if matches!(
+            key.as_str(),
+            "PORT" | "HOST" | "PM2_HOME" | "NODE_APP_INSTANCE"
+        ) {
+            c.err(
+                &format!("/env_required/{key}"),
+                format!("`{key}` is set by svcgen"),
+                "reserved",
+                "svcgen sets PORT, HOST and PM2_HOME itself; remove it here",
+            );
+        }
+    }
     // A secret written here lands in files anyone on the host (or with the
     // manifests) reads; lint fails it there (SD005, PM004, KS016), so it is
     // refused here, at its line.

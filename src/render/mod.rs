@@ -6,7 +6,7 @@
 //! embedded; `--templates DIR` overrides any of them by file name.
 
 pub mod files;
-mod plan;
+pub(crate) mod plan;
 pub mod quote;
 
 use std::path::{Path, PathBuf};

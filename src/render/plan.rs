@@ -50,6 +50,11 @@ pub struct Plan {
     pub node_args: Vec<NodeArg>,
     pub env: Vec<(String, String)>,
     pub env_file: Option<AbsPath>,
+    /// The variables the env file must hold (`env_required`), in name order.
+    pub env_required: Vec<RequiredPlan>,
+    /// The root-owned program that checks the env file against them (installed
+    /// path), when any are required: the deploy runs it through sudo.
+    pub env_check: Option<String>,
     pub pm2: bool,
     pub instances: u16,
     /// Under `pm2`: the one unit running `pm2-runtime`.
@@ -88,6 +93,25 @@ pub struct Plan {
     pub routes: Vec<RoutePlan>,
     pub deploy: DeployPlan,
     pub hardening: HardeningPlan,
+}
+
+/// One variable the env file must hold.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequiredPlan {
+    pub name: String,
+    pub about: Option<String>,
+    pub secret: bool,
+    /// `nonempty`, `url`, `integer` or `key`.
+    pub form: &'static str,
+}
+
+/// Where the env file's check is installed: a directory only root writes, which
+/// sudoers accepts programs from.
+pub const ENV_CHECK_DIR: &str = "/usr/local/sbin";
+
+/// The installed name of a service's env file check.
+pub fn env_check_name(service: &str) -> String {
+    format!("svcgen-{service}-env-check")
 }
 
 /// One release slot: its own ports, its own PM2 app or systemd template unit.
@@ -568,6 +592,22 @@ impl Plan {
         for cmd in [&deploy.nginx_test, &deploy.nginx_reload] {
             sudo_commands.push(cmd.iter().map(|w| w.to_string()).collect());
         }
+        let env_required: Vec<RequiredPlan> = s
+            .env_required
+            .iter()
+            .map(|(name, r)| RequiredPlan {
+                name: name.to_string(),
+                about: r.about.as_ref().map(|a| a.to_string()),
+                secret: r.secret,
+                form: r.form.name(),
+            })
+            .collect();
+        let env_check = (!env_required.is_empty() && s.env_file.is_some())
+            .then(|| format!("{ENV_CHECK_DIR}/{}", env_check_name(&s.name)));
+        if let Some(check) = &env_check {
+            // The pre-flight check of the env file: no arguments.
+            sudo_commands.push(vec![check.clone()]);
+        }
         if deploy.watch_sec > 0 {
             // The watch reads nginx's failure log (root's): these arguments only.
             sudo_commands.push(vec![
@@ -592,6 +632,8 @@ impl Plan {
             node_args: s.node.args.clone(),
             env,
             env_file: s.env_file.clone(),
+            env_required,
+            env_check,
             pm2,
             instances: sup.instances,
             unit_name: unit_file.trim_end_matches(".service").to_string(),

@@ -473,3 +473,47 @@ fn kustomize_overlays_give_each_environments_objects() {
     }
     assert!(checked >= 2, "{checked} overlays checked");
 }
+
+/// Each variable a description requires from its env file is its own `env` entry
+/// from the Secret, by key and not optional: a Secret without the key stops the
+/// rollout naming it instead of starting a pod that crashes when it reads it.
+#[test]
+fn required_variables_are_named_secret_keys() {
+    let mut checked = 0;
+    for (f, files) in kubernetes_fixtures() {
+        let spec = load(&f);
+        let required: Vec<String> = spec
+            .service
+            .env_required
+            .keys()
+            .map(|k| k.to_string())
+            .collect();
+        if required.is_empty() {
+            continue;
+        }
+        let manifests = documents(&file(&files, "kubernetes-manifests").content);
+        let deployment = manifests
+            .iter()
+            .find(|d| d["kind"] == "Deployment")
+            .expect("a Deployment");
+        let env = deployment["spec"]["template"]["spec"]["containers"][0]["env"]
+            .as_array()
+            .expect("the container's env");
+        for name in &required {
+            let entry = env
+                .iter()
+                .find(|e| e["name"] == name.as_str())
+                .unwrap_or_else(|| panic!("{f}: no env entry for {name}"));
+            assert_eq!(
+                entry["valueFrom"]["secretKeyRef"],
+                serde_json::json!({"name": format!("{}-secrets", spec.service.name), "key": name, "optional": false}),
+                "{f}: {name}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 1,
+        "an example with Kubernetes requires variables"
+    );
+}

@@ -427,6 +427,52 @@ fn deploy_scripts_pass_bash_and_shellcheck() {
     }
 }
 
+/// The env file's check (a description with `env_required`) passes bash -n and
+/// shellcheck, and the sudoers rules grant it with no arguments.
+#[test]
+fn env_checks_pass_bash_and_shellcheck() {
+    let bash = require("bash");
+    let shellcheck = require("shellcheck");
+    let mut checked = 0;
+    for file in valid_fixtures() {
+        let artifacts = render_spec(&load(&file));
+        let Some(check) = artifact(&artifacts, ArtifactKind("env-check")) else {
+            continue;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), check);
+        let out = run(Command::new(&bash).arg("-n").arg(&path));
+        assert!(
+            out.status.success(),
+            "{file}: bash -n: {}",
+            text(&out.stderr)
+        );
+        let out = run(Command::new(&shellcheck)
+            .args(["--shell=bash", "--severity=style"])
+            .arg(&path));
+        assert!(
+            out.status.success() && out.stdout.is_empty(),
+            "{file}: shellcheck findings:\n{}",
+            text(&out.stdout)
+        );
+        let installed = check.install_path.as_ref().unwrap().display().to_string();
+        assert!(
+            installed.starts_with("/usr/local/sbin/svcgen-"),
+            "{installed}"
+        );
+        let sudoers = &artifact(&artifacts, ArtifactKind::Sudoers).unwrap().content;
+        assert!(
+            sudoers.contains(&format!(" NOPASSWD: {installed} \"\"\n")),
+            "{file}: sudoers grants {installed} with no arguments:\n{sudoers}"
+        );
+        checked += 1;
+    }
+    assert!(
+        checked >= 1,
+        "an example requires variables from its env file"
+    );
+}
+
 /// Certificates from day one: every example's first-stage site loads (with the
 /// host's catch-all, and no certificate anywhere) and answers an ACME challenge on
 /// loopback and nothing else; its certbot command names every domain; the renewal
@@ -741,11 +787,40 @@ fn sudo_grants_exactly_the_rendered_commands() {
             "sudoedit /etc/shadow".to_string(),
         ];
         let mut script = format!(
-            "set -u\nfor f in passwd group sudoers; do mount --bind {d}/$f /etc/$f; done\nmount --bind {d}/sudoers.d /etc/sudoers.d\necho '--- list'\n{sudo} -n -l -U {user}\n",
+            "set -u\nfor f in passwd group sudoers; do mount --bind {d}/$f /etc/$f; done\nmount --bind {d}/sudoers.d /etc/sudoers.d\n",
             d = d.display(),
-            sudo = sudo.display()
         );
-        for (verdict, cmds) in [("allowed", &granted), ("refused", &refused.to_vec())] {
+        // sudo matches a program that exists: the env file's check (installed by
+        // `render --write`) is made, empty, on a tmpfs of this namespace only.
+        let installed: Vec<&str> = granted
+            .iter()
+            .filter_map(|c| c.strip_suffix(" \"\""))
+            .filter(|c| c.starts_with("/usr/local/sbin/"))
+            .collect();
+        if !installed.is_empty() {
+            script.push_str("mount -t tmpfs tmpfs /usr/local/sbin\n");
+            for p in &installed {
+                script.push_str(&format!("install -m 0755 /dev/null {p}\n"));
+            }
+        }
+        script.push_str(&format!(
+            "echo '--- list'\n{sudo} -n -l -U {user}\n",
+            sudo = sudo.display()
+        ));
+        // A rule with no arguments (`PROGRAM ""`) allows the program run bare, and
+        // only that.
+        let runs: Vec<String> = granted
+            .iter()
+            .map(|c| c.strip_suffix(" \"\"").unwrap_or(c).to_string())
+            .collect();
+        let mut refused = refused.to_vec();
+        refused.extend(
+            granted
+                .iter()
+                .filter_map(|c| c.strip_suffix(" \"\""))
+                .map(|c| format!("{c} --help")),
+        );
+        for (verdict, cmds) in [("allowed", &runs), ("refused", &refused)] {
             for c in cmds.iter() {
                 script.push_str(&format!(
                     "if {sudo} -n -l -U {user} {c} >/dev/null 2>&1; then echo 'allowed: {c}'; else echo 'refused: {c}'; fi\n# expect {verdict}\n",
@@ -766,7 +841,7 @@ fn sudo_grants_exactly_the_rendered_commands() {
             .collect();
         // sudo -l prints each command as sudoers spells it, escapes included.
         assert_eq!(listed, granted, "{file}: sudo -l lists:\n{said}");
-        for c in &granted {
+        for c in &runs {
             assert!(
                 said.contains(&format!("allowed: {c}\n")),
                 "{file}: {c}\n{said}"

@@ -62,6 +62,17 @@ pub struct Service {
     /// referenced, never inlined, so secrets stay out of the unit and the ecosystem file.
     #[serde(default)]
     pub env_file: Option<AbsPath>,
+    /// The variables the app requires from `env_file` (its contract): names only,
+    /// never values. Before a deploy starts anything, a root-owned check (one fixed
+    /// command in the sudoers rules) reads the file as systemd does and reports the
+    /// names that are missing, empty or not of their form; `NAME.env.example`
+    /// lists them for whoever sets the server up.
+    #[serde(default)]
+    #[schemars(
+        with = "BTreeMap<String, Required>",
+        extend("propertyNames" = EnvName::KIND.schema())
+    )]
+    pub env_required: BTreeMap<EnvName, Required>,
     /// How the app shuts down; every supervisor timeout is derived from it.
     #[serde(default)]
     pub shutdown: Shutdown,
@@ -122,6 +133,48 @@ impl Service {
             (first..first + per_slot).collect(),
             (first + per_slot..first + 2 * per_slot).collect(),
         ]
+    }
+}
+
+/// One variable the app requires from its env file.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Required {
+    /// What it is for (a comment in `NAME.env.example`).
+    #[serde(default)]
+    pub about: Option<OneLine>,
+    /// Whether it is a secret (default): the example file leaves its value empty and
+    /// says where to get one. `false` marks a plain setting that must be per host.
+    #[serde(default = "yes")]
+    pub secret: bool,
+    /// What its value must look like, checked before a deploy starts anything.
+    #[serde(default)]
+    pub form: ValueForm,
+}
+
+/// The accepted forms of a required variable's value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueForm {
+    /// Any value that is not empty.
+    #[default]
+    Nonempty,
+    /// A URL: `scheme://…`.
+    Url,
+    /// A whole number (digits only).
+    Integer,
+    /// At least 32 characters (a key or a session secret).
+    Key,
+}
+
+impl ValueForm {
+    pub fn name(self) -> &'static str {
+        match self {
+            ValueForm::Nonempty => "nonempty",
+            ValueForm::Url => "url",
+            ValueForm::Integer => "integer",
+            ValueForm::Key => "key",
+        }
     }
 }
 

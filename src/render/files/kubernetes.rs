@@ -17,10 +17,10 @@ use k8s_openapi::api::autoscaling::v2::{
 };
 use k8s_openapi::api::core::v1::{
     Capabilities, ConfigMap, ConfigMapEnvSource, Container, ContainerPort, EmptyDirVolumeSource,
-    EnvFromSource, EnvVar, HTTPGetAction, Lifecycle, LifecycleHandler, Namespace,
+    EnvFromSource, EnvVar, EnvVarSource, HTTPGetAction, Lifecycle, LifecycleHandler, Namespace,
     PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, SeccompProfile,
-    SecretEnvSource, SecurityContext, Service, ServicePort, ServiceSpec, SleepAction,
-    TCPSocketAction, TopologySpreadConstraint, Volume, VolumeMount,
+    SecretEnvSource, SecretKeySelector, SecurityContext, Service, ServicePort, ServiceSpec,
+    SleepAction, TCPSocketAction, TopologySpreadConstraint, Volume, VolumeMount,
 };
 use k8s_openapi::api::networking::v1::{
     IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
@@ -225,6 +225,30 @@ pub fn objects(plan: &Plan, s: &Description) -> Vec<Object> {
         });
     }
 
+    // Each variable the description requires, by name from that Secret and not
+    // optional: a Secret without the key stops the rollout naming it
+    // (CreateContainerConfigError: couldn't find key NAME) instead of starting a
+    // pod that crashes on the first request that reads it.
+    let required: Vec<EnvVar> = match &s.env_file {
+        Some(_) => plan
+            .env_required
+            .iter()
+            .map(|r| EnvVar {
+                name: r.name.clone(),
+                value_from: Some(EnvVarSource {
+                    secret_key_ref: Some(SecretKeySelector {
+                        name: format!("{name}-secrets"),
+                        key: r.name.clone(),
+                        optional: Some(false),
+                    }),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+
     let port = i32::from(k.port);
     let memory = Quantity(format!("{}Mi", memory_bytes(s, k).div_ceil(1 << 20)));
     let health = HTTPGetAction {
@@ -242,23 +266,28 @@ pub fn objects(plan: &Plan, s: &Description) -> Vec<Object> {
             protocol: Some("TCP".into()),
             ..Default::default()
         }]),
-        env: Some(vec![
-            EnvVar {
-                name: "NODE_ENV".into(),
-                value: Some(super::dockerfile::node_env(plan)),
-                ..Default::default()
-            },
-            EnvVar {
-                name: "PORT".into(),
-                value: Some(k.port.to_string()),
-                ..Default::default()
-            },
-            EnvVar {
-                name: "HOST".into(),
-                value: Some("0.0.0.0".into()),
-                ..Default::default()
-            },
-        ]),
+        env: Some(
+            vec![
+                EnvVar {
+                    name: "NODE_ENV".into(),
+                    value: Some(super::dockerfile::node_env(plan)),
+                    ..Default::default()
+                },
+                EnvVar {
+                    name: "PORT".into(),
+                    value: Some(k.port.to_string()),
+                    ..Default::default()
+                },
+                EnvVar {
+                    name: "HOST".into(),
+                    value: Some("0.0.0.0".into()),
+                    ..Default::default()
+                },
+            ]
+            .into_iter()
+            .chain(required)
+            .collect(),
+        ),
         env_from: (!env_from.is_empty()).then_some(env_from),
         resources: Some(ResourceRequirements {
             requests: Some(BTreeMap::from([

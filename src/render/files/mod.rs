@@ -8,6 +8,7 @@ mod catch_all;
 mod deploy;
 mod dockerfile;
 mod ecosystem;
+mod env;
 pub(crate) mod kubernetes;
 mod site;
 mod sudoers;
@@ -116,6 +117,8 @@ pub static FILES: &[&Descriptor] = &[
     &site::UPSTREAM_SLOTS,
     &deploy::FILE,
     &sudoers::FILE,
+    &env::CHECK,
+    &env::EXAMPLE,
     &catch_all::FILE,
     &acme::FIRST_STAGE,
     &acme::RENEWAL_HOOK,

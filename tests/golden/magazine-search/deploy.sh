@@ -5,7 +5,8 @@
 # healthy never receives a user request, and switching is one atomic rename:
 #   1. a lock: a second deploy exits at once (code 3) and says who holds it; then
 #      `nginx -t` as the host is: a host whose nginx cannot take a switch (another
-#      site broken) fails here (code 1), nothing started, nginx's error quoted;
+#      site broken) fails here (code 1), nothing started, nginx's error quoted; and
+#      the env file against env_required (a root-owned check that says names only);
 #   2. the branch is fetched into a bare mirror and built in a release directory of
 #      its own under releases/ (install with devDependencies, build, prune); the
 #      serving release is never touched;
@@ -85,6 +86,8 @@ readonly MIGRATE_TIMEOUT=900
 # secrets file (read as KEY=value lines, never executed).
 readonly APP_ENV=(NODE_ENV=production)
 readonly ENV_FILE=''
+# The env file's contract (env_required), checked by root before anything starts.
+readonly ENV_CHECK=''
 readonly APP_HOST=127.0.0.1
 readonly HEALTH_PATH=/health
 readonly HEALTH_STATUS=200
@@ -464,8 +467,9 @@ reload_nginx() {
 }
 
 # Before anything starts: nginx must accept its configuration as it is, or no
-# switch can be made (another site's error stops every reload). Nothing is
-# started or changed when it does not.
+# switch can be made (another site's error stops every reload), and the env file
+# must hold what the description requires. Nothing is started or changed when
+# either does not.
 preflight() {
   local out
   STAGE=preflight
@@ -475,6 +479,17 @@ preflight() {
     printf '%s\n' "$out" | sed 's/^/    /' >&2
     log "nothing was started; ${LIVE:-no} slot is still serving. Fix nginx's configuration, then deploy again"
     exit 1
+  fi
+  # The env file holds every variable the description requires (names only are
+  # said). Not for a rollback: the release it goes back to already ran.
+  if [[ -n $ENV_CHECK && $1 == deploy ]]; then
+    log "preflight: $ENV_FILE against env_required ($ENV_CHECK)"
+    if ! out=$(as_root "$ENV_CHECK" 2>&1); then
+      log "FAILED during 'preflight': $ENV_FILE does not hold what the description requires:"
+      printf '%s\n' "$out" | sed 's/^/    /' >&2
+      log "nothing was started; ${LIVE:-no} slot is still serving. Set them in $ENV_FILE, then deploy again"
+      exit 1
+    fi
   fi
 }
 
@@ -912,7 +927,7 @@ main() {
   if [[ -z $LIVE ]]; then COLD=yes; fi
   IDLE=$(other "${LIVE:-green}")
   log "serving: ${LIVE:-nothing yet}; the $IDLE slot takes the ${mode/deploy/new release}"
-  preflight
+  preflight "$mode"
   clear_idle
   if [[ $mode == rollback ]]; then
     roll_back_to_previous
