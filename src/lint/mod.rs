@@ -9,6 +9,7 @@ pub mod description;
 pub mod dockerfile;
 pub mod driver;
 pub mod engine;
+pub mod envfile;
 pub mod format;
 pub mod input;
 pub mod kubernetes;

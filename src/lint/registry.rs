@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 use super::format::Format;
 use super::rule::Rule;
 use super::{
-    cross, description, dockerfile, input, kubernetes, nginx, pm2, shell, sudoers, suppress,
-    systemd,
+    cross, description, dockerfile, envfile, input, kubernetes, nginx, pm2, shell, sudoers,
+    suppress, systemd,
 };
 
 /// The formats, in the order that breaks ties when two recognise a file equally.
@@ -23,6 +23,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &description::FORMAT,
     &dockerfile::format::FORMAT,
     &sudoers::format::FORMAT,
+    &envfile::format::FORMAT,
 ];
 
 /// Rules that belong to no single format: across files, suppressions, inputs.

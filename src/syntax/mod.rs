@@ -4,6 +4,7 @@
 use std::sync::{Arc, OnceLock};
 
 pub mod dockerfile;
+pub mod envfile;
 pub mod nginx;
 pub mod pm2;
 pub mod shell;
@@ -207,5 +208,12 @@ impl SourceSet {
     }
     pub fn name(&self, id: FileId) -> &str {
         &self.files[id.0].name
+    }
+    /// Replaces a file's text with one of the same length (what a report may show
+    /// of it: an env file's values masked).
+    pub fn replace_text(&mut self, id: FileId, text: String) {
+        assert_eq!(text.len(), self.files[id.0].text.len(), "offsets are kept");
+        let name = std::mem::take(&mut self.files[id.0].name);
+        self.files[id.0] = Source::new(name, text);
     }
 }

@@ -158,13 +158,13 @@ fn unknown_host_refused(http_port: u16, https_port: u16) -> String {
 }
 
 /// A booted container: systemd as PID 1, the host's network (loopback included).
-struct Container {
+pub(crate) struct Container {
     nspawn: Child,
     leader: u32,
 }
 
 impl Container {
-    fn boot(tmp: &Path) -> Container {
+    pub(crate) fn boot(tmp: &Path) -> Container {
         let nspawn = require("systemd-nspawn");
         require("nsenter");
         let node = require("node");
@@ -271,12 +271,12 @@ impl Container {
         cmd
     }
 
-    fn run(&self, script: &str) -> Output {
+    pub(crate) fn run(&self, script: &str) -> Output {
         run(&mut self.command(script))
     }
 
     /// Runs a script as root in the container; fails the test unless it succeeds.
-    fn ok(&self, script: &str) -> String {
+    pub(crate) fn ok(&self, script: &str) -> String {
         let out = self.run(script);
         assert!(
             out.status.success(),

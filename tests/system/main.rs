@@ -9,6 +9,7 @@ mod common;
 mod container;
 mod deploy_faults;
 mod e2e_deploy;
+mod envfile;
 mod package;
 
 /// The Debian 12 root filesystem `scripts/rootfs.sh` builds (`SVCGEN_ROOTFS`, which

@@ -9,6 +9,7 @@ pub mod xa004_one_supervisor;
 pub mod xa005_same_app_directory;
 pub mod xa006_log_directory_writable;
 pub mod xa007_same_user;
+pub mod xa008_env_file_contract;
 
 use crate::lint::Sink;
 use crate::lint::rule::{Entry, Rule};
@@ -26,6 +27,14 @@ pub struct Ctx<'a> {
     pub script: Option<&'a Script>,
     /// A description given with the files: what the service should be.
     pub service: Option<&'a crate::description::Service>,
+    /// An env file given with them.
+    pub env: Option<&'a EnvFile>,
+}
+
+/// An env file as systemd reads it.
+pub struct EnvFile {
+    pub file: crate::syntax::FileId,
+    pub assignments: Vec<crate::syntax::envfile::Assignment>,
 }
 
 pub(super) fn apps(eco: &Node) -> Vec<&Node> {
@@ -168,6 +177,14 @@ pub static RULES: &[Entry<Check>] = &[
         xa006_log_directory_writable::check_logs,
     ),
     Entry::Checked(&xa007_same_user::RULE, xa007_same_user::check_user),
+    Entry::Checked(
+        &xa008_env_file_contract::RULE,
+        xa008_env_file_contract::check_required,
+    ),
+    Entry::Checked(
+        &xa008_env_file_contract::UNKNOWN,
+        xa008_env_file_contract::check_unknown,
+    ),
 ];
 
 /// One service's files as the formats parsed them (the first of each kind), for the
@@ -179,6 +196,7 @@ pub struct Bundle {
     pub ecosystem: Option<Node>,
     pub script: Option<Script>,
     pub service: Option<crate::description::Service>,
+    pub env: Option<EnvFile>,
 }
 
 impl Bundle {
@@ -189,6 +207,7 @@ impl Bundle {
             ecosystem: self.ecosystem.as_ref(),
             script: self.script.as_ref(),
             service: self.service.as_ref(),
+            env: self.env.as_ref(),
         }
     }
 }

@@ -34,7 +34,7 @@ pub static EXAMPLE: Descriptor = Descriptor {
         "env.example.j2",
         include_str!("../../../templates/env.example.j2"),
     ),
-    lint: None,
+    lint: Some("env-file"),
     mode: 0o644,
     // Kept beside the other files, never installed: it holds no values.
     scope: Scope::Service(|plan, _| {
