@@ -35,6 +35,8 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v systemd-nspawn >/dev/null 2>&1 || need_apt+=(systemd-container)
 command -v debootstrap >/dev/null 2>&1 || [[ -x /usr/sbin/debootstrap ]] || need_apt+=(debootstrap)
 command -v visudo >/dev/null 2>&1 || [[ -x /usr/sbin/visudo ]] || need_apt+=(sudo)
+# The AppArmor profiles are compiled (not loaded) by the real parser.
+command -v apparmor_parser >/dev/null 2>&1 || [[ -x /usr/sbin/apparmor_parser || -x /sbin/apparmor_parser ]] || need_apt+=(apparmor)
 # The container test builds and runs the Kubernetes target's image (a private daemon).
 command -v dockerd >/dev/null 2>&1 || [[ -x /usr/sbin/dockerd ]] || need_apt+=(docker.io)
 # Sites with `compression.brotli` load nginx's brotli modules (Debian's packages).

@@ -311,6 +311,8 @@ pub struct HardeningPlan {
     pub network_peers: Vec<IpPrefix>,
     pub memory_deny_write_execute: bool,
     pub private_users: bool,
+    /// The AppArmor profile's name, when the description asks for one.
+    pub apparmor_profile: Option<String>,
 }
 
 fn secs(d: Duration) -> u64 {
@@ -563,6 +565,7 @@ impl Plan {
             memory_deny_write_execute: h.memory_deny_write_execute,
             // A user namespace would hide the capabilities asked for.
             private_users: h.capabilities.is_empty(),
+            apparmor_profile: h.apparmor.then(|| format!("svcgen-{}", s.name)),
         };
 
         // Exactly what the script runs through `sudo -n`, so sudoers allows nothing else.

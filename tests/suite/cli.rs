@@ -652,7 +652,7 @@ fn services_rendered_together_may_not_clash() {
     let file = path.display();
     assert!(
         said.contains(&format!(
-            "{file}:19:13: `live.example.com` is also served by `live-dashboard` (fixtures/realtime.yaml) on the same ports"
+            "{file}:21:13: `live.example.com` is also served by `live-dashboard` (fixtures/realtime.yaml) on the same ports"
         )),
         "{said}"
     );

@@ -921,3 +921,114 @@ fn units_read_no_environment_file_the_deploy_user_controls() {
     }
     assert!(units >= 8, "{units} units");
 }
+
+/// The AppArmor profile (`host.hardening.apparmor`): the real `apparmor_parser
+/// -QT -K` parses and compiles every example's profile without loading it (this
+/// machine's kernel has no AppArmor, so enforcement cannot be shown here), and
+/// refuses a broken one naming its line; the paths the profile lets the app write
+/// are exactly the ones the unit's sandbox makes writable (ReadWritePaths=,
+/// LogsDirectory=, StateDirectory=, PrivateTmp's /tmp and /var/tmp).
+#[test]
+fn apparmor_profiles_compile_and_allow_what_the_unit_allows() {
+    let parser = require("apparmor_parser");
+    let mut profiles = 0;
+    for file in valid_fixtures() {
+        let artifacts = render_spec(&load(&file));
+        let Some(profile) = artifact(&artifacts, ArtifactKind("apparmor-profile")) else {
+            continue;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), profile);
+        let out = run(Command::new(&parser).args(["-QT", "-K"]).arg(&path));
+        assert!(
+            out.status.success(),
+            "{file}: apparmor_parser -QT -K refuses the profile:\n{}{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        assert_eq!(
+            profile.install_path.as_ref().unwrap().parent().unwrap(),
+            Path::new("/etc/apparmor.d")
+        );
+        // Every unit names the profile.
+        let name = profile
+            .content
+            .lines()
+            .find_map(|l| l.strip_prefix("profile "))
+            .and_then(|l| l.split_whitespace().next())
+            .expect("a profile line")
+            .to_string();
+        let units: Vec<&svcgen::render::Artifact> = artifacts
+            .iter()
+            .filter(|a| a.kind == ArtifactKind::SystemdUnit)
+            .collect();
+        assert!(!units.is_empty());
+        let mut unit_writes: Vec<String> = vec!["/tmp".into(), "/var/tmp".into()];
+        for u in &units {
+            assert!(
+                u.content.contains(&format!("\nAppArmorProfile={name}\n")),
+                "{file}: {} names the profile",
+                u.file_name
+            );
+            assert!(u.content.contains("\nPrivateTmp=yes\n"));
+            for l in u.content.lines() {
+                if let Some(v) = l.strip_prefix("ReadWritePaths=") {
+                    unit_writes.extend(v.split_whitespace().map(str::to_string));
+                } else if let Some(v) = l.strip_prefix("LogsDirectory=") {
+                    unit_writes.push(format!("/var/log/{v}"));
+                } else if let Some(v) = l.strip_prefix("StateDirectory=") {
+                    unit_writes.push(format!("/var/lib/{v}"));
+                }
+            }
+        }
+        unit_writes.sort();
+        unit_writes.dedup();
+        // Each rule with `w` in its permissions, as the directory it covers.
+        let mut profile_writes: Vec<String> = profile
+            .content
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let l = l.strip_prefix("owner ").unwrap_or(l);
+                let (path, perms) = l.trim_end_matches(',').rsplit_once(' ')?;
+                let writes =
+                    (path.starts_with('/') || path.starts_with('"')) && perms.contains('w');
+                writes.then(|| {
+                    path.trim_matches('"')
+                        .trim_end_matches("/**")
+                        .trim_end_matches('/')
+                        .to_string()
+                })
+            })
+            .collect();
+        profile_writes.sort();
+        profile_writes.dedup();
+        assert_eq!(
+            profile_writes, unit_writes,
+            "{file}: the profile's writable paths are the unit's"
+        );
+        profiles += 1;
+        eprintln!(
+            "{file}: {name} compiles; writes {}",
+            profile_writes.join(" ")
+        );
+    }
+    assert!(profiles >= 2, "examples with AppArmor: {profiles}");
+
+    // A broken profile is refused, with its line.
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken");
+    std::fs::write(
+        &broken,
+        "abi <abi/3.0>,\ninclude <tunables/global>\nprofile broken {\n  /etc/hosts rz,\n}\n",
+    )
+    .unwrap();
+    let out = run(Command::new(&parser).args(["-QT", "-K"]).arg(&broken));
+    let said = text(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "apparmor_parser passed a broken profile"
+    );
+    assert!(said.contains("line 4"), "{said}");
+}

@@ -122,6 +122,14 @@ pub struct Hardening {
     /// Let the app run as root. Refused unless set; never needed behind nginx.
     #[serde(default)]
     pub allow_root: bool,
+    /// Confine the app with an AppArmor profile as well (`NAME.apparmor`, installed
+    /// as /etc/apparmor.d/svcgen.NAME): read the release tree and node, write only
+    /// what the unit's sandbox lets it write, the socket families it may use. The
+    /// unit names it (`AppArmorProfile=svcgen-NAME`): on a host with AppArmor the
+    /// unit does not start until the profile is loaded; without AppArmor, systemd
+    /// ignores the setting.
+    #[serde(default)]
+    pub apparmor: bool,
 }
 
 /// Where the rendered files are installed on the server.

@@ -4,6 +4,7 @@
 //! file is its module here, its template, and one line in `FILES`.
 
 mod acme;
+mod apparmor;
 mod catch_all;
 mod deploy;
 mod dockerfile;
@@ -111,6 +112,7 @@ pub struct Placement {
 /// Every rendered file, in the order they are written and listed.
 pub static FILES: &[&Descriptor] = &[
     &unit::FILE,
+    &apparmor::FILE,
     &ecosystem::FILE,
     &site::FILE,
     &site::LOCATIONS,
