@@ -10,6 +10,7 @@ pub mod xa005_same_app_directory;
 pub mod xa006_log_directory_writable;
 pub mod xa007_same_user;
 pub mod xa008_env_file_contract;
+pub mod xa010_unit_reads_env_file;
 
 use crate::lint::Sink;
 use crate::lint::rule::{Entry, Rule};
@@ -184,6 +185,10 @@ pub static RULES: &[Entry<Check>] = &[
     Entry::Checked(
         &xa008_env_file_contract::UNKNOWN,
         xa008_env_file_contract::check_unknown,
+    ),
+    Entry::Checked(
+        &xa010_unit_reads_env_file::RULE,
+        xa010_unit_reads_env_file::check,
     ),
 ];
 

@@ -63,7 +63,9 @@ impl Linting for Pass {
             input.rendered.map(|s| &**s),
             run.opts,
         );
-        if run.bundle.env.is_none() {
+        // The cross-file rules read a hand-written env file, never the example a
+        // description renders (its values are empty on purpose).
+        if run.bundle.env.is_none() && input.rendered.is_none() {
             run.bundle.env = Some(crate::lint::cross::EnvFile {
                 file: input.id,
                 assignments,
