@@ -96,27 +96,24 @@ pub fn parse(text: &str, file: FileId) -> Vec<Assignment> {
     let mut closed_quote: Option<usize> = None;
     let mut surprises: Vec<Surprise> = Vec::new();
 
-    let finish = |key: &mut String,
-                  key_trimmed: usize,
-                  value: &mut String,
-                  value_trimmed: Option<usize>,
-                  surprises: &mut Vec<Surprise>,
-                  out: &mut Vec<Assignment>,
-                  spans: (Span, Span),
-                  line: usize| {
-        key.truncate(key_trimmed);
-        if let Some(n) = value_trimmed {
-            value.truncate(n);
-        }
-        out.push(Assignment {
-            key: std::mem::take(key),
-            key_span: spans.0,
-            value: std::mem::take(value),
-            value_span: spans.1,
-            line,
-            surprises: std::mem::take(surprises),
-        });
-    };
+    // Ends the assignment in progress, its value written up to `$end`; `$trim`
+    // drops trailing unquoted blanks.
+    macro_rules! finish {
+        ($end:expr, $trim:expr) => {{
+            key.truncate(key_trimmed);
+            if let Some(n) = $trim {
+                value.truncate(n);
+            }
+            out.push(Assignment {
+                key: std::mem::take(&mut key),
+                key_span: span(key_start, key_end),
+                value: std::mem::take(&mut value),
+                value_span: span(value_start, $end),
+                line: key_line,
+                surprises: std::mem::take(&mut surprises),
+            });
+        }};
+    }
 
     for (i, c) in text.char_indices() {
         let next = i + c.len_utf8();
@@ -156,17 +153,7 @@ pub fn parse(text: &str, file: FileId) -> Vec<Assignment> {
             State::PreValue => {
                 if newline(c) {
                     state = State::PreKey;
-                    let spans = (span(key_start, key_end), span(value_start, i));
-                    finish(
-                        &mut key,
-                        key_trimmed,
-                        &mut value,
-                        value_trimmed,
-                        &mut surprises,
-                        &mut out,
-                        spans,
-                        key_line,
-                    );
+                    finish!(i, value_trimmed);
                 } else if c == '\'' || c == '"' {
                     state = if c == '\'' {
                         State::SingleQuote
@@ -196,17 +183,7 @@ pub fn parse(text: &str, file: FileId) -> Vec<Assignment> {
                     {
                         s.end = i;
                     }
-                    let spans = (span(key_start, key_end), span(value_start, i));
-                    finish(
-                        &mut key,
-                        key_trimmed,
-                        &mut value,
-                        value_trimmed,
-                        &mut surprises,
-                        &mut out,
-                        spans,
-                        key_line,
-                    );
+                    finish!(i, value_trimmed);
                 } else if c == '\\' {
                     state = State::ValueEscape;
                     value_trimmed = None;
@@ -290,36 +267,16 @@ pub fn parse(text: &str, file: FileId) -> Vec<Assignment> {
     // At the end of the file an assignment in progress is kept as it stands.
     match state {
         State::PreValue | State::Value | State::ValueEscape => {
-            let spans = (span(key_start, key_end), span(value_start, text.len()));
             if let Some(Surprise::InlineComment(s)) = surprises.last_mut()
                 && s.end == s.start
             {
                 s.end = text.len();
             }
-            finish(
-                &mut key,
-                key_trimmed,
-                &mut value,
-                value_trimmed,
-                &mut surprises,
-                &mut out,
-                spans,
-                key_line,
-            );
+            finish!(text.len(), value_trimmed);
         }
         State::SingleQuote | State::DoubleQuote | State::DoubleQuoteEscape => {
             surprises.push(Surprise::Unterminated(span(quote_start, quote_start + 1)));
-            let spans = (span(key_start, key_end), span(value_start, text.len()));
-            finish(
-                &mut key,
-                key_trimmed,
-                &mut value,
-                None,
-                &mut surprises,
-                &mut out,
-                spans,
-                key_line,
-            );
+            finish!(text.len(), None::<usize>);
         }
         _ => {}
     }
