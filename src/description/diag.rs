@@ -105,6 +105,34 @@ impl ErrorSink {
         });
     }
 
+    /// `push` for a value that must not be shown (a secret): the error's snippet
+    /// is the text with the value's characters replaced by `*`.
+    pub fn push_masked(
+        &mut self,
+        pos: Option<Pos>,
+        pointer: &str,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) {
+        self.push(pos, pointer, message, label, help);
+        let Some(p) = pos else {
+            return;
+        };
+        let start = p.offset.min(self.text_len);
+        let end = (p.offset + p.len).min(self.text_len);
+        let mut bytes = self.src.text.as_bytes().to_vec();
+        for b in &mut bytes[start..end] {
+            if *b != b'\n' {
+                *b = b'*';
+            }
+        }
+        let masked = String::from_utf8(bytes).expect("ASCII replaced whole UTF-8 sequences' bytes");
+        if let Some(e) = self.errors.last_mut() {
+            e.src = Source::new(&self.file, &masked);
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }

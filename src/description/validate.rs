@@ -14,6 +14,13 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// `err` for a value that must not be shown: its snippet masks it.
+    fn err_masked(&mut self, pointer: &str, message: String, label: &str, help: &str) {
+        let pos = self.positions.get(pointer).map(|p| p.value);
+        self.sink
+            .push_masked(pos, pointer, message, label, Some(help.to_string()));
+    }
+
     fn err(&mut self, pointer: &str, message: String, label: &str, help: &str) {
         let place = self.positions.nearest(pointer);
         // A value that was not written (a default) is reported at its parent's key.
@@ -190,7 +197,7 @@ fn check_environment(s: &Service, c: &mut Checker<'_>) {
     // refused here, at its line.
     for (key, value) in &s.environment {
         if crate::lint::secrets::looks_secret(key, &value.as_text()) {
-            c.err(
+            c.err_masked(
                 &format!("/environment/{key}"),
                 format!("`environment.{key}` looks like a secret"),
                 "a secret",

@@ -85,6 +85,24 @@ impl Linting for Pass {
         let spec = match spec::load(&name, &input.text) {
             Ok(s) => Arc::new(s),
             Err(errors) => {
+                // An error that masks its value (a secret) masks it in the report's
+                // copy of the file too.
+                let mut shown: Option<Vec<u8>> = None;
+                for e in &errors.errors {
+                    if e.src.text.len() == input.text.len() && *e.src.text != *input.text {
+                        let bytes = shown.get_or_insert_with(|| input.text.as_bytes().to_vec());
+                        for (b, m) in bytes.iter_mut().zip(e.src.text.bytes()) {
+                            if m == b'*' {
+                                *b = b'*';
+                            }
+                        }
+                    }
+                }
+                if let Some(bytes) = shown
+                    && let Ok(text) = String::from_utf8(bytes)
+                {
+                    run.report.sources.replace_text(input.id, text);
+                }
                 for e in errors.errors {
                     let start = e.span.offset();
                     run.report.errors.push(Finding {
