@@ -891,11 +891,17 @@ fn free_form_values_render_what_lint_accepts() {
                 assert_eq!(out.status.code(), Some(2), "{patch} is refused:\n{stderr}");
                 assert!(stderr.contains(why), "{patch}: {why}\n{stderr}");
                 assert!(!out_dir.exists(), "{patch}: nothing is written");
-                // A refused secret is not shown: its snippet masks it.
+                // A refused secret is not shown: its snippet masks it, in render's
+                // error and in lint's report.
+                let reported = said(&svcgen(&["lint", file.to_str().unwrap()]));
                 for secret in ["s3cr3t-value-123456", "hunter2"] {
                     assert!(
                         !stderr.contains(secret),
                         "{patch}: the error shows the secret:\n{stderr}"
+                    );
+                    assert!(
+                        !reported.contains(secret),
+                        "{patch}: lint shows the secret:\n{reported}"
                     );
                 }
             }
