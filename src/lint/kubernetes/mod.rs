@@ -23,6 +23,8 @@ pub mod ks017_baseline_options;
 pub mod ks018_route_backend;
 pub mod ks019_upstream_keepalive;
 pub mod ks020_snippets;
+pub mod ks021_writable_root_filesystem;
+pub mod ks022_removed_api_version;
 
 use std::sync::Arc;
 
@@ -199,6 +201,14 @@ pub static RULES: &[Entry<Check>] = &[
         ks019_upstream_keepalive::check,
     ),
     Entry::Checked(&ks020_snippets::RULE, ks020_snippets::check),
+    Entry::Checked(
+        &ks021_writable_root_filesystem::RULE,
+        ks021_writable_root_filesystem::check,
+    ),
+    Entry::Checked(
+        &ks022_removed_api_version::RULE,
+        ks022_removed_api_version::check,
+    ),
 ];
 
 /// The Pod Security Standards' reference, for the rules that check them.
