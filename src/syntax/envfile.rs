@@ -77,8 +77,15 @@ fn newline(c: char) -> bool {
 
 /// Every assignment of `text`, in order (a later one of the same key wins).
 pub fn parse(text: &str, file: FileId) -> Vec<Assignment> {
+    read(text, file).0
+}
+
+/// The assignments of `text`, and the lines systemd ignores whole because they
+/// have no `=` (each from its first character to its end).
+pub fn read(text: &str, file: FileId) -> (Vec<Assignment>, Vec<Span>) {
     let span = |start: usize, end: usize| Span { file, start, end };
     let mut out = Vec::new();
+    let mut ignored = Vec::new();
     let mut state = State::PreKey;
     let mut key = String::new();
     let mut key_start = 0;
@@ -135,6 +142,7 @@ pub fn parse(text: &str, file: FileId) -> Vec<Assignment> {
                 if newline(c) {
                     // A line without `=`: ignored.
                     state = State::PreKey;
+                    ignored.push(span(key_start, key_end));
                 } else if c == '=' {
                     state = State::PreValue;
                     value.clear();
@@ -278,9 +286,10 @@ pub fn parse(text: &str, file: FileId) -> Vec<Assignment> {
             surprises.push(Surprise::Unterminated(span(quote_start, quote_start + 1)));
             finish!(text.len(), None::<usize>);
         }
+        State::Key => ignored.push(span(key_start, key_end)),
         _ => {}
     }
-    out
+    (out, ignored)
 }
 
 /// `text` with every value's characters replaced by `*` (newlines kept, byte

@@ -9,8 +9,8 @@ pub static RULE: Rule = Rule {
     code: "EV002",
     name: "invalid-name",
     severity: Severity::Error,
-    summary: "systemd drops an assignment whose name is not a variable name (`export NAME=…`)",
-    what: "Flags an assignment whose key is not letters, digits and `_` (not starting with a digit): `export NAME=…`, `MY-NAME=…`, `NAME VALUE=…`.",
+    summary: "systemd drops an assignment whose name is not a variable name (`export NAME=…`), or a line without `=`",
+    what: "Flags an assignment whose key is not letters, digits and `_` (not starting with a digit): `export NAME=…`, `MY-NAME=…`, `NAME VALUE=…`; and a line that is neither a comment nor an assignment (no `=`), which systemd skips without a word.",
     why: "systemd's env files have no `export`: it reads `export NAME` as the key, finds it invalid and leaves the variable unset. The same file works with a shell's `source` or a dotenv library, so the app starts in one place and crashes under systemd.",
     example: "export SESSION_SECRET=3f9a…",
     fix: "SESSION_SECRET=3f9a…",
@@ -21,6 +21,13 @@ pub static RULE: Rule = Rule {
 };
 
 pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
+    for span in ctx.ignored {
+        sink.report(
+            *span,
+            "this line has no `=`: systemd ignores it",
+            "write `NAME=value`, or make it a comment (`#`)",
+        );
+    }
     for a in ctx.assignments {
         if valid_name(&a.key) {
             continue;

@@ -46,13 +46,14 @@ struct Pass;
 
 impl Linting for Pass {
     fn lint(&mut self, run: &mut Run<'_>, input: Input<'_>) {
-        let assignments = envfile::parse(&input.text, input.id);
+        let (assignments, ignored) = envfile::read(&input.text, input.id);
         // What a report shows of the file: its values masked.
         run.report
             .sources
             .replace_text(input.id, envfile::masked(&input.text, &assignments));
         let ctx = Ctx {
             assignments: &assignments,
+            ignored: &ignored,
         };
         let findings = engine::run_rules(run.opts, RULES, |check: Check, sink| check(&ctx, sink));
         engine::finish(

@@ -20,6 +20,8 @@ use crate::syntax::envfile::{Assignment, Surprise};
 /// What an env-file rule reads.
 pub struct Ctx<'a> {
     pub assignments: &'a [Assignment],
+    /// Lines systemd ignores whole: no `=`.
+    pub ignored: &'a [crate::syntax::Span],
 }
 
 impl Ctx<'_> {
