@@ -397,29 +397,34 @@ fn node_loads_every_ecosystem_file_as_described() {
     }
 }
 
+/// A rendered bash script passes `bash -n` and shellcheck (style and up) with no
+/// finding.
+fn bash_and_shellcheck(file: &str, script: &svcgen::render::Artifact) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), script);
+    let out = run(Command::new(require("bash")).arg("-n").arg(&path));
+    assert!(
+        out.status.success(),
+        "{file}: bash -n: {}",
+        text(&out.stderr)
+    );
+    let out = run(Command::new(require("shellcheck"))
+        .args(["--shell=bash", "--severity=style"])
+        .arg(&path));
+    assert!(
+        out.status.success() && out.stdout.is_empty(),
+        "{file}: {}: shellcheck findings:\n{}",
+        script.file_name,
+        text(&out.stdout)
+    );
+}
+
 #[test]
 fn deploy_scripts_pass_bash_and_shellcheck() {
-    let bash = require("bash");
-    let shellcheck = require("shellcheck");
     for file in valid_fixtures() {
         let artifacts = render_spec(&load(&file));
         let script = artifact(&artifacts, ArtifactKind::DeployScript).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = write(dir.path(), script);
-        let out = run(Command::new(&bash).arg("-n").arg(&path));
-        assert!(
-            out.status.success(),
-            "{file}: bash -n: {}",
-            text(&out.stderr)
-        );
-        let out = run(Command::new(&shellcheck)
-            .args(["--shell=bash", "--severity=style"])
-            .arg(&path));
-        assert!(
-            out.status.success() && out.stdout.is_empty(),
-            "{file}: shellcheck findings:\n{}",
-            text(&out.stdout)
-        );
+        bash_and_shellcheck(&file, script);
         let c = &script.content;
         assert!(c.contains("set -Eeuo pipefail"));
         assert!(c.contains("curl -fsS --max-time"));
@@ -431,30 +436,13 @@ fn deploy_scripts_pass_bash_and_shellcheck() {
 /// shellcheck, and the sudoers rules grant it with no arguments.
 #[test]
 fn env_checks_pass_bash_and_shellcheck() {
-    let bash = require("bash");
-    let shellcheck = require("shellcheck");
     let mut checked = 0;
     for file in valid_fixtures() {
         let artifacts = render_spec(&load(&file));
         let Some(check) = artifact(&artifacts, ArtifactKind("env-check")) else {
             continue;
         };
-        let dir = tempfile::tempdir().unwrap();
-        let path = write(dir.path(), check);
-        let out = run(Command::new(&bash).arg("-n").arg(&path));
-        assert!(
-            out.status.success(),
-            "{file}: bash -n: {}",
-            text(&out.stderr)
-        );
-        let out = run(Command::new(&shellcheck)
-            .args(["--shell=bash", "--severity=style"])
-            .arg(&path));
-        assert!(
-            out.status.success() && out.stdout.is_empty(),
-            "{file}: shellcheck findings:\n{}",
-            text(&out.stdout)
-        );
+        bash_and_shellcheck(&file, check);
         let installed = check.install_path.as_ref().unwrap().display().to_string();
         assert!(
             installed.starts_with("/usr/local/sbin/svcgen-"),
