@@ -918,3 +918,121 @@ fn free_form_values_render_what_lint_accepts() {
         }
     }
 }
+
+/// Each edit to svcgen's own rendered manifests that once linted clean is
+/// caught now, by the rule named beside it. The untouched manifests lint clean
+/// (`rendered_trees_lint_clean` shows it for every example), so the finding is
+/// the edit's.
+#[test]
+fn edits_that_weaken_rendered_manifests_are_caught() {
+    const HELLO: &str = "tests/golden/minimal/hello.k8s.yaml";
+    const GATEWAY: &str = "tests/golden/api-gateway/api-gateway.k8s/base/api-gateway.yaml";
+    const CHAT: &str = "tests/golden/legacy-ingress/chat.k8s.yaml";
+    // (file, what is replaced, by what, the code that must report it)
+    let edits: &[(&str, &str, &str, &str)] = &[
+        (
+            HELLO,
+            "readOnlyRootFilesystem: true",
+            "readOnlyRootFilesystem: false",
+            "KS021",
+        ),
+        (
+            HELLO,
+            "      automountServiceAccountToken: false\n",
+            "",
+            "KS023",
+        ),
+        (
+            HELLO,
+            "kind: NetworkPolicy",
+            "kind: NetworkPolicyRemoved",
+            "KS024",
+        ),
+        (
+            HELLO,
+            "  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: hello\n  policyTypes",
+            "  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: hello-old\n  policyTypes",
+            "KS024",
+        ),
+        (
+            HELLO,
+            "        readinessProbe:\n          failureThreshold: 2\n          httpGet:\n            path: /health\n            port: http\n          periodSeconds: 5\n          timeoutSeconds: 2\n",
+            "",
+            "KS025",
+        ),
+        (
+            HELLO,
+            "        lifecycle:\n          preStop:\n            sleep:\n              seconds: 5\n",
+            "",
+            "KS026",
+        ),
+        (
+            HELLO,
+            "pod-security.kubernetes.io/enforce: restricted",
+            "pod-security.kubernetes.io/enforce: privileged",
+            "KS027",
+        ),
+        (
+            HELLO,
+            "    pod-security.kubernetes.io/enforce: restricted\n",
+            "",
+            "KS027",
+        ),
+        (
+            HELLO,
+            "  selector:\n    matchLabels:\n      app.kubernetes.io/name: hello\n  strategy",
+            "  selector:\n    matchLabels:\n      app: hello\n  strategy",
+            "KS028",
+        ),
+        (
+            HELLO,
+            "          tcpSocket:\n            port: http",
+            "          tcpSocket:\n            port: web",
+            "KS029",
+        ),
+        (
+            HELLO,
+            "    targetPort: http",
+            "    targetPort: web",
+            "KS029",
+        ),
+        (
+            GATEWAY,
+            "    kind: Deployment\n    name: api-gateway",
+            "    kind: Deployment\n    name: api-gateway-v2",
+            "KS030",
+        ),
+        (
+            HELLO,
+            "apiVersion: policy/v1\n",
+            "apiVersion: policy/v1beta1\n",
+            "KS022",
+        ),
+        (
+            CHAT,
+            "      - backend:\n          service:\n            name: chat\n            port:\n              name: http\n        path: /\n",
+            "      - backend:\n          serviceName: chat\n          servicePort: http\n        path: /\n",
+            "KS031",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut missed = Vec::new();
+    for (i, (file, from, to, code)) in edits.iter().enumerate() {
+        let original = read(&root().join(file));
+        assert!(
+            original.contains(from),
+            "edit {i}: `{from}` is not in {file} (the rendered output changed: update the edit)"
+        );
+        let edited = original.replacen(from, to, 1);
+        let path = dir.path().join(format!("edit-{i}.k8s.yaml"));
+        std::fs::write(&path, edited).unwrap();
+        let (_, v) = lint_json(&[path.to_str().unwrap()]);
+        if !codes(&v).iter().any(|c| c == code) {
+            missed.push(format!(
+                "edit {i} ({from:?} → {to:?}): no {code} in {:?}",
+                codes(&v)
+            ));
+        }
+    }
+    assert!(missed.is_empty(), "{}", missed.join("\n"));
+}

@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
 };
 
 /// A preStop pause in seconds: `sleep: {seconds: N}` or `exec: [sleep, N]`.
-fn pause(c: &serde_json::Value) -> u64 {
+pub(super) fn pause(c: &serde_json::Value) -> u64 {
     let pre = &c["lifecycle"]["preStop"];
     if let Some(n) = pre["sleep"]["seconds"].as_u64() {
         return n;

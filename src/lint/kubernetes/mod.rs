@@ -25,6 +25,15 @@ pub mod ks019_upstream_keepalive;
 pub mod ks020_snippets;
 pub mod ks021_writable_root_filesystem;
 pub mod ks022_removed_api_version;
+pub mod ks023_service_account_token;
+pub mod ks024_network_policy;
+pub mod ks025_no_readiness_probe;
+pub mod ks026_no_prestop;
+pub mod ks027_namespace_pod_security;
+pub mod ks028_selector_labels;
+pub mod ks029_unknown_port_name;
+pub mod ks030_hpa_target;
+pub mod ks031_ingress_backend_form;
 
 use std::sync::Arc;
 
@@ -52,6 +61,17 @@ impl Doc {
     pub fn name(&self) -> &str {
         self.value["metadata"]["name"].as_str().unwrap_or("")
     }
+    /// Its `metadata.namespace`, empty when not set (the namespace it is
+    /// applied to).
+    pub fn namespace(&self) -> &str {
+        self.value["metadata"]["namespace"].as_str().unwrap_or("")
+    }
+}
+
+/// Whether every `matchLabels`-style pair of a selector is among the labels.
+/// An empty selector selects everything.
+pub fn selects(selector: &serde_json::Map<String, Value>, labels: &Value) -> bool {
+    selector.iter().all(|(k, v)| &labels[k] == v)
 }
 
 /// What a manifest rule reads.
@@ -71,6 +91,7 @@ pub struct Pod<'a> {
 }
 
 /// One container of a pod, with its pointer.
+#[derive(Clone)]
 pub struct ContainerAt<'a> {
     pub at: String,
     pub value: &'a Value,
@@ -119,6 +140,59 @@ impl<'a> Ctx<'a> {
 }
 
 impl<'a> Pod<'a> {
+    /// The pod template's labels (a Pod's own).
+    pub fn labels(&self) -> &'a Value {
+        let at = self.at.strip_suffix("/spec").unwrap_or("");
+        self.doc
+            .value
+            .pointer(&format!("{at}/metadata/labels"))
+            .unwrap_or(&Value::Null)
+    }
+
+    /// Whether a workload that keeps pods running (not a Job, CronJob or bare Pod).
+    pub fn is_long_running(&self) -> bool {
+        matches!(
+            self.doc.kind(),
+            "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "ReplicationController"
+        )
+    }
+
+    /// The Services of the same files and namespace whose selector takes this
+    /// pod template.
+    pub fn services(&self, ctx: &Ctx<'a>) -> Vec<&'a Doc> {
+        ctx.docs
+            .iter()
+            .filter(|d| d.kind() == "Service" && d.namespace() == self.doc.namespace())
+            .filter(|d| {
+                d.value["spec"]["selector"]
+                    .as_object()
+                    .is_some_and(|s| !s.is_empty() && selects(s, self.labels()))
+            })
+            .collect()
+    }
+
+    /// The containers that serve: those of `containers` that declare `ports`;
+    /// when none does, the only container of a pod a Service selects.
+    pub fn serving_containers(&self, ctx: &Ctx<'a>) -> Vec<ContainerAt<'a>> {
+        let main: Vec<ContainerAt<'a>> = self
+            .containers()
+            .into_iter()
+            .filter(|c| c.at.starts_with(&format!("{}/containers/", self.at)))
+            .collect();
+        let with_ports: Vec<ContainerAt<'a>> = main
+            .iter()
+            .filter(|c| c.value["ports"].as_array().is_some_and(|p| !p.is_empty()))
+            .cloned()
+            .collect();
+        if !with_ports.is_empty() {
+            return with_ports;
+        }
+        if main.len() == 1 && !self.services(ctx).is_empty() {
+            return main;
+        }
+        Vec::new()
+    }
+
     /// Its containers, init containers and ephemeral containers.
     pub fn containers(&self) -> Vec<ContainerAt<'a>> {
         let mut out = Vec::new();
@@ -208,6 +282,30 @@ pub static RULES: &[Entry<Check>] = &[
     Entry::Checked(
         &ks022_removed_api_version::RULE,
         ks022_removed_api_version::check,
+    ),
+    Entry::Checked(
+        &ks023_service_account_token::RULE,
+        ks023_service_account_token::check,
+    ),
+    Entry::Checked(&ks024_network_policy::RULE, ks024_network_policy::check),
+    Entry::Checked(
+        &ks025_no_readiness_probe::RULE,
+        ks025_no_readiness_probe::check,
+    ),
+    Entry::Checked(&ks026_no_prestop::RULE, ks026_no_prestop::check),
+    Entry::Checked(
+        &ks027_namespace_pod_security::RULE,
+        ks027_namespace_pod_security::check,
+    ),
+    Entry::Checked(&ks028_selector_labels::RULE, ks028_selector_labels::check),
+    Entry::Checked(
+        &ks029_unknown_port_name::RULE,
+        ks029_unknown_port_name::check,
+    ),
+    Entry::Checked(&ks030_hpa_target::RULE, ks030_hpa_target::check),
+    Entry::Checked(
+        &ks031_ingress_backend_form::RULE,
+        ks031_ingress_backend_form::check,
     ),
 ];
 
