@@ -1036,3 +1036,73 @@ fn edits_that_weaken_rendered_manifests_are_caught() {
     }
     assert!(missed.is_empty(), "{}", missed.join("\n"));
 }
+
+/// Pod Security Admission's own v1.37 test pods (restricted): every pod it
+/// refuses is flagged by the svcgen rule of the control the pod breaks (named
+/// by the upstream file's name), and no pod it admits is flagged by any Pod
+/// Security rule.
+#[test]
+fn pod_security_rules_agree_with_admission_v1_37() {
+    const PSS_RULES: [&str; 9] = [
+        "KS001", "KS002", "KS003", "KS004", "KS005", "KS006", "KS007", "KS008", "KS017",
+    ];
+    // Upstream check (the fixture's name without its number) → svcgen rule.
+    const CONTROL: [(&str, &str); 20] = [
+        ("allowprivilegeescalation", "KS005"),
+        ("apparmorprofile", "KS017"),
+        ("capabilities_baseline", "KS008"),
+        ("capabilities_restricted", "KS008"),
+        ("hostnamespaces", "KS002"),
+        ("hostpathvolumes", "KS003"),
+        ("hostports", "KS004"),
+        ("hostprobesandhostlifecycle", "KS017"),
+        ("privileged", "KS001"),
+        ("procmount", "KS017"),
+        ("procmount_restricted", "KS017"),
+        ("restrictedvolumes", "KS003"),
+        ("runasnonroot", "KS006"),
+        ("runasuser", "KS006"),
+        ("seccompprofile_baseline", "KS007"),
+        ("seccompprofile_restricted", "KS007"),
+        ("selinuxoptions", "KS017"),
+        ("sysctls", "KS017"),
+        ("windowshostprocess", "KS002"),
+        ("base", ""),
+    ];
+    let dir = root().join("fixtures/psa/v1.37");
+    let mut wrong = Vec::new();
+    let mut counted = [0usize; 2];
+    for (k, refused) in [("fail", true), ("pass", false)] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(k))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for f in files {
+            let stem = f.file_stem().unwrap().to_str().unwrap();
+            let control = stem.trim_end_matches(|c: char| c.is_ascii_digit());
+            let (_, v) = lint_json(&["--type", "kubernetes", f.to_str().unwrap()]);
+            let found: Vec<String> = codes(&v)
+                .into_iter()
+                .filter(|c| PSS_RULES.contains(&c.as_str()))
+                .collect();
+            counted[usize::from(!refused)] += 1;
+            if refused {
+                let want = CONTROL
+                    .iter()
+                    .find(|(c, _)| *c == control)
+                    .unwrap_or_else(|| panic!("{stem}: no rule named for control `{control}`"))
+                    .1;
+                if !found.iter().any(|c| c == want) {
+                    wrong.push(format!(
+                        "{k}/{stem}: refused upstream, no {want} (got {found:?})"
+                    ));
+                }
+            } else if !found.is_empty() {
+                wrong.push(format!("{k}/{stem}: admitted upstream, flagged {found:?}"));
+            }
+        }
+    }
+    assert_eq!(counted, [76, 23], "the upstream set changed size");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "privilege-escalation",
     severity: Severity::Error,
     summary: "`allowPrivilegeEscalation` is not `false`",
-    what: "Flags a container whose `securityContext.allowPrivilegeEscalation` is absent or true (Pod Security Standard *restricted*, Privilege Escalation).",
+    what: "Flags a container whose `securityContext.allowPrivilegeEscalation` is absent or true (Pod Security Standard *restricted*, Privilege Escalation). A Windows pod (`spec.os.name: windows`) is passed over, as Pod Security Admission does: the field does not exist there.",
     why: "Without it (no_new_privs) a setuid binary in the image, or a file capability, gives the process more than it started with.",
     example: "securityContext:\n  runAsNonRoot: true",
     fix: "securityContext:\n  runAsNonRoot: true\n  allowPrivilegeEscalation: false",
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
 };
 
 pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    for pod in ctx.pods() {
+    for pod in ctx.pods().into_iter().filter(|p| !p.is_windows()) {
         for c in pod.containers() {
             let v = c.value.pointer("/securityContext/allowPrivilegeEscalation");
             if v != Some(&serde_json::Value::Bool(false)) {

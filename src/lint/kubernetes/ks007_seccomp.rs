@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "seccomp-profile",
     severity: Severity::Error,
     summary: "no `RuntimeDefault` (or `Localhost`) seccomp profile",
-    what: "For every container, reads `seccompProfile.type` in force (the container's, else the pod's); flags it absent or `Unconfined` (Pod Security Standard *restricted*, Seccomp).",
+    what: "For every container, reads `seccompProfile.type` in force (the container's, else the pod's); flags it absent or `Unconfined` (Pod Security Standard *restricted*, Seccomp). A Windows pod (`spec.os.name: windows`) is passed over, as Pod Security Admission does: the field does not exist there.",
     why: "Without a profile every system call is open: the kernel attack surface a container escape uses.",
     example: "securityContext:\n  runAsNonRoot: true",
     fix: "securityContext:\n  runAsNonRoot: true\n  seccompProfile:\n    type: RuntimeDefault",
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
 };
 
 pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    for pod in ctx.pods() {
+    for pod in ctx.pods().into_iter().filter(|p| !p.is_windows()) {
         for c in pod.containers() {
             match pod.security(&c, "seccompProfile") {
                 Some((_, v))

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "capabilities",
     severity: Severity::Error,
     summary: "a container keeps Linux capabilities (no `drop: [ALL]`, or adds any but NET_BIND_SERVICE)",
-    what: "Flags a container whose `securityContext.capabilities.drop` does not hold `ALL`, or whose `add` holds anything but `NET_BIND_SERVICE` (Pod Security Standard *restricted*, Capabilities; *baseline* already refuses adding most).",
+    what: "Flags a container whose `securityContext.capabilities.drop` does not hold `ALL`, or whose `add` holds anything but `NET_BIND_SERVICE` (Pod Security Standard *restricted*, Capabilities; *baseline* already refuses adding most). A Windows pod (`spec.os.name: windows`) is passed over, as Pod Security Admission does: the field does not exist there.",
     why: "The runtime's default set (CHOWN, DAC_OVERRIDE, SETUID, NET_RAW, …) lets a compromised process change file ownership, switch users and forge packets.",
     example: "securityContext:\n  capabilities:\n    add: [NET_ADMIN]",
     fix: "securityContext:\n  capabilities:\n    drop: [ALL]",
@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
 };
 
 pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    for pod in ctx.pods() {
+    for pod in ctx.pods().into_iter().filter(|p| !p.is_windows()) {
         for c in pod.containers() {
             let caps = &c.value["securityContext"]["capabilities"];
             let drops_all = caps["drop"].as_array().is_some_and(|d| {

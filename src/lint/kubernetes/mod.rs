@@ -149,6 +149,13 @@ impl<'a> Pod<'a> {
             .unwrap_or(&Value::Null)
     }
 
+    /// Whether the pod declares Windows (`spec.os.name: windows`): the
+    /// restricted profile's Linux-only controls (privilege escalation,
+    /// seccomp, capabilities) do not apply to it.
+    pub fn is_windows(&self) -> bool {
+        self.spec["os"]["name"] == "windows"
+    }
+
     /// Whether a workload that keeps pods running (not a Job, CronJob or bare Pod).
     pub fn is_long_running(&self) -> bool {
         matches!(
