@@ -659,6 +659,11 @@ struct LintArgs {
     /// nearest directory above the file holding nginx.conf, else its directory].
     #[arg(long, value_name = "DIR")]
     prefix: Option<PathBuf>,
+    /// Read absolute nginx `include` paths beneath DIR (a copy of the server's
+    /// files) [default: as written for a file under /etc; otherwise only within
+    /// the linted file's own tree, and a note for the others].
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
 }
 
 fn lint_cmd(args: LintArgs) -> ExitCode {
@@ -676,6 +681,7 @@ fn lint_cmd(args: LintArgs) -> ExitCode {
         shellcheck: args.shellcheck.clone(),
         together: args.together,
         prefix: args.prefix.clone(),
+        root: args.root.clone(),
     };
     let (opts, fail_on) = match lint::config::resolve(&invocation) {
         Ok(r) => (r.options, r.fail_on),

@@ -71,6 +71,7 @@ pub struct Invocation {
     pub hadolint: Option<PathBuf>,
     pub together: bool,
     pub prefix: Option<PathBuf>,
+    pub root: Option<PathBuf>,
 }
 
 /// A lint run's options, and the lowest severity that fails it.
@@ -132,6 +133,12 @@ pub fn resolve(cli: &Invocation) -> Result<Resolved, String> {
         return Err(format!("--prefix {} is not a directory", p.display()));
     }
     opts.nginx_prefix = cli.prefix.clone();
+    if let Some(r) = &cli.root
+        && !r.is_dir()
+    {
+        return Err(format!("--root {} is not a directory", r.display()));
+    }
+    opts.nginx_root = cli.root.clone();
     opts.shellcheck_path = cli.shellcheck.clone();
     opts.file_type = cli.file_type.clone();
     opts.templates = cli.templates.clone();

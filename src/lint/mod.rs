@@ -189,6 +189,21 @@ impl Sink<'_> {
             origin: None,
         });
     }
+
+    /// A finding that rests on something the linter could not read (an include
+    /// it did not open): reported as info, whatever the rule's severity, so it
+    /// never fails a run on a guess.
+    pub fn report_uncertain(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let severity = self.severity;
+        self.severity = self.severity.min(Severity::Info);
+        self.report(span, message, help);
+        self.severity = severity;
+    }
 }
 
 /// Which findings are kept, and at what severity.
@@ -313,6 +328,9 @@ pub struct Options {
     /// unset: the nearest directory above the linted file that holds `nginx.conf`
     /// (as in `/etc/nginx/`), else the linted file's own directory.
     pub nginx_prefix: Option<PathBuf>,
+    /// `--root`: absolute nginx include paths are read beneath this directory
+    /// (a copy of a server's files) instead of from this machine.
+    pub nginx_root: Option<PathBuf>,
 }
 
 /// A lint run's result for reporting.

@@ -19,7 +19,7 @@ const OVERLAP: &[(&str, &[&str])] = &[
     ("host_spoofing", &["NG013"]),
     ("version_disclosure", &["NG007"]),
     ("hsts_header", &["NG003"]),
-    ("weak_ssl_tls", &["NG001", "NG002"]),
+    ("weak_ssl_tls", &["NG001", "NG002", "NG020"]),
     ("ssl_stapling_letsencrypt", &["NG015"]),
     ("ssl_stapling_without_resolver", &["NG015"]),
 ];

@@ -49,7 +49,7 @@ pub static MISSING_INCLUDE: Rule = Rule {
     name: "include-not-found",
     severity: Severity::Warning,
     summary: "an `include` that matches no readable file",
-    what: "Reports an `include` whose path (absolute, or relative to nginx's conf prefix: `--prefix`, else the nearest directory above the file holding `nginx.conf`, else the file's directory) names no file. A file that exists but cannot be read, or does not parse, is an error (NG000), not this warning.",
+    what: "Reports an `include` whose path names no file: a relative path is read from nginx's conf prefix (`--prefix`, else the nearest directory above the file holding `nginx.conf`), an absolute one beneath `--root` when given. Two includes are a note instead, because nothing says where their file is: a relative one when the prefix is unknown (no `--prefix`, no nginx.conf above the file: the note names `--prefix`), and an absolute one outside the linted file's tree when no `--root` is given (this machine's /etc is not the server's; the note names `--root`). A file under /etc is this machine's configuration: its absolute includes are read as written. Whatever an include that was not read could set — HSTS, headers, `ssl_protocols`, `server_tokens`, proxy settings — the rules then report as info, naming the include. A file that exists but cannot be read, or does not parse, is an error (NG000), not this warning.",
     why: "nginx refuses to start on a missing include (without a glob); what is not read is not linted either.",
     example: "include /etc/nginx/snippets/ssl-params.conf;",
     fix: "Fix the path, or lint the configuration with `nginx -T` output (`nginx -T | svcgen lint --type nginx -`).",
@@ -107,6 +107,10 @@ struct Site {
     settings: Settings,
     /// When rendered from a description: the description and where its keys are.
     spec: Option<Arc<LoadedSpec>>,
+    /// The conf prefix found for a hand-written file (with its nginx.conf), and
+    /// that main file once read: its http-level settings apply to the site.
+    prefix: Option<PathBuf>,
+    main: Option<Arc<ngx::Config>>,
 }
 
 #[derive(Default)]
@@ -147,6 +151,8 @@ impl Linting for Pass {
                 routes,
                 settings,
                 spec: Some(spec.clone()),
+                prefix: None,
+                main: None,
             }),
             Err(e) => run.report.errors.push(engine::finding(
                 &SYNTAX,
@@ -160,8 +166,12 @@ impl Linting for Pass {
     fn finish(mut self: Box<Self>, run: &mut Run<'_>) {
         let opts = run.opts;
         let report = &mut run.report;
+        // The main files read with no conf prefix known (no --prefix, no
+        // nginx.conf above them): their relative includes are guesses.
+        let mut unknown_prefix: HashSet<FileId> = HashSet::new();
         for (id, path) in std::mem::take(&mut self.pending) {
             let text = report.sources.shared_text(id);
+            let mut main_prefix: Option<PathBuf> = None;
             let parsed = if let Some(sections) = ngx::split_dump(&text) {
                 let ids: Vec<(String, FileId)> = sections
                     .iter()
@@ -183,11 +193,22 @@ impl Linting for Pass {
                 };
                 (main, ngx::load(&mut report.sources, main, from))
             } else {
-                let prefix = opts
-                    .nginx_prefix
-                    .clone()
-                    .unwrap_or_else(|| conf_prefix(&path));
-                let from = IncludeSource::Disk { prefix };
+                let (prefix, known) = match &opts.nginx_prefix {
+                    Some(p) => (p.clone(), true),
+                    None => conf_prefix(&path),
+                };
+                if !known {
+                    unknown_prefix.insert(id);
+                }
+                main_prefix = Some(prefix.clone()).filter(|p| {
+                    let main = p.join("nginx.conf");
+                    main.is_file()
+                        && std::fs::canonicalize(&main).ok() != std::fs::canonicalize(&path).ok()
+                });
+                let from = IncludeSource::Disk {
+                    prefix,
+                    absolute: absolute_includes(&path, opts.nginx_root.as_deref()),
+                };
                 (id, ngx::load(&mut report.sources, id, from))
             };
             // `# svcgen: nginx=1.25.1` in the file says which nginx it targets
@@ -214,6 +235,8 @@ impl Linting for Pass {
                     routes: HashMap::new(),
                     settings,
                     spec: None,
+                    prefix: main_prefix,
+                    main: None,
                 }),
                 (_, Err(e)) => report.errors.push(engine::finding(
                     &SYNTAX,
@@ -245,6 +268,28 @@ impl Linting for Pass {
                     .is_some_and(|js| js.iter().any(|&j| j != i))
             })
             .collect();
+        // A site file linted on its own below a conf prefix with an nginx.conf:
+        // that main file's http block is read (once per prefix) and applies.
+        let mut mains: HashMap<PathBuf, Option<Arc<ngx::Config>>> = HashMap::new();
+        for (u, &linted) in self.sites.iter_mut().zip(&linted) {
+            let Some(prefix) = u.prefix.clone().filter(|_| linted) else {
+                continue;
+            };
+            if u.config.level != ngx::Level::Http {
+                continue;
+            }
+            let main = mains.entry(prefix.clone()).or_insert_with(|| {
+                let file = prefix.join("nginx.conf");
+                let text = crate::syntax::read_file(&file).ok()?;
+                let id = report.sources.add(file.display().to_string(), text);
+                let from = IncludeSource::Disk {
+                    absolute: absolute_includes(&file, opts.nginx_root.as_deref()),
+                    prefix: prefix.clone(),
+                };
+                ngx::load(&mut report.sources, id, from).ok().map(Arc::new)
+            });
+            u.main = main.clone();
+        }
         // The sites' rules on every core (each reads only its own tree); their
         // findings are then finished in order.
         let found: Vec<Option<Vec<Finding>>> = (self.sites.par_iter().zip(&linted))
@@ -283,13 +328,41 @@ impl Linting for Pass {
                     let src = report.sources.get(m.error.span.file);
                     let (line, col) = src.line_col(m.error.span.start);
                     report.notes.push(format!(
-                        "{}:{line}:{col}: {} — {why}",
-                        src.name, m.error.message
+                        "{}:{line}:{col}: include `{}` not read — {why}",
+                        src.name, m.pattern
                     ));
                 }
             }
+            // Includes not read for want of a prefix or a root: a note each
+            // naming the option that reads them. The rules see the include
+            // and report what it could set as uncertain.
+            for m in u.config.missing.iter().filter(|m| marker_of(m).is_none()) {
+                let guess = m.why == ngx::Unread::NotFound
+                    && unknown_prefix.contains(&u.file)
+                    && !Path::new(&m.pattern).is_absolute();
+                let why = match m.why {
+                    ngx::Unread::OutsideTree => Some(format!(
+                        "include `{}` was not read: it is outside the files linted, and this machine's copy is not the server's — give `--root DIR` (a copy of the server's files) to read it there",
+                        m.pattern
+                    )),
+                    ngx::Unread::NotFound if guess => Some(format!(
+                        "include `{}` was not found beside the file: nginx reads a relative include from its conf prefix, which is unknown here (no nginx.conf above the file) — give `--prefix DIR` (/etc/nginx on Debian), or lint `nginx -T` output",
+                        m.pattern
+                    )),
+                    ngx::Unread::NotFound => None,
+                };
+                if let Some(why) = why {
+                    let src = report.sources.get(m.error.span.file);
+                    let (line, col) = src.line_col(m.error.span.start);
+                    report
+                        .notes
+                        .push(format!("{}:{line}:{col}: {why}", src.name));
+                }
+            }
             for m in &u.config.missing {
-                if marker_of(m).is_none() {
+                let noted = m.why == ngx::Unread::OutsideTree
+                    || (unknown_prefix.contains(&u.file) && !Path::new(&m.pattern).is_absolute());
+                if marker_of(m).is_none() && !noted {
                     findings.push(engine::finding(
                         &MISSING_INCLUDE,
                         m.error.span,
@@ -316,10 +389,29 @@ impl Linting for Pass {
     }
 }
 
+/// Where a linted file's absolute includes are read: beneath `--root` when given;
+/// as written for a file of this machine's own configuration (beneath `/etc`);
+/// otherwise only within the tree the file is in (its path's first two
+/// components, such as `/home/ana`): an absolute include elsewhere names the
+/// server's file, and this machine's copy of it is not that.
+fn absolute_includes(path: &Path, root: Option<&Path>) -> ngx::Absolute {
+    if let Some(root) = root {
+        return ngx::Absolute::Under(root.to_path_buf());
+    }
+    let Ok(abs) = std::fs::canonicalize(path) else {
+        return ngx::Absolute::Host;
+    };
+    if abs.starts_with("/etc") {
+        return ngx::Absolute::Host;
+    }
+    ngx::Absolute::Within(abs.components().take(3).collect())
+}
+
 /// The conf prefix for a linted nginx file when none was given: the nearest
 /// directory at or above the file's that holds `nginx.conf` (as `/etc/nginx/` does
-/// for `/etc/nginx/sites-available/x.conf`), else the file's own directory.
-fn conf_prefix(path: &Path) -> PathBuf {
+/// for `/etc/nginx/sites-available/x.conf`), and true; else the file's own
+/// directory, and false (a guess).
+fn conf_prefix(path: &Path) -> (PathBuf, bool) {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -332,7 +424,7 @@ fn conf_prefix(path: &Path) -> PathBuf {
             at
         };
         if at.join("nginx.conf").is_file() {
-            return at.to_path_buf();
+            return (at.to_path_buf(), true);
         }
     }
     if dir.is_relative()
@@ -340,11 +432,11 @@ fn conf_prefix(path: &Path) -> PathBuf {
     {
         for at in abs.ancestors() {
             if at.join("nginx.conf").is_file() {
-                return at.to_path_buf();
+                return (at.to_path_buf(), true);
             }
         }
     }
-    dir
+    (dir, false)
 }
 
 fn collect_suppressions(config: &ngx::Config) -> Vec<Suppression> {
@@ -368,7 +460,7 @@ fn collect_suppressions(config: &ngx::Config) -> Vec<Suppression> {
 const PARALLEL_ABOVE: usize = 20_000;
 
 fn run_rules(u: &Site, opts: &crate::lint::Options) -> Vec<Finding> {
-    let ctx = Ctx::new(&u.config, &u.settings, &u.routes);
+    let ctx = Ctx::within(&u.config, &u.settings, &u.routes, u.main.as_deref());
     let run = |check: Check, sink: &mut crate::lint::Sink<'_>| check(&ctx, sink);
     // A large configuration's rules run on every core (each rule reads the shared
     // tree); a small one's stay on this thread, where starting threads would cost

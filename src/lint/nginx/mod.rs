@@ -21,12 +21,14 @@ pub mod ng015_ocsp_stapling;
 pub mod ng017_real_ip_from_anyone;
 pub mod ng018_rate_limit_key;
 pub mod ng019_basic_auth_plain_http;
+pub mod ng020_server_cipher_preference;
 
 use crate::lint::Sink;
 use crate::lint::rule::Entry;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::syntax::Span;
 use crate::syntax::nginx::{Block, Config, Directive, Level};
 
 use super::Settings;
@@ -55,11 +57,16 @@ pub struct Ctx<'a> {
     /// `i`-th ends.
     chains: Vec<u32>,
     chain_ends: Vec<u32>,
+    /// The `http` block of the main file above a linted site file (the
+    /// `nginx.conf` at its conf prefix): what it sets is in force in the site.
+    main_http: Option<Directive<'a>>,
 }
 
 /// A server block with the `http` block around it (absent in a conf.d file).
 #[derive(Clone, Copy)]
 pub struct Server<'a> {
+    /// The main file's `http` block around a linted site file, when found.
+    pub main_http: Option<Directive<'a>>,
     pub http: Option<Directive<'a>>,
     pub server: Directive<'a>,
 }
@@ -91,6 +98,21 @@ impl<'a> Ctx<'a> {
         settings: &'a Settings,
         routes: &'a HashMap<String, RouteKind>,
     ) -> Self {
+        Self::within(config, settings, routes, None)
+    }
+
+    /// A context for a site file read on its own, with the main file whose
+    /// `http` block includes such files (`main`, when found): its settings are
+    /// the outermost level of every chain.
+    pub fn within(
+        config: &'a Config,
+        settings: &'a Settings,
+        routes: &'a HashMap<String, RouteKind>,
+        main: Option<&'a Config>,
+    ) -> Self {
+        let main_http = main
+            .filter(|_| config.level == Level::Http)
+            .and_then(|m| m.directives().iter().find(|d| d.is("http")));
         let http_index = config
             .directives()
             .iter()
@@ -113,12 +135,17 @@ impl<'a> Ctx<'a> {
             servers: Vec::new(),
             chains: Vec::new(),
             chain_ends: Vec::new(),
+            main_http,
         };
 
         let mut servers = Vec::new();
         for (http, block) in ctx.http_blocks() {
             for d in block.iter().filter(|d| d.is("server")) {
-                servers.push(Server { http, server: d });
+                servers.push(Server {
+                    main_http,
+                    http,
+                    server: d,
+                });
             }
         }
         ctx.servers = servers;
@@ -206,6 +233,40 @@ impl<'a> Ctx<'a> {
             })
     }
 
+    /// The first `include` directly in a level of `chain` that was not read (its
+    /// file absent, outside the tree, or the prefix unknown): whatever it holds
+    /// is in force along the chain, and cannot be seen.
+    pub fn unread_include(&self, chain: &[Directive<'a>]) -> Option<Directive<'a>> {
+        chain
+            .iter()
+            .find_map(|level| self.at_level(*level, "include").into_iter().next())
+    }
+
+    /// Reports a setting found absent along `chain`. When an include along the
+    /// chain was not read, the setting may be in it: the finding is reported as
+    /// info and names the include.
+    pub fn report_absent(
+        &self,
+        chain: &[Directive<'a>],
+        sink: &mut Sink<'_>,
+        span: Span,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        match self.unread_include(chain) {
+            None => sink.report(span, message, help),
+            Some(inc) => sink.report_uncertain(
+                span,
+                format!(
+                    "{} — unless the include `{}`, which was not read, sets it",
+                    message.into(),
+                    inc.arg(0).unwrap_or("?")
+                ),
+                help,
+            ),
+        }
+    }
+
     /// The blocks at http level: the `http {}` blocks of a main file, or the synthetic
     /// one around a conf.d file.
     pub fn http_blocks(&self) -> Vec<(Option<Directive<'a>>, Block<'a>)> {
@@ -258,6 +319,7 @@ impl<'a> Ctx<'a> {
         let mut from = 0;
         for &end in &self.chain_ends {
             chain.clear();
+            chain.extend(self.main_http);
             chain.extend(
                 self.chains[from..end as usize]
                     .iter()
@@ -317,8 +379,9 @@ pub fn server_names(server: Directive<'_>) -> Vec<Cow<'_, str>> {
 
 /// The chain for a server: `[http?, server]`.
 pub fn server_chain<'a>(s: &Server<'a>) -> Vec<Directive<'a>> {
-    s.http
+    s.main_http
         .into_iter()
+        .chain(s.http)
         .chain(std::iter::once(s.server))
         .collect()
 }
@@ -509,5 +572,9 @@ pub static RULES: &[Entry<Check>] = &[
     Entry::Checked(
         &ng019_basic_auth_plain_http::RULE,
         ng019_basic_auth_plain_http::check,
+    ),
+    Entry::Checked(
+        &ng020_server_cipher_preference::RULE,
+        ng020_server_cipher_preference::check,
     ),
 ];

@@ -37,8 +37,11 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         return;
     }
     for s in ctx.serving_servers().iter().filter(|s| is_tls(s.server)) {
-        if ctx.effective(&server_chain(s), "ssl_protocols").is_none() {
-            sink.report(
+        let chain = server_chain(s);
+        if ctx.effective(&chain, "ssl_protocols").is_none() {
+            ctx.report_absent(
+                &chain,
+                sink,
                 s.server.name_span(),
                 "TLS server without `ssl_protocols`: nginx before 1.23.4 then enables TLSv1 and TLSv1.1",
                 "add `ssl_protocols TLSv1.2 TLSv1.3;` to the server or the http block",

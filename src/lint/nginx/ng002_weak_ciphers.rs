@@ -1,5 +1,4 @@
-//! NG002: weak or non-forward-secret ciphers; server cipher preference with a
-//! Mozilla cipher set.
+//! NG002: weak or non-forward-secret ciphers.
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,10 +13,10 @@ pub static RULE: Rule = Rule {
     name: "weak-ciphers",
     severity: Severity::Error,
     summary: "ssl_ciphers enables weak or non-forward-secret ciphers",
-    what: "Expands each `ssl_ciphers` string as OpenSSL does (classes such as `HIGH`, `A+B`, `!`, `-`, `+`; the cipher table comes from OpenSSL 3.0 itself) and flags what it selects: broken or obsolete encryption (RC4, DES, 3DES, IDEA, SEED, NULL), MD5 MACs, anonymous suites, and suites without forward secrecy (RSA key exchange — nginx's default `HIGH:!aNULL:!MD5` selects some). A string that selects no cipher at all is flagged too (nginx refuses it). Nothing is flagged where `ssl_protocols` is TLS 1.3 only (ssl_ciphers does not apply). Also flags `ssl_prefer_server_ciphers on` without `ssl_conf_command Options PrioritizeChaCha`, which Mozilla 6.0 turns off.",
-    why: "Broken ciphers can be decrypted; RSA key exchange lets anyone who later obtains the private key decrypt recorded traffic. When every offered cipher is strong, letting the client pick lets it choose what is fastest on its hardware (ChaCha20 on phones).",
-    example: "ssl_ciphers HIGH:AES128-SHA:!aNULL;\nssl_prefer_server_ciphers on;",
-    fix: "Mozilla intermediate: `ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;` with `ssl_prefer_server_ciphers off;`.",
+    what: "Expands each `ssl_ciphers` string as OpenSSL does (classes such as `HIGH`, `A+B`, `!`, `-`, `+`; the cipher table comes from OpenSSL 3.0 itself) and flags what it selects: broken or obsolete encryption (RC4, DES, 3DES, IDEA, SEED, NULL), MD5 MACs, anonymous suites, and suites without forward secrecy (RSA key exchange — nginx's default `HIGH:!aNULL:!MD5` selects some). A string that selects no cipher at all is flagged too (nginx refuses it). Nothing is flagged where `ssl_protocols` is TLS 1.3 only (ssl_ciphers does not apply).",
+    why: "Broken ciphers can be decrypted; RSA key exchange lets anyone who later obtains the private key decrypt recorded traffic.",
+    example: "ssl_ciphers HIGH:AES128-SHA:!aNULL;",
+    fix: "Mozilla intermediate: `ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;`.",
     references: &[
         "https://ssl-config.mozilla.org/guidelines/6.0.json",
         "https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_ciphers",
@@ -34,7 +33,7 @@ fn tls13_only(block: Block<'_>) -> bool {
 
 /// The blocks whose `ssl_protocols` in force — their own, else inherited from the
 /// levels above, as nginx inherits it — is TLS 1.3 only.
-fn tls13_only_blocks(ds: Block<'_>) -> HashSet<u32> {
+pub(super) fn tls13_only_blocks(ds: Block<'_>) -> HashSet<u32> {
     fn walk(ds: Block<'_>, inherited: bool, out: &mut HashSet<u32>) {
         for d in ds.iter().filter(|d| d.block().is_some()) {
             let own = first(d.children(), "ssl_protocols");
@@ -107,25 +106,6 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                     "use Mozilla's intermediate cipher list (six ECDHE AEAD ciphers)",
                 );
             }
-        }
-    });
-    // Server preference: Mozilla's intermediate profile leaves the choice to the
-    // client (a phone without AES hardware picks ChaCha20), unless OpenSSL is told
-    // to prioritise ChaCha20 for such clients.
-    ctx.every(|d| {
-        let block = d.children();
-        let Some(prefer) = first(block, "ssl_prefer_server_ciphers") else {
-            return;
-        };
-        let chacha = block.iter().any(|c| {
-            c.is("ssl_conf_command") && c.args().any(|a| a.value.contains("PrioritizeChaCha"))
-        });
-        if prefer.arg(0) == Some("on") && !chacha && !tls13.contains(&d.id()) {
-            sink.report(
-                prefer.span(),
-                "`ssl_prefer_server_ciphers on`: the server's order wins, so clients without AES hardware cannot pick ChaCha20",
-                "Mozilla 6.0 sets `ssl_prefer_server_ciphers off;` (or keep it on with `ssl_conf_command Options PrioritizeChaCha;`)",
-            );
         }
     });
 }

@@ -35,7 +35,9 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for s in ctx.serving_servers().iter().filter(|s| is_tls(s.server)) {
         let headers = ctx.server_headers(s);
         match headers.get("strict-transport-security") {
-            None => sink.report(
+            None => ctx.report_absent(
+                &super::server_chain(s),
+                sink,
                 s.server.name_span(),
                 "TLS server without a Strict-Transport-Security header",
                 "add `add_header Strict-Transport-Security \"max-age=63072000; includeSubDomains\" always;`",

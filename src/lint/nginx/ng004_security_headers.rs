@@ -48,7 +48,9 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             missing.push("Referrer-Policy");
         }
         if !missing.is_empty() {
-            sink.report(
+            ctx.report_absent(
+                &super::server_chain(&s),
+                sink,
                 s.server.name_span(),
                 format!("server is missing security headers: {}", missing.join(", ")),
                 "add them with `add_header … always;` at server level",

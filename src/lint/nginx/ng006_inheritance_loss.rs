@@ -98,9 +98,10 @@ fn inspect<'a>(ctx: &Ctx<'a>, chain: &[Directive<'a>], directive: &str, sink: &m
 
 pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for s in ctx.servers() {
-        if let Some(http) = s.http {
+        if s.http.is_some() {
+            let chain = super::server_chain(s);
             for directive in DIRECTIVES {
-                inspect(ctx, &[http, s.server], directive, sink);
+                inspect(ctx, &chain, directive, sink);
             }
         }
     }

@@ -36,14 +36,17 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         });
     }
     for s in servers.iter().filter(|s| !super::serves_nothing(s.server)) {
-        match ctx.effective(&server_chain(s), "server_tokens") {
+        let chain = server_chain(s);
+        match ctx.effective(&chain, "server_tokens") {
             Some(d) if d.arg(0) == Some("off") => {}
             Some(d) => sink.report(
                 d.span(),
                 "`server_tokens` is not `off`: nginx discloses its version",
                 "set `server_tokens off;`",
             ),
-            None => sink.report(
+            None => ctx.report_absent(
+                &chain,
+                sink,
                 s.server.name_span(),
                 "no `server_tokens off;`: nginx discloses its version by default",
                 "add `server_tokens off;` to the server or the http block",

@@ -27,8 +27,13 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let read = ctx.effective(chain, "proxy_read_timeout");
         let secs = read.and_then(|d| d.arg(0)).and_then(crate::syntax::systemd::parse_timespan).unwrap_or(60_000) / 1000;
         if secs < 300 {
+            let report = |sink: &mut Sink<'_>, at, message: String, help: &str| match read {
+                Some(_) => sink.report(at, message, help),
+                None => ctx.report_absent(chain, sink, at, message, help),
+            };
             let at = read.map_or(loc.name_span(), |d| d.span());
-            sink.report(
+            report(
+                sink,
                 at,
                 format!("a streaming route with a {secs}s read timeout: nginx closes a stream that is quiet for longer"),
                 "set a long `proxy_read_timeout` (such as 1h) here, and send keep-alive comments more often than that",
@@ -41,7 +46,9 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
                 "proxy buffering is on for a streaming route",
                 "set `proxy_buffering off;` in this location",
             ),
-            None => sink.report(
+            None => ctx.report_absent(
+                chain,
+                sink,
                 loc.name_span(),
                 "streaming route without `proxy_buffering off;` (buffering is on by default)",
                 "add `proxy_buffering off;` to this location",

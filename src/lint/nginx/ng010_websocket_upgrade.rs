@@ -57,7 +57,9 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             missing.push("`proxy_set_header Connection $connection_upgrade` (or `upgrade`)");
         }
         if !missing.is_empty() {
-            sink.report(
+            ctx.report_absent(
+                chain,
+                sink,
                 loc.name_span(),
                 format!("websocket location without {}", missing.join(", ")),
                 "add the missing directives; see `svcgen explain NG010`",

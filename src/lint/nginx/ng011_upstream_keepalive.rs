@@ -68,7 +68,9 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             missing.push("`proxy_set_header Connection \"\"`");
         }
         if !missing.is_empty() {
-            sink.report(
+            ctx.report_absent(
+                chain,
+                sink,
                 pass.span(),
                 format!(
                     "upstream `{host}` keeps connections alive, but this location lacks {}",

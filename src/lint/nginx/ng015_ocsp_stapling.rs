@@ -39,7 +39,9 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             sink.report(stapling.span(), "OCSP stapling with a Let's Encrypt certificate: Let's Encrypt has no OCSP responder since 2025", "remove `ssl_stapling on;`");
         }
         if ctx.effective(&chain, "resolver").is_none() {
-            sink.report(
+            ctx.report_absent(
+                &chain,
+                sink,
                 stapling.span(),
                 "OCSP stapling without a `resolver`: nginx cannot reach the responder",
                 "add `resolver 127.0.0.53 valid=300s;` (your DNS servers)",

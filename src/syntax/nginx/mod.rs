@@ -280,6 +280,20 @@ pub const FRAGMENT: &str = "fragment";
 pub struct MissingInclude {
     pub error: ParseError,
     pub comments: Vec<String>,
+    /// The include's path as written.
+    pub pattern: String,
+    /// Why it was not read.
+    pub why: Unread,
+}
+
+/// Why an include was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unread {
+    /// No file at the path (or not in the `nginx -T` output).
+    NotFound,
+    /// An absolute path outside the tree being linted, and no `--root` given:
+    /// the machine's own file is not the server's.
+    OutsideTree,
 }
 
 /// A parsed configuration with includes spliced in.
@@ -322,8 +336,9 @@ impl Config {
 /// Where include files come from.
 pub enum IncludeSource<'a> {
     /// The file system; relative include paths are relative to `prefix`, the
-    /// directory of the main configuration file (nginx's conf prefix).
-    Disk { prefix: PathBuf },
+    /// directory of the main configuration file (nginx's conf prefix); absolute
+    /// ones are read as `absolute` says.
+    Disk { prefix: PathBuf, absolute: Absolute },
     /// The sections of `nginx -T` output, by absolute path; relative include paths
     /// are relative to `prefix` (the directory of the dump's first file).
     Dump {
@@ -332,6 +347,18 @@ pub enum IncludeSource<'a> {
     },
     /// Nowhere: includes are left as they are.
     None,
+}
+
+/// Where an absolute include path is read.
+#[derive(Debug, Clone)]
+pub enum Absolute {
+    /// As written, on this machine.
+    Host,
+    /// Beneath this directory (`--root`: a copy of a server's files).
+    Under(PathBuf),
+    /// As written, only when beneath this directory (the tree being linted);
+    /// elsewhere it is not read ([`Unread::OutsideTree`]).
+    Within(PathBuf),
 }
 
 /// Splits `nginx -T` output into `(path, text)` sections.
@@ -556,8 +583,30 @@ impl Splice<'_, '_> {
         };
         let pattern = arg.value;
         match self.includes {
-            IncludeSource::Disk { prefix } => {
-                let path = if prefix.as_os_str() == "." {
+            IncludeSource::Disk { prefix, absolute } => {
+                let path = if Path::new(pattern).is_absolute() {
+                    match absolute {
+                        Absolute::Host => PathBuf::from(pattern),
+                        Absolute::Under(root) => root.join(pattern.trim_start_matches('/')),
+                        Absolute::Within(tree) if Path::new(pattern).starts_with(tree) => {
+                            PathBuf::from(pattern)
+                        }
+                        Absolute::Within(_) => {
+                            self.missing.push(MissingInclude {
+                                error: ParseError {
+                                    message: format!(
+                                        "include `{pattern}` was not read: it is outside the files linted, and this machine's copy is not the server's"
+                                    ),
+                                    span: arg.span,
+                                },
+                                comments: d.comments().map(|(c, _)| c.to_string()).collect(),
+                                pattern: pattern.to_string(),
+                                why: Unread::OutsideTree,
+                            });
+                            return Vec::new();
+                        }
+                    }
+                } else if prefix.as_os_str() == "." {
                     PathBuf::from(pattern)
                 } else {
                     prefix.join(pattern)
@@ -587,6 +636,8 @@ impl Splice<'_, '_> {
                             self.missing.push(MissingInclude {
                                 error: e,
                                 comments: d.comments().map(|(c, _)| c.to_string()).collect(),
+                                pattern: pattern.to_string(),
+                                why: Unread::NotFound,
                             });
                         }
                         Err(e) => self.broken.push(ParseError {
@@ -633,6 +684,8 @@ impl Splice<'_, '_> {
                             span: arg.span,
                         },
                         comments: d.comments().map(|(c, _)| c.to_string()).collect(),
+                        pattern: pattern.to_string(),
+                        why: Unread::NotFound,
                     });
                 }
                 ids
@@ -681,7 +734,13 @@ impl Splice<'_, '_> {
                 });
                 continue;
             }
-            for file in self.resolve(sources, d) {
+            let unread = self.missing.len();
+            let files = self.resolve(sources, d);
+            if self.missing.len() > unread {
+                // Kept in the tree: the rules see that something here was not read.
+                out.push(id);
+            }
+            for file in files {
                 let name = sources.name(file).to_string();
                 if let Some(at) = self.stack.iter().position(|n| *n == name) {
                     let mut chain = self.stack[at..].to_vec();
@@ -847,6 +906,7 @@ mod tests {
                 id,
                 IncludeSource::Disk {
                     prefix: prefix.clone(),
+                    absolute: Absolute::Host,
                 },
             )
             .unwrap();
@@ -859,10 +919,16 @@ mod tests {
                 }
                 None => {
                     assert!(!in_place, "{text}");
-                    assert!(
-                        walked.len() < c.tree.len(),
-                        "{text}: the include is out of the tree"
-                    );
+                    // A glob include that matched nothing is spliced out; one that
+                    // names a missing file stays, so the rules see what was not read.
+                    let kept = walked.iter().any(|&id| c.tree.directive(id).is("include"));
+                    assert_eq!(kept, text.contains("missing.conf;"), "{text}");
+                    if !kept {
+                        assert!(
+                            walked.len() < c.tree.len(),
+                            "{text}: the include is out of the tree"
+                        );
+                    }
                 }
             }
         }
