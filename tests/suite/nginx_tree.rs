@@ -382,3 +382,29 @@ fn large_inputs_under_an_address_space_limit() {
     let (code, err) = limited(1 << 20, "--format json big.conf > /dev/null");
     assert_eq!(code, Some(1), "{}", &err[..err.len().min(2000)]);
 }
+
+/// A site file kept in a repository without its server's nginx.conf: the
+/// relative include's file is not beside it and the prefix is unknown, so the
+/// run says so (naming --prefix) instead of reporting NG016, and the rules
+/// report what the include could set as info, never failing the run on it.
+#[test]
+fn an_unknown_prefix_is_a_note_naming_prefix() {
+    let out = svcgen(&["lint", "fixtures/lint/NG016/good-unknown-prefix.conf"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("include `snippets/ssl-params.conf` was not found beside the file")
+            && err.contains("give `--prefix DIR`"),
+        "{err}"
+    );
+    assert!(!text(&out.stdout).contains("NG016"));
+    // Given the prefix (where nginx.conf is), the same include is NG016.
+    let out = svcgen(&[
+        "lint",
+        "--prefix",
+        "fixtures/nginx-tree",
+        "fixtures/lint/NG016/good-unknown-prefix.conf",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("NG016"));
+}

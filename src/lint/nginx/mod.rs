@@ -71,6 +71,9 @@ pub struct Server<'a> {
     pub server: Directive<'a>,
 }
 
+/// The directives that set response headers (for what an include may add).
+pub const HEADER_SETTERS: &[&str] = &["add_header", "more_set_headers", "security_headers"];
+
 /// The headers nginx treats as security headers here.
 pub const SECURITY_HEADERS: &[&str] = &[
     "strict-transport-security",
@@ -234,26 +237,36 @@ impl<'a> Ctx<'a> {
     }
 
     /// The first `include` directly in a level of `chain` that was not read (its
-    /// file absent, outside the tree, or the prefix unknown): whatever it holds
-    /// is in force along the chain, and cannot be seen.
-    pub fn unread_include(&self, chain: &[Directive<'a>]) -> Option<Directive<'a>> {
-        chain
-            .iter()
-            .find_map(|level| self.at_level(*level, "include").into_iter().next())
+    /// file absent, outside the tree, or the prefix unknown) and that could set
+    /// one of `settings`: whatever it holds is in force along the chain, and
+    /// cannot be seen. Files whose content is known ([`KNOWN_INCLUDES`]) count
+    /// only for what they set.
+    pub fn unread_include(
+        &self,
+        chain: &[Directive<'a>],
+        settings: &[&str],
+    ) -> Option<Directive<'a>> {
+        chain.iter().find_map(|level| {
+            self.at_level(*level, "include")
+                .into_iter()
+                .find(|inc| could_set(inc.arg(0).unwrap_or(""), settings))
+        })
     }
 
-    /// Reports a setting found absent along `chain`. When an include along the
-    /// chain was not read, the setting may be in it: the finding is reported as
-    /// info and names the include.
+    /// Reports a setting found absent along `chain` (`settings`: the directives
+    /// that would change the finding). When an include along the chain that was
+    /// not read could set one of them, the finding is reported as info and
+    /// names the include.
     pub fn report_absent(
         &self,
         chain: &[Directive<'a>],
+        settings: &[&str],
         sink: &mut Sink<'_>,
         span: Span,
         message: impl Into<String>,
         help: impl Into<String>,
     ) {
-        match self.unread_include(chain) {
+        match self.unread_include(chain, settings) {
             None => sink.report(span, message, help),
             Some(inc) => sink.report_uncertain(
                 span,
@@ -346,6 +359,32 @@ impl<'a> Ctx<'a> {
             .next_back()
             .and_then(|a| self.routes.get(a.value))
             .copied()
+    }
+}
+
+/// Include files whose content is fixed by the package that ships them, by file
+/// name, and the directives they set (prefixes: `ssl_` is every `ssl_*`):
+/// Debian's and nginx's own, and certbot's TLS options.
+pub const KNOWN_INCLUDES: &[(&str, &[&str])] = &[
+    ("mime.types", &["types"]),
+    ("fastcgi_params", &["fastcgi_param"]),
+    ("fastcgi.conf", &["fastcgi_param"]),
+    ("scgi_params", &["scgi_param"]),
+    ("uwsgi_params", &["uwsgi_param"]),
+    ("proxy_params", &["proxy_set_header"]),
+    ("fastcgi-php.conf", &["fastcgi_", "try_files", "include"]),
+    ("options-ssl-nginx.conf", &["ssl_"]),
+];
+
+/// Whether an include of `path` could set one of `settings`: unknown files
+/// could set anything.
+fn could_set(path: &str, settings: &[&str]) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match KNOWN_INCLUDES.iter().find(|(n, _)| *n == name) {
+        Some((_, sets)) => settings
+            .iter()
+            .any(|s| sets.iter().any(|p| s.starts_with(p))),
+        None => true,
     }
 }
 

@@ -41,6 +41,7 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if ctx.effective(&chain, "ssl_protocols").is_none() {
             ctx.report_absent(
                 &chain,
+                &["ssl_protocols"],
                 sink,
                 s.server.name_span(),
                 "TLS server without `ssl_protocols`: nginx before 1.23.4 then enables TLSv1 and TLSv1.1",

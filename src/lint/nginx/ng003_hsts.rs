@@ -37,6 +37,7 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         match headers.get("strict-transport-security") {
             None => ctx.report_absent(
                 &super::server_chain(s),
+                super::HEADER_SETTERS,
                 sink,
                 s.server.name_span(),
                 "TLS server without a Strict-Transport-Security header",

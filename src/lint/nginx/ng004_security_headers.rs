@@ -50,6 +50,7 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if !missing.is_empty() {
             ctx.report_absent(
                 &super::server_chain(&s),
+                super::HEADER_SETTERS,
                 sink,
                 s.server.name_span(),
                 format!("server is missing security headers: {}", missing.join(", ")),

@@ -46,6 +46,7 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             ),
             None => ctx.report_absent(
                 &chain,
+                &["server_tokens"],
                 sink,
                 s.server.name_span(),
                 "no `server_tokens off;`: nginx discloses its version by default",

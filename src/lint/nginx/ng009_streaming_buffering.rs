@@ -29,7 +29,7 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if secs < 300 {
             let report = |sink: &mut Sink<'_>, at, message: String, help: &str| match read {
                 Some(_) => sink.report(at, message, help),
-                None => ctx.report_absent(chain, sink, at, message, help),
+                None => ctx.report_absent(chain, &["proxy_read_timeout"], sink, at, message, help),
             };
             let at = read.map_or(loc.name_span(), |d| d.span());
             report(
@@ -48,6 +48,7 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             ),
             None => ctx.report_absent(
                 chain,
+                &["proxy_buffering"],
                 sink,
                 loc.name_span(),
                 "streaming route without `proxy_buffering off;` (buffering is on by default)",

@@ -59,6 +59,7 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if !missing.is_empty() {
             ctx.report_absent(
                 chain,
+                &["proxy_http_version", "proxy_set_header"],
                 sink,
                 loc.name_span(),
                 format!("websocket location without {}", missing.join(", ")),

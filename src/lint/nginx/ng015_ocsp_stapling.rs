@@ -41,6 +41,7 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         if ctx.effective(&chain, "resolver").is_none() {
             ctx.report_absent(
                 &chain,
+                &["resolver"],
                 sink,
                 stapling.span(),
                 "OCSP stapling without a `resolver`: nginx cannot reach the responder",
