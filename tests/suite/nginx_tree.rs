@@ -271,7 +271,8 @@ fn the_rendered_sites_deploy_state_include_is_a_note_not_a_warning() {
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("include `snippets/ssl-params.conf` not found (looked for"),
+        text(&out.stdout)
+            .contains("include `/etc/nginx/sites-available/api-gateway.upstream` not found"),
         "{}",
         text(&out.stdout)
     );
