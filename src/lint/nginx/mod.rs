@@ -538,14 +538,21 @@ pub fn serves_nothing(server: Directive<'_>) -> bool {
 }
 
 /// True when the server serves no content of its own: every location only
-/// redirects, refuses (an error status) or answers ACME challenges, or the server
-/// itself returns a redirect or an error status (certbot's port-80 server:
+/// redirects (`return 3xx`, or a `rewrite` of every path to an absolute URL with
+/// `permanent`/`redirect`), refuses (an error status) or answers ACME challenges,
+/// or the server itself returns a redirect or an error status (certbot's port-80 server:
 /// `if ($host = …) { return 301 …; }` then `return 404;`).
 pub fn serves_no_content(server: Directive<'_>) -> bool {
+    // `return 301 …`, `return https://…`, or a catch-all `rewrite ^ https://… permanent`.
     let returns = |block: Block<'_>| {
         first(block, "return").is_some_and(|r| {
             matches!(r.arg(0), Some("301" | "302" | "303" | "307" | "308"))
                 || r.arg(0).is_some_and(|a| a.starts_with("http"))
+        }) || each(block, "rewrite").any(|r| {
+            let args: Vec<&str> = r.args().map(|a| a.value).collect();
+            matches!(args.as_slice(), [from, to, "permanent" | "redirect"]
+                if matches!(*from, "^" | "^(.*)$" | "^(.*)" | "^/(.*)$" | "^/(.*)" | "^.*$" | "(.*)")
+                    && (to.starts_with("http") || to.starts_with("$scheme")))
         })
     };
     let refuses_in = |block: Block<'_>| {

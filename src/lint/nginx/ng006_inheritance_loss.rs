@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "header-inheritance-loss",
     severity: Severity::Error,
     summary: "a block's own add_header/add_trailer/proxy_set_header drops those set above it",
-    what: "For every server, location and `if` block that has its own `add_header`, names the headers set at the nearest enclosing level that has any and that the block does not repeat; the same for `add_trailer` and `proxy_set_header`. `add_header_inherit merge;` / `add_trailer_inherit merge;` in force (written at this level or any above: nginx ≥ 1.29.3) are understood; `off` and `on` keep nginx's replacement. In a fragment (a file of locations), the file's top level is the enclosing level; what the levels above the file set cannot be seen.",
+    what: "For every server, location and `if` block that has its own `add_header`, names the headers set at the nearest enclosing level that has any and that the block does not repeat; the same for `add_trailer` and `proxy_set_header`. `add_header_inherit merge;` / `add_trailer_inherit merge;` in force (written at this level or any above: nginx ≥ 1.29.3) are understood; `off` and `on` keep nginx's replacement. A parent's header that is never sent is not counted as dropped: an `add_header` with an empty value (it adds nothing), and one without `always` where the block answers only with an error status. In a fragment (a file of locations), the file's top level is the enclosing level; what the levels above the file set cannot be seen.",
     why: "nginx inherits array directives only when the current level defines none of its own. One `add_header Cache-Control …` in a location silently removes HSTS, CSP and every other header set at server level from that location's responses; one `proxy_set_header` drops `Host`, `X-Forwarded-For` and the keepalive `Connection \"\"`.",
     example: "server {\n    add_header Strict-Transport-Security \"max-age=63072000\" always;\n    location /assets/ {\n        add_header Cache-Control \"public\";\n    }\n}",
     fix: "Repeat the whole set in the block (svcgen's templates do), move the block's header up, or on nginx ≥ 1.29.3 use `add_header_inherit merge;`.",
@@ -61,8 +61,22 @@ fn inspect<'a>(ctx: &Ctx<'a>, chain: &[Directive<'a>], directive: &str, sink: &m
         return;
     };
     let own = names(&here);
+    // A response header the parent never sends is not lost: an empty value
+    // (`add_header ETag "";` adds nothing), or one without `always` where this
+    // block answers only with an error status (such headers go with 2xx and
+    // 3xx responses only).
+    let this_block = body(chain[chain.len() - 1]);
+    let answers_error = super::first(this_block, "return").is_some_and(|r| {
+        r.arg(0)
+            .and_then(|c| c.parse::<u16>().ok())
+            .is_some_and(|c| c >= 400)
+    });
+    let never_sent = |d: &Directive<'_>| {
+        directive != "proxy_set_header"
+            && (d.arg(1) == Some("") || (answers_error && !d.args().any(|a| a.value == "always")))
+    };
     let mut dropped: Vec<&str> = Vec::new();
-    for d in parent.iter() {
+    for d in parent.iter().filter(|d| !never_sent(d)) {
         if let Some(n) = d.arg(0)
             && !own.contains(&n.to_ascii_lowercase())
             && !dropped.contains(&n)

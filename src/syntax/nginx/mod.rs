@@ -182,8 +182,17 @@ impl<'a> Lexer<'a> {
                     let mut v = Vec::with_capacity(raw.len());
                     let mut i = 0;
                     while i < raw.len() {
+                        // As nginx reads a word: `\"`, `\'`, `\\` lose the
+                        // backslash, `\t`, `\r`, `\n` are control characters,
+                        // any other keeps it (`~ \.php$` is a regex escape).
                         if raw[i] == b'\\' && i + 1 < raw.len() {
-                            v.push(raw[i + 1]);
+                            match raw[i + 1] {
+                                b'"' | b'\'' | b'\\' => v.push(raw[i + 1]),
+                                b'n' => v.push(b'\n'),
+                                b't' => v.push(b'\t'),
+                                b'r' => v.push(b'\r'),
+                                n => v.extend_from_slice(&[b'\\', n]),
+                            }
                             i += 2;
                         } else {
                             v.push(raw[i]);
