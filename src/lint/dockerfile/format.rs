@@ -27,7 +27,7 @@ pub static HADOLINT_FAILED: Rule = Rule {
     name: "hadolint-failed",
     severity: Severity::Error,
     summary: "hadolint ran on a Dockerfile and failed",
-    what: "hadolint crashed, ran longer than 60 s, printed no JSON report, or the hadolint given with `--hadolint PATH` is not there. The file's hadolint findings are unknown, so svcgen exits 2. (hadolint that is simply not installed is a note; `--no-hadolint` turns it off.)",
+    what: "hadolint crashed, ran longer than 60 s, printed no JSON report, could not parse the file (its DL1000: a BuildKit heredoc, for one — none of its checks ran), or the hadolint given with `--hadolint PATH` is not there. The file's hadolint findings are unknown, so svcgen exits 2. (hadolint that is simply not installed is a note; `--no-hadolint` turns it off.)",
     why: "A check that was asked for and did not run must never look clean.",
     example: "svcgen lint Dockerfile --hadolint /usr/local/bin/hadolint-broken",
     fix: "Run hadolint on the file by hand to see why it fails, or pass `--no-hadolint`.",
@@ -108,7 +108,22 @@ impl Linting for Pass {
                 return;
             }
         };
-        let ctx = Ctx { file: &file };
+        // A hand-written Dockerfile on disk: its directory is the build context
+        // `docker build` beside it uses.
+        let context = (input.rendered.is_none() && input.path != std::path::Path::new("-"))
+            .then(|| input.path.parent())
+            .flatten()
+            .map(|d| {
+                if d.as_os_str().is_empty() {
+                    std::path::Path::new(".")
+                } else {
+                    d
+                }
+            });
+        let ctx = Ctx {
+            file: &file,
+            context,
+        };
         let mut findings =
             engine::run_rules(run.opts, RULES, |check: Check, sink| check(&ctx, sink));
         hadolint(run, &input, &mut findings);

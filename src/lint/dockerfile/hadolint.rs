@@ -24,9 +24,30 @@ pub fn run(
     let items: Vec<Item> = serde_json::from_slice(&out).map_err(|e| {
         Failure::Failed(format!("{} printed no JSON report: {e}", program.display()))
     })?;
+    // DL1000: hadolint could not parse the file (a BuildKit heredoc, a newer
+    // syntax): none of its checks ran, which is not a finding about the file.
+    if let Some(c) = items.iter().find(|c| c.code == "DL1000") {
+        return Err(Failure::Failed(format!(
+            "hadolint could not parse this file (line {}: {}): none of its checks ran; svcgen's DF rules did",
+            c.line,
+            c.message.lines().next().unwrap_or("").trim()
+        )));
+    }
     let offset = |line: usize, col: usize| crate::description::yaml::offset_of(text, line, col);
+    let line_of = |n: usize| text.lines().nth(n.saturating_sub(1)).unwrap_or("");
     let mut findings = Vec::new();
     for c in items {
+        // DL3025 asks for the JSON form of CMD and ENTRYPOINT; hadolint also
+        // reports it on `HEALTHCHECK CMD …`, whose shell form is the usual one
+        // (`curl -f … || exit 1` needs a shell) and sends no signals.
+        if c.code == "DL3025"
+            && line_of(c.line)
+                .trim_start()
+                .get(..11)
+                .is_some_and(|k| k.eq_ignore_ascii_case("HEALTHCHECK"))
+        {
+            continue;
+        }
         let code = c.code.as_str();
         let (prefix, number) = code.split_at(code.len().min(2));
         let code = match (prefix, number.parse::<u32>()) {

@@ -18,6 +18,9 @@ use crate::syntax::dockerfile::{self as syntax, Dockerfile, Instruction, Stage};
 /// What a Dockerfile rule reads.
 pub struct Ctx<'a> {
     pub file: &'a Dockerfile,
+    /// The build context when the Dockerfile was read from disk: its
+    /// directory (where `docker build .` beside it would look).
+    pub context: Option<&'a std::path::Path>,
 }
 
 /// The check type of Dockerfile rules.
@@ -52,6 +55,30 @@ pub fn commands(line: &str) -> Vec<Vec<&str>> {
         .map(|c| c.split_whitespace().collect::<Vec<_>>())
         .filter(|c| !c.is_empty())
         .collect()
+}
+
+/// The shells a command line is run by.
+pub const SHELLS: &[&str] = &["sh", "bash", "ash", "dash", "zsh"];
+
+/// The commands an `ENTRYPOINT`/`CMD` starts, as words: the exec form's
+/// words, or — for the shell form and for `["sh", "-c", "…"]` — the commands of
+/// the shell line (split at `&&`, `||`, `;`, `|`).
+pub fn started_commands(ins: &Instruction) -> Vec<Vec<String>> {
+    let words = ins.words();
+    let script = match &ins.exec {
+        None => Some(ins.args.clone()),
+        Some(_) if words.len() >= 3 && SHELLS.contains(&program(&words[0])) && words[1] == "-c" => {
+            Some(words[2..].join(" "))
+        }
+        Some(_) => None,
+    };
+    match script {
+        Some(line) => commands(&line)
+            .into_iter()
+            .map(|c| c.into_iter().map(str::to_string).collect())
+            .collect(),
+        None => vec![words],
+    }
 }
 
 /// The words of a command after leading `VAR=value` assignments.
