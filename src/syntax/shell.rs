@@ -19,6 +19,60 @@ pub struct Line {
 }
 
 impl Line {
+    /// The code with the inside of every quoted string blanked out (same
+    /// length, so positions hold): what runs as commands, not what is printed
+    /// (`echo 'git pull'` runs echo).
+    pub fn commands(&self) -> String {
+        let mut out = String::with_capacity(self.code.len());
+        let mut quote: Option<char> = None;
+        let mut escaped = false;
+        for c in self.code.chars() {
+            let keep = match quote {
+                _ if escaped => {
+                    escaped = false;
+                    quote.is_none()
+                }
+                Some(q) if c == q => {
+                    quote = None;
+                    true
+                }
+                Some('"') if c == '\\' => {
+                    escaped = true;
+                    false
+                }
+                Some(_) => false,
+                None if c == '\\' => {
+                    escaped = true;
+                    true
+                }
+                None if c == '\'' || c == '"' => {
+                    quote = Some(c);
+                    true
+                }
+                None => true,
+            };
+            if keep {
+                out.push(c);
+            } else {
+                out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+            }
+        }
+        out
+    }
+
+    /// The span of `needle` where it runs as a command (outside quotes), else
+    /// anywhere in the code, else the whole line.
+    pub fn command_span_of(&self, needle: &str) -> Span {
+        match self.commands().find(needle) {
+            Some(i) => Span {
+                file: self.file,
+                start: self.start + i,
+                end: self.start + i + needle.len(),
+            },
+            None => self.span_of(needle),
+        }
+    }
+
     /// The span of `needle` in this line's code (the whole line when absent).
     pub fn span_of(&self, needle: &str) -> Span {
         match self.code.find(needle) {
@@ -144,5 +198,21 @@ mod tests {
         assert_eq!(s.lines[0].comment.as_deref(), Some(" real comment"));
         assert_eq!(s.lines[2].code, "", "heredoc bodies are not code");
         assert_eq!(s.lines[4].code, "x=1#not a comment");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn commands_blank_what_is_quoted() {
+        let s = super::parse(
+            "echo 'git pull' && git pull\necho \"a \\\"b\\\" git merge\" # c\n",
+            crate::syntax::FileId(0),
+        );
+        let c = s.lines[0].commands();
+        assert_eq!(c.len(), s.lines[0].code.len());
+        assert_eq!(c.matches("git pull").count(), 1);
+        assert_eq!(c.find("git pull"), Some(19));
+        assert!(!s.lines[1].commands().contains("git merge"));
     }
 }

@@ -9,6 +9,7 @@ pub mod pm005_wait_ready;
 pub mod pm006_file_name;
 pub mod pm007_stop_signal;
 pub mod pm008_dynamic_value;
+pub mod pm009_unknown_option;
 
 use crate::lint::Sink;
 use crate::lint::rule::Entry;
@@ -77,4 +78,5 @@ pub static RULES: &[Entry<Check>] = &[
     Entry::Checked(&pm006_file_name::RULE, pm006_file_name::check),
     Entry::Checked(&pm007_stop_signal::RULE, pm007_stop_signal::check),
     Entry::Checked(&pm008_dynamic_value::RULE, pm008_dynamic_value::check),
+    Entry::Checked(&pm009_unknown_option::RULE, pm009_unknown_option::check),
 ];

@@ -73,7 +73,15 @@ fn lint_script(run: &mut Run<'_>, input: &Input<'_>) -> Script {
     let (id, opts) = (input.id, run.opts);
     let text = &*input.text;
     let script = shell::parse(text, id);
-    let ctx = Ctx { script: &script };
+    let name = input
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    let ctx = Ctx {
+        script: &script,
+        name,
+    };
     let mut findings = engine::run_rules(opts, RULES, |check: Check, sink| check(&ctx, sink));
     // svcgen's own deploy script is shellcheck-clean (its test suite proves it);
     // shellcheck runs on it only when the templates are the user's.

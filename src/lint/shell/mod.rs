@@ -17,6 +17,30 @@ use crate::syntax::shell::Script;
 
 pub struct Ctx<'a> {
     pub script: &'a Script,
+    /// The script's file name (`rollback.sh`), or the rendered file's name.
+    pub name: &'a str,
+}
+
+/// Whether a line moves the checkout back to an earlier revision: `git reset
+/// --hard` or `git checkout` to `HEAD~…`, `HEAD^`, `ORIG_HEAD`, `@{…}` or a
+/// `$PREV…` variable, `git revert`, `pm2 deploy … revert`.
+pub fn moves_back(l: &crate::syntax::shell::Line) -> bool {
+    let c = l.commands();
+    let code = &l.code;
+    let back = |after: &str| {
+        c.contains(after)
+            && code.split(after).nth(1).is_some_and(|r| {
+                let target = r.split_whitespace().next().unwrap_or("").trim_matches('"');
+                ["HEAD~", "HEAD^", "ORIG_HEAD", "@{"]
+                    .iter()
+                    .any(|t| target.contains(t))
+                    || (target.starts_with('$') && target.to_ascii_uppercase().contains("PREV"))
+            })
+    };
+    back("git reset --hard")
+        || back("git checkout")
+        || c.contains("git revert")
+        || (c.contains("pm2 deploy") && c.contains(" revert"))
 }
 
 /// True when a command line runs curl (as a command, not as a word in a list).

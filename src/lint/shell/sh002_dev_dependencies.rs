@@ -64,8 +64,8 @@ fn builds(code: &str) -> bool {
 pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let lines = &ctx.script.lines;
     for (i, l) in lines.iter().enumerate() {
-        if let Some(flag) = drops_dev(&l.code)
-            && lines[i..].iter().any(|later| builds(&later.code))
+        if let Some(flag) = drops_dev(&l.commands())
+            && lines[i..].iter().any(|later| builds(&later.commands()))
         {
             sink.report(
                 l.span_of(flag),

@@ -20,7 +20,7 @@ pub static RULE: Rule = Rule {
 pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let s = ctx.script;
     let migrate = s.first(|l| {
-        let c = &l.code;
+        let c = &l.commands();
         c.contains("npm run migrate")
             || c.contains("migrate deploy")
             || c.contains("migrate:latest")

@@ -19,7 +19,7 @@ pub static RULE: Rule = Rule {
 
 pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     for l in &ctx.script.lines {
-        let c = &l.code;
+        let c = &l.commands();
         let pm2 = c
             .split_whitespace()
             .any(|w| w == "pm2" || w.ends_with("/pm2") || w == "\"$PM2\"" || w == "$PM2");
