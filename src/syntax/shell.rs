@@ -199,10 +199,7 @@ mod tests {
         assert_eq!(s.lines[2].code, "", "heredoc bodies are not code");
         assert_eq!(s.lines[4].code, "x=1#not a comment");
     }
-}
 
-#[cfg(test)]
-mod tests {
     #[test]
     fn commands_blank_what_is_quoted() {
         let s = super::parse(
