@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "image-runs-as-root",
     severity: Severity::Error,
     summary: "the final stage runs its process as root",
-    what: "Finds the `USER` in force at the end of the final stage: none (the official `node` images and Debian start as root), or `root`, `0`, `root:…`, `0:…`. A `USER` set in an earlier stage the final one is built `FROM` counts; so does a base image known to run as a non-root user (`nginxinc/nginx-unprivileged`, `bitnami/*`, distroless `nonroot`, Chainguard, Red Hat UBI's Node.js images). An image that starts as root only to drop privileges is passed over: its `ENTRYPOINT`/`CMD` runs `gosu`, `su-exec`, `setpriv`, `runuser` or `s6-setuidgid`, or its entrypoint script in the build context does.",
+    what: "Finds the `USER` in force at the end of the final stage: none (the official `node` images and Debian start as root), or `root`, `0`, `root:…`, `0:…`. A `USER` set in an earlier stage the final one is built `FROM` counts; so does a base image known to run as a non-root user (`nginxinc/nginx-unprivileged`, `bitnami/*`, distroless `nonroot`, Chainguard, Red Hat UBI's Node.js images). An image that starts as root only to drop privileges is passed over: its `ENTRYPOINT`/`CMD` runs `gosu`, `su-exec`, `setpriv`, `runuser` or `s6-setuidgid`, its entrypoint script in the build context does, or it installs gosu/su-exec and starts through an entrypoint script (the official images' shape). A final stage with no `CMD` or `ENTRYPOINT` of its own is a base image and is passed over.",
     why: "A compromised Node.js process that is root in the container can write the image's files, install tools and use every capability the runtime grants; Kubernetes' `runAsNonRoot` refuses to start it.",
     example: "FROM node:22-bookworm-slim\nCOPY --chown=node . /app\nCMD [\"node\", \"/app/server.js\"]",
     fix: "FROM node:22-bookworm-slim\nCOPY . /app\nUSER 10001:10001\nCMD [\"node\", \"/app/server.js\"]",
@@ -58,28 +58,39 @@ fn drops_privileges(ctx: &Ctx<'_>, stage: &crate::syntax::dockerfile::Stage) -> 
     if words.iter().any(|w| DROPPERS.contains(&super::program(w))) {
         return true;
     }
+    let runs_script = |w: &String| w.ends_with(".sh") || w.contains("entrypoint");
+    // The image installs a dropper and starts through an entrypoint script
+    // (the official images' shape: the script ends in `exec gosu user "$@"`).
+    let installs_dropper = stage.instructions.iter().any(|i| {
+        (i.is("RUN") || i.is("COPY") || i.is("ADD"))
+            && i.args
+                .split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+                .any(|tok| matches!(tok, "gosu" | "su-exec"))
+    });
+    if installs_dropper
+        && last(stage, "ENTRYPOINT").is_some_and(|e| e.words().iter().any(runs_script))
+    {
+        return true;
+    }
     // The script the entrypoint runs, as copied from the build context.
     let Some(dir) = ctx.context else {
         return false;
     };
-    words
-        .iter()
-        .filter(|w| w.ends_with(".sh") || w.contains("entrypoint"))
-        .any(|w| {
-            let name = super::program(w);
-            stage
-                .instructions
-                .iter()
-                .filter(|i| i.is("COPY") || i.is("ADD"))
-                .flat_map(|i| i.words())
-                .filter(|src| super::program(src) == name)
-                .any(|src| {
-                    std::fs::read_to_string(dir.join(&src)).is_ok_and(|t| {
-                        t.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
-                            .any(|tok| DROPPERS.contains(&tok))
-                    })
+    words.iter().filter(|w| runs_script(w)).any(|w| {
+        let name = super::program(w);
+        stage
+            .instructions
+            .iter()
+            .filter(|i| i.is("COPY") || i.is("ADD"))
+            .flat_map(|i| i.words())
+            .filter(|src| super::program(src) == name)
+            .any(|src| {
+                std::fs::read_to_string(dir.join(&src)).is_ok_and(|t| {
+                    t.split(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+                        .any(|tok| DROPPERS.contains(&tok))
                 })
-        })
+            })
+    })
 }
 
 /// The `USER` in force at the end of a stage: its own last one, else the one
@@ -123,6 +134,11 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     let Some(stage) = ctx.file.final_stage() else {
         return;
     };
+    // A base image (no `CMD` or `ENTRYPOINT` of its own) runs nothing: the
+    // user is the images built from it to decide.
+    if last(stage, "CMD").is_none() && last(stage, "ENTRYPOINT").is_none() {
+        return;
+    }
     match user_in_force(ctx, stage, 0) {
         None if non_root_base(base_image(ctx, stage)) || drops_privileges(ctx, stage) => {}
         None => sink.report(

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "no-strict-mode",
     severity: Severity::Error,
     summary: "the script does not stop on errors (`set -Eeuo pipefail` missing)",
-    what: "Checks that the script turns on `errexit` (`-e`), `nounset` (`-u`) and `pipefail`, with `set -Eeuo pipefail` or equivalent `set` lines, and names the missing ones. shellcheck does not check this.",
+    what: "Checks that the script turns on `errexit` (`-e`), `nounset` (`-u`) and `pipefail`, with `set -Eeuo pipefail` or equivalent `set` lines, and names the missing ones with what each costs this script: `-e` always, `-u` where the script expands variables, `pipefail` where it has a pipe. shellcheck does not check this.",
     why: "Without `-e` a failed `npm ci` or build is ignored and the broken release is reloaded; without `pipefail` a failure on the left of a pipe is lost; without `-u` a misspelled variable expands to nothing (`rm -rf \"$APP_DIR/\"…`).",
     example: "#!/usr/bin/env bash\nnpm ci\nnpm run build\npm2 reload app",
     fix: "#!/usr/bin/env bash\nset -Eeuo pipefail",
@@ -44,15 +44,37 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             }
         }
     }
+    // Each missing option with what it costs, where the script gives it a
+    // chance to: -u only matters where variables are expanded, pipefail only
+    // where there is a pipe.
+    let expands = ctx.script.lines.iter().any(|l| {
+        let c = l.commands();
+        c.match_indices('$').any(|(i, _)| {
+            c[i + 1..]
+                .chars()
+                .next()
+                .is_some_and(|n| n == '{' || n == '_' || n.is_ascii_alphabetic())
+        }) || l.code.contains("\"$")
+    });
+    let pipes = ctx.script.lines.iter().any(|l| {
+        let c = l.commands();
+        c.match_indices('|').any(|(i, _)| {
+            c.as_bytes().get(i + 1) != Some(&b'|') && (i == 0 || c.as_bytes()[i - 1] != b'|')
+        })
+    });
     let mut missing = Vec::new();
+    let mut costs = Vec::new();
     if !e {
         missing.push("-e");
+        costs.push("a failed step does not stop the deploy");
     }
-    if !u {
+    if !u && expands {
         missing.push("-u");
+        costs.push("a misspelt or unset variable expands to nothing");
     }
-    if !pipefail {
+    if !pipefail && pipes {
         missing.push("-o pipefail");
+        costs.push("a failure on the left of a pipe is lost");
     }
     if !missing.is_empty() {
         let first = ctx.script.lines.iter().find(|l| !l.code.trim().is_empty());
@@ -60,8 +82,9 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         sink.report(
             at,
             format!(
-                "the script does not set {}: a failed step does not stop the deploy",
-                missing.join(", ")
+                "the script does not set {}: {}",
+                missing.join(", "),
+                costs.join("; ")
             ),
             "add `set -Eeuo pipefail` at the top",
         );
