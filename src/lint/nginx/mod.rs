@@ -388,6 +388,13 @@ fn could_set(path: &str, settings: &[&str]) -> bool {
     }
 }
 
+/// Whether a location's path (a prefix or a regex: `/\.well-known/…`) is
+/// the ACME HTTP-01 challenge's.
+pub fn is_acme_path(path: &str) -> bool {
+    path.replace('\\', "")
+        .contains("/.well-known/acme-challenge")
+}
+
 /// The block contents of a chain element (the http block of a main file, a server…).
 pub fn body(d: Directive<'_>) -> Block<'_> {
     d.children()
@@ -570,9 +577,7 @@ pub fn serves_no_content(server: Directive<'_>) -> bool {
         && locations.iter().all(|l| {
             returns(l.children())
                 || refuses_in(l.children())
-                || l.args()
-                    .next_back()
-                    .is_some_and(|a| a.value.contains("/.well-known/acme-challenge"))
+                || l.args().next_back().is_some_and(|a| is_acme_path(a.value))
         })
 }
 

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     name: "plain-http-serves-content",
     severity: Severity::Error,
     summary: "a port-80 server serves content instead of redirecting to HTTPS",
-    what: "For every server without TLS whose `server_name`s are also served by a TLS server, checks that it only redirects (a server-level `return 301 https://…`, or locations that all return a redirect, apart from `/.well-known/acme-challenge/`).",
+    what: "For every server without TLS whose `server_name`s are also served by a TLS server, checks that it only redirects (a server-level `return 301 https://…`, or locations that all return a redirect, apart from `/.well-known/acme-challenge/`). An `internal` location (error pages, reached only from inside nginx) and one that answers an error status (`return 444`) serve no content.",
     why: "If plain HTTP serves the app, cookies and credentials cross the network in clear text and HSTS is never learned by first-time visitors.",
     example: "server { listen 80; server_name app.example.com; location / { proxy_pass http://app; } }\nserver { listen 443 ssl; server_name app.example.com; }",
     fix: "server {\n    listen 80;\n    server_name app.example.com;\n    location /.well-known/acme-challenge/ { root /var/www/_letsencrypt; }\n    location / { return 301 https://$host$request_uri; }\n}",
@@ -51,9 +51,19 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             .filter(|l| {
                 !l.args()
                     .next_back()
-                    .is_some_and(|a| a.value.contains("/.well-known/acme-challenge"))
+                    .is_some_and(|a| super::is_acme_path(a.value))
             })
             .filter(|l| !redirects(l.children()))
+            // An `internal` location (error pages) is reached only from inside
+            // nginx; one that answers an error status serves nothing.
+            .filter(|l| first(l.children(), "internal").is_none())
+            .filter(|l| {
+                !first(l.children(), "return").is_some_and(|r| {
+                    r.arg(0)
+                        .and_then(|c| c.parse::<u16>().ok())
+                        .is_some_and(|c| c >= 400)
+                })
+            })
             .collect();
         let serves_at_server = ["proxy_pass", "root", "alias"]
             .iter()
