@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     name: "missing-security-headers",
     severity: Severity::Warning,
     summary: "server lacks nosniff, frame protection, a CSP or a Referrer-Policy",
-    what: "For every server that serves content (not one that only redirects, or answers every request with a redirect or an error status, as certbot's port-80 server does), checks the `add_header` set in force at server level for `X-Content-Type-Options: nosniff`, frame protection (`X-Frame-Options` or a `Content-Security-Policy` with `frame-ancestors`), `Content-Security-Policy` and `Referrer-Policy`, and names the ones missing.",
+    what: "For every server that serves content (not one that only redirects, or answers every request with a redirect or an error status, as certbot's port-80 server does), checks the `add_header` set in force at server level for `X-Content-Type-Options: nosniff`, frame protection (`X-Frame-Options` or a `Content-Security-Policy` with `frame-ancestors`), `Content-Security-Policy` and `Referrer-Policy`, and names the ones missing. A Content-Security-Policy that is the only one missing is info: its sources are the app's to know, and many apps send their own.",
     why: "Without nosniff browsers may execute an upload as script; without frame protection the site can be framed for clickjacking; a CSP limits what injected markup can do; a Referrer-Policy keeps URLs with tokens from leaking to other sites.",
     example: "server {\n    listen 443 ssl;\n    add_header Strict-Transport-Security \"max-age=63072000\" always;\n}",
     fix: "add_header X-Content-Type-Options nosniff always;\nadd_header X-Frame-Options DENY always;\nadd_header Content-Security-Policy \"default-src 'self'; frame-ancestors 'none'\" always;\nadd_header Referrer-Policy strict-origin-when-cross-origin always;",
@@ -46,6 +46,17 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         }
         if !headers.contains_key("referrer-policy") {
             missing.push("Referrer-Policy");
+        }
+        // A Content-Security-Policy alone is the app's as often as nginx's: its
+        // sources are the app's to know, and many apps send their own. Missing
+        // alone, it is info.
+        if missing == ["Content-Security-Policy"] {
+            sink.report_uncertain(
+                s.server.name_span(),
+                "nginx adds no Content-Security-Policy (the app behind it may send its own)",
+                "add one with `add_header Content-Security-Policy \"…\" always;` unless the app sends it",
+            );
+            continue;
         }
         if !missing.is_empty() {
             ctx.report_absent(
