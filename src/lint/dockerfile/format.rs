@@ -71,6 +71,24 @@ impl Format for Dockerfile {
 
 struct Pass;
 
+/// The build context of a Dockerfile in `dir` (see the caller).
+fn build_context(dir: &Path) -> &Path {
+    let here = |d: &Path| -> bool {
+        let d = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        d.join("package.json").is_file()
+    };
+    let found = dir.ancestors().take(4).find(|a| here(a)).unwrap_or(dir);
+    if found.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        found
+    }
+}
+
 /// hadolint's findings joined in: on hand-written Dockerfiles and those of
 /// user templates (svcgen's own is hadolint-clean: its tests prove it).
 fn hadolint(run: &mut Run<'_>, input: &Input<'_>, findings: &mut Vec<crate::lint::Finding>) {
@@ -108,18 +126,14 @@ impl Linting for Pass {
                 return;
             }
         };
-        // A hand-written Dockerfile on disk: its directory is the build context
-        // `docker build` beside it uses.
+        // A hand-written Dockerfile on disk: its build context is its directory,
+        // or — for one kept in a subdirectory (`.docker/Dockerfile`, built with
+        // `-f .docker/Dockerfile .`) — the nearest directory above it (three
+        // levels at most) that holds the project's package.json.
         let context = (input.rendered.is_none() && input.path != std::path::Path::new("-"))
             .then(|| input.path.parent())
             .flatten()
-            .map(|d| {
-                if d.as_os_str().is_empty() {
-                    std::path::Path::new(".")
-                } else {
-                    d
-                }
-            });
+            .map(build_context);
         let ctx = Ctx {
             file: &file,
             context,
