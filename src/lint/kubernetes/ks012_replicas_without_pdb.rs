@@ -1,6 +1,6 @@
 //! KS012: several replicas and no PodDisruptionBudget.
 
-use super::Ctx;
+use super::{Ctx, selects};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
@@ -18,12 +18,6 @@ pub static RULE: Rule = Rule {
 };
 
 pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
-    let ns = |d: &super::Doc| {
-        d.value["metadata"]["namespace"]
-            .as_str()
-            .unwrap_or("")
-            .to_string()
-    };
     for doc in ctx
         .docs
         .iter()
@@ -31,7 +25,7 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     {
         let scaled = ctx.docs.iter().any(|h| {
             h.kind() == "HorizontalPodAutoscaler"
-                && ns(h) == ns(doc)
+                && h.namespace() == doc.namespace()
                 && h.value["spec"]["scaleTargetRef"]["name"].as_str() == Some(doc.name())
         });
         let replicas = doc.value["spec"]["replicas"].as_u64().unwrap_or(1);
@@ -41,10 +35,10 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         let labels = &doc.value["spec"]["template"]["metadata"]["labels"];
         let covered = ctx.docs.iter().any(|p| {
             p.kind() == "PodDisruptionBudget"
-                && ns(p) == ns(doc)
+                && p.namespace() == doc.namespace()
                 && p.value["spec"]["selector"]["matchLabels"]
                     .as_object()
-                    .is_some_and(|m| !m.is_empty() && m.iter().all(|(k, v)| &labels[k] == v))
+                    .is_some_and(|m| !m.is_empty() && selects(m, labels))
         });
         if !covered {
             sink.report(

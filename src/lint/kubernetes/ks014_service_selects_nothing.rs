@@ -1,6 +1,6 @@
 //! KS014: a Service whose selector matches no workload.
 
-use super::Ctx;
+use super::{Ctx, selects};
 use crate::lint::rule::Rule;
 use crate::lint::{Severity, Sink};
 
@@ -25,12 +25,6 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if pods.is_empty() {
         return;
     }
-    let ns = |d: &super::Doc| {
-        d.value["metadata"]["namespace"]
-            .as_str()
-            .unwrap_or("")
-            .to_string()
-    };
     for svc in ctx.docs.iter().filter(|d| d.kind() == "Service") {
         let Some(selector) = svc.value["spec"]["selector"]
             .as_object()
@@ -38,16 +32,9 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         else {
             continue;
         };
-        let matched = pods.iter().any(|p| {
-            let labels = match p.doc.kind() {
-                "Pod" => &p.doc.value["metadata"]["labels"],
-                "CronJob" => {
-                    &p.doc.value["spec"]["jobTemplate"]["spec"]["template"]["metadata"]["labels"]
-                }
-                _ => &p.doc.value["spec"]["template"]["metadata"]["labels"],
-            };
-            ns(p.doc) == ns(svc) && selector.iter().all(|(k, v)| &labels[k] == v)
-        });
+        let matched = pods
+            .iter()
+            .any(|p| p.doc.namespace() == svc.namespace() && selects(selector, p.labels()));
         if !matched {
             sink.report(
                 ctx.span(svc, "/spec/selector"),

@@ -22,15 +22,9 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
     if services.is_empty() {
         return;
     }
-    let ns_of = |d: &super::Doc| {
-        d.value["metadata"]["namespace"]
-            .as_str()
-            .unwrap_or("")
-            .to_string()
-    };
     let has_port = |ns: &str, name: &str, port: &serde_json::Value| {
         services.iter().any(|s| {
-            ns_of(s) == ns
+            s.namespace() == ns
                 && s.name() == name
                 && s.value["spec"]["ports"].as_array().is_some_and(|ps| {
                     ps.iter().any(|p| {
@@ -42,7 +36,7 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
         })
     };
     for doc in ctx.docs {
-        let ns = ns_of(doc);
+        let ns = doc.namespace().to_string();
         let mut refs: Vec<(String, String, serde_json::Value)> = Vec::new();
         match doc.kind() {
             "HTTPRoute" => {

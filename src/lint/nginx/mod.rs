@@ -388,6 +388,16 @@ fn could_set(path: &str, settings: &[&str]) -> bool {
     }
 }
 
+/// Whether a block answers with an error status (`return 403;`, `return 444;`):
+/// it serves no content, and headers without `always` never go with it.
+pub fn answers_error(block: Block<'_>) -> bool {
+    first(block, "return").is_some_and(|r| {
+        r.arg(0)
+            .and_then(|c| c.parse::<u16>().ok())
+            .is_some_and(|c| (400..600).contains(&c))
+    })
+}
+
 /// Whether a location's path (a prefix or a regex: `/\.well-known/…`) is
 /// the ACME HTTP-01 challenge's.
 pub fn is_acme_path(path: &str) -> bool {
@@ -562,21 +572,14 @@ pub fn serves_no_content(server: Directive<'_>) -> bool {
                     && (to.starts_with("http") || to.starts_with("$scheme")))
         })
     };
-    let refuses_in = |block: Block<'_>| {
-        first(block, "return").is_some_and(|r| {
-            r.arg(0)
-                .and_then(|c| c.parse::<u16>().ok())
-                .is_some_and(|c| (400..600).contains(&c))
-        })
-    };
-    if returns(server.children()) || refuses_in(server.children()) {
+    if returns(server.children()) || answers_error(server.children()) {
         return true;
     }
     let locations: Vec<Directive<'_>> = each(server.children(), "location").collect();
     !locations.is_empty()
         && locations.iter().all(|l| {
             returns(l.children())
-                || refuses_in(l.children())
+                || answers_error(l.children())
                 || l.args().next_back().is_some_and(|a| is_acme_path(a.value))
         })
 }

@@ -65,12 +65,7 @@ fn inspect<'a>(ctx: &Ctx<'a>, chain: &[Directive<'a>], directive: &str, sink: &m
     // (`add_header ETag "";` adds nothing), or one without `always` where this
     // block answers only with an error status (such headers go with 2xx and
     // 3xx responses only).
-    let this_block = body(chain[chain.len() - 1]);
-    let answers_error = super::first(this_block, "return").is_some_and(|r| {
-        r.arg(0)
-            .and_then(|c| c.parse::<u16>().ok())
-            .is_some_and(|c| c >= 400)
-    });
+    let answers_error = super::answers_error(body(chain[chain.len() - 1]));
     let never_sent = |d: &Directive<'_>| {
         directive != "proxy_set_header"
             && (d.arg(1) == Some("") || (answers_error && !d.args().any(|a| a.value == "always")))

@@ -57,13 +57,7 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             // An `internal` location (error pages) is reached only from inside
             // nginx; one that answers an error status serves nothing.
             .filter(|l| first(l.children(), "internal").is_none())
-            .filter(|l| {
-                !first(l.children(), "return").is_some_and(|r| {
-                    r.arg(0)
-                        .and_then(|c| c.parse::<u16>().ok())
-                        .is_some_and(|c| c >= 400)
-                })
-            })
+            .filter(|l| !super::answers_error(l.children()))
             .collect();
         let serves_at_server = ["proxy_pass", "root", "alias"]
             .iter()
