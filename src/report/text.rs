@@ -93,7 +93,14 @@ pub fn summary(report: &Report) -> String {
     }
     let count = |s: Severity| all(report).filter(|f| f.severity == s).count();
     let total = report.findings.len() + report.errors.len();
-    if total == 0 {
+    if total == 0 && !report.notes.is_empty() {
+        // A note says what was not checked (an include not read, a tool not
+        // installed): the run is clean only in what it read.
+        out.push_str(&format!(
+            "svcgen: no findings in what was checked; {} note(s) above say what was not\n",
+            report.notes.len()
+        ));
+    } else if total == 0 {
         out.push_str("svcgen: no findings\n");
     } else {
         out.push_str(&format!(
