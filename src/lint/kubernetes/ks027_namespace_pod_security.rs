@@ -62,7 +62,7 @@ pub(super) fn check(ctx: &Ctx<'_>, sink: &mut Sink<'_>) {
             None => sink.report(
                 ctx.span(ns, "/metadata/name"),
                 format!(
-                    "Namespace/{} enforces no Pod Security level: any pod is admitted",
+                    "Namespace/{} sets no Pod Security enforce level: unless the cluster's admission defaults enforce one, any pod is admitted",
                     ns.name()
                 ),
                 format!("label it `{ENFORCE}: restricted`"),
