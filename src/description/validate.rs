@@ -60,7 +60,37 @@ pub fn check(s: &Service, positions: &PositionIndex, sink: &mut ErrorSink) {
     check_writes(s, &mut c);
     check_hardening(s, &mut c);
     check_kubernetes(s, &mut c);
+    check_servers(s, &mut c);
     check_trust(s, &mut c);
+}
+
+/// Each server once: by inventory name, and by address and port.
+fn check_servers(s: &Service, c: &mut Checker<'_>) {
+    let mut names: HashMap<&str, usize> = HashMap::new();
+    let mut addresses: HashMap<(&str, u16), usize> = HashMap::new();
+    for (i, server) in s.servers.iter().enumerate() {
+        if let Some(first) = names.insert(server.inventory_name(), i) {
+            c.err(
+                &format!("/servers/{i}"),
+                format!(
+                    "server `{}` is listed twice (first at servers[{first}])",
+                    server.inventory_name()
+                ),
+                "duplicate",
+                "give each server its own `name` (or list it once)",
+            );
+        } else if let Some(first) = addresses.insert((server.host.as_str(), server.port), i) {
+            c.err(
+                &format!("/servers/{i}/host"),
+                format!(
+                    "`{}:{}` is servers[{first}] too: the deploy would run twice on one machine",
+                    server.host, server.port
+                ),
+                "duplicate",
+                "list each machine once",
+            );
+        }
+    }
 }
 
 /// What reaches files root installs or runs (see `trust.rs`).

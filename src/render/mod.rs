@@ -5,6 +5,7 @@
 //! values out, through a quoting filter for their language. Templates are
 //! embedded; `--templates DIR` overrides any of them by file name.
 
+pub mod ansible;
 pub mod files;
 pub(crate) mod plan;
 pub mod quote;
@@ -126,6 +127,21 @@ pub fn render(spec: &LoadedSpec, env: &Environment<'_>) -> Result<Vec<Artifact>,
 /// the host's shared files once from all of them (each service's list carries the
 /// same copy, so every list is complete).
 pub fn render_set(
+    specs: &[&LoadedSpec],
+    env: &Environment<'_>,
+) -> Result<Vec<Vec<Artifact>>, RenderError> {
+    let mut out = render_files(specs, env)?;
+    // A description with servers gets its Ansible project, with the host files
+    // of each environment it deploys to.
+    for (list, spec) in out.iter_mut().zip(specs) {
+        let project = ansible::project(spec, list, env)?;
+        list.extend(project);
+    }
+    Ok(out)
+}
+
+/// [`render_set`] without the Ansible project: the files of `FILES`.
+pub(crate) fn render_files(
     specs: &[&LoadedSpec],
     env: &Environment<'_>,
 ) -> Result<Vec<Vec<Artifact>>, RenderError> {

@@ -12,6 +12,7 @@ mod docs;
 mod drift;
 mod edge;
 mod exposure;
+mod fleet;
 mod gixy_corpus;
 mod hostile_values;
 mod kubernetes;

@@ -16,6 +16,33 @@ pub struct Host {
     pub install: Install,
 }
 
+/// A server the service runs on, reached over SSH by the rendered Ansible
+/// project (set-up, rolling deploys, rollback). svcgen never runs on it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    /// Its SSH address: a DNS name or an IP address.
+    pub host: SshHost,
+    /// Its name in the inventory and in the deploy's report (default: the address).
+    #[serde(default)]
+    pub name: Option<DnsLabel>,
+    /// The port its sshd listens on.
+    #[serde(default = "default_ssh_port")]
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: u16,
+}
+
+fn default_ssh_port() -> u16 {
+    22
+}
+
+impl Server {
+    /// Its inventory name: `name`, else the address.
+    pub fn inventory_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(self.host.as_str())
+    }
+}
+
 /// The Node.js interpreter and its flags.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

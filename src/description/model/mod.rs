@@ -94,6 +94,11 @@ pub struct Service {
     /// where the files are installed. (Descriptions written before the `host`
     /// section had these three keys at the top level; they still load.)
     pub host: Host,
+    /// The servers the service runs on (usually set per environment): the
+    /// rendered Ansible project (`NAME.ansible/`) sets them up and rolls a deploy
+    /// over them one at a time. Empty: no Ansible project is rendered.
+    #[serde(default)]
+    pub servers: Vec<Server>,
     /// How Kubernetes runs the app: the container image and the manifests. Absent:
     /// nothing is rendered for Kubernetes.
     #[serde(default)]
