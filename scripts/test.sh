@@ -39,6 +39,10 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
 command -v systemd-nspawn >/dev/null 2>&1 || need_apt+=(systemd-container)
 command -v debootstrap >/dev/null 2>&1 || [[ -x /usr/sbin/debootstrap ]] || need_apt+=(debootstrap)
 command -v visudo >/dev/null 2>&1 || [[ -x /usr/sbin/visudo ]] || need_apt+=(sudo)
+# The fleet test: its servers' network namespaces, SSH to them, the mirror's index.
+command -v ip >/dev/null 2>&1 || [[ -x /usr/sbin/ip || -x /sbin/ip ]] || need_apt+=(iproute2)
+command -v ssh >/dev/null 2>&1 || need_apt+=(openssh-client)
+command -v dpkg-scanpackages >/dev/null 2>&1 || need_apt+=(dpkg-dev)
 # The AppArmor profiles are compiled (not loaded) by the real parser.
 command -v apparmor_parser >/dev/null 2>&1 || [[ -x /usr/sbin/apparmor_parser || -x /sbin/apparmor_parser ]] || need_apt+=(apparmor)
 # The container test builds and runs the Kubernetes target's image (a private daemon).
@@ -130,6 +134,9 @@ fi
 # The Debian 12 root filesystem the deploy tests boot (built once, then cached).
 SVCGEN_ROOTFS=$(./scripts/rootfs.sh)
 export SVCGEN_ROOTFS
+# The fleet test's bare servers, with the packages their set-up installs (once).
+SVCGEN_FLEET_ROOTFS=$(./scripts/fleet-rootfs.sh)
+export SVCGEN_FLEET_ROOTFS
 # The base image of the container test (Debian 12 with nodejs, npm and tini; once).
 ./scripts/node-base.sh >/dev/null
 # The Debian package's release build, made here so the suite does not wait on it

@@ -157,16 +157,17 @@ fn unknown_host_refused(http_port: u16, https_port: u16) -> String {
     "port 80 closed without a response (444), port 443 handshake refused (SNI) or closed (Host); localhost 301 to its canonical HTTPS URL on 80, 200 on 443".into()
 }
 
-/// A booted container: systemd as PID 1, the host's network (loopback included).
+/// A booted container: systemd as PID 1, the host's network (loopback included)
+/// unless its arguments give it a namespace of its own.
 pub(crate) struct Container {
     nspawn: Child,
     leader: u32,
+    /// The cgroup it was started in, when it has one of its own (removed after it).
+    cgroup: Vec<PathBuf>,
 }
 
 impl Container {
     pub(crate) fn boot(tmp: &Path) -> Container {
-        let nspawn = require("systemd-nspawn");
-        require("nsenter");
         let node = require("node");
         let npm = std::fs::canonicalize(require("npm")).unwrap();
         // npm-cli.js lives in <root>/npm/bin/: bind the directory holding npm's package.
@@ -178,10 +179,74 @@ impl Container {
             Path::new(&npm_root).join("pm2/bin/pm2-runtime").exists(),
             "the deploy tests need pm2 installed globally under {npm_root}: run ./scripts/test.sh"
         );
-        let log = std::fs::File::create(tmp.join("nspawn.log")).unwrap();
-        let mut cmd = Command::new(nspawn);
+        let mut args = vec![
+            format!("--machine=svcgen-e2e-{}", std::process::id()),
+            format!("--bind-ro={}:/usr/bin/node", node.display()),
+            format!("--bind-ro={npm_root}"),
+            format!(
+                "--bind-ro={}:/usr/local/bin/svcgen",
+                env!("CARGO_BIN_EXE_svcgen")
+            ),
+            format!("--bind={}", tmp.display()),
+        ];
+        if !npm_pkg.starts_with(&npm_root) {
+            args.push(format!("--bind-ro={}", npm_pkg.display()));
+        }
+        let c = Container::start(&rootfs(), &args, &tmp.join("nspawn.log"), None);
+        // npm and PM2 where the description expects them (bound in from the host,
+        // found once above); the origin repository belongs to the host's root.
+        c.ok(&format!(
+            "ln -sf {npm_root}/pm2/bin/pm2 /usr/bin/pm2 && ln -sf {npm_root}/pm2/bin/pm2-runtime /usr/bin/pm2-runtime && ln -sf {} /usr/bin/npm && git config --system --add safe.directory '*'",
+            npm.display()
+        ));
+        c
+    }
+
+    /// Boots `root` (read-only, with a writable overlay of its own) under
+    /// systemd-nspawn with `args` besides the common ones, its output in `log`,
+    /// and waits until systemd reports the system running. With `cgroup`, the
+    /// container starts in a cgroup of that name of its own (made here, removed
+    /// when it has stopped): containers started from one cgroup share it, and
+    /// their systemd instances stop each other's units.
+    pub(crate) fn start(
+        root: &Path,
+        args: &[String],
+        log: &Path,
+        cgroup: Option<&str>,
+    ) -> Container {
+        let nspawn = require("systemd-nspawn");
+        require("nsenter");
+        let out = std::fs::File::create(log).unwrap();
+        let mut dirs = Vec::new();
+        let mut cmd = match cgroup {
+            None => Command::new(nspawn),
+            Some(name) => {
+                for hierarchy in ["systemd", "unified"] {
+                    let dir = Path::new("/sys/fs/cgroup").join(hierarchy).join(name);
+                    if dir.parent().is_some_and(Path::exists) {
+                        std::fs::create_dir(&dir)
+                            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+                        dirs.push(dir);
+                    }
+                }
+                assert!(!dirs.is_empty(), "no cgroup hierarchy under /sys/fs/cgroup");
+                // The shell moves itself into the cgroup, then becomes nspawn.
+                let mut cmd = Command::new("/bin/sh");
+                cmd.arg("-c")
+                    .arg("for d in $SVCGEN_CGROUPS; do echo $$ >\"$d/cgroup.procs\" || exit 1; done; exec \"$0\" \"$@\"")
+                    .arg(nspawn)
+                    .env(
+                        "SVCGEN_CGROUPS",
+                        dirs.iter()
+                            .map(|d| d.display().to_string())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    );
+                cmd
+            }
+        };
         cmd.arg("-D")
-            .arg(rootfs())
+            .arg(root)
             .args([
                 "--register=no",
                 "--keep-unit",
@@ -194,28 +259,19 @@ impl Container {
                 // debug level).
                 "--system-call-filter=bpf",
             ])
-            .arg(format!("--machine=svcgen-e2e-{}", std::process::id()))
-            .arg(format!("--bind-ro={}:/usr/bin/node", node.display()))
-            .arg(format!("--bind-ro={npm_root}"))
-            .arg(format!(
-                "--bind-ro={}:/usr/local/bin/svcgen",
-                env!("CARGO_BIN_EXE_svcgen")
-            ))
-            .arg(format!("--bind={}", tmp.display()));
-        if !npm_pkg.starts_with(&npm_root) {
-            cmd.arg(format!("--bind-ro={}", npm_pkg.display()));
-        }
+            .args(args);
         let child = cmd
             .arg("-b")
             .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
             .spawn()
             .expect("systemd-nspawn starts");
         let pid = child.id();
         let mut c = Container {
             nspawn: child,
             leader: 0,
+            cgroup: dirs,
         };
         let start = Instant::now();
         while c.leader == 0 {
@@ -224,10 +280,16 @@ impl Container {
             if let Some(k) = kids.split_whitespace().next() {
                 c.leader = k.parse().unwrap();
             }
+            if let Ok(Some(status)) = c.nspawn.try_wait() {
+                panic!(
+                    "systemd-nspawn ended ({status}): {}",
+                    std::fs::read_to_string(log).unwrap_or_default()
+                );
+            }
             assert!(
                 start.elapsed() < Duration::from_secs(30),
                 "systemd-nspawn did not start a container: {}",
-                std::fs::read_to_string(tmp.join("nspawn.log")).unwrap_or_default()
+                std::fs::read_to_string(log).unwrap_or_default()
             );
             thread::sleep(Duration::from_millis(100));
         }
@@ -247,17 +309,11 @@ impl Container {
             "container booted (systemd as PID 1) in {:?}",
             start.elapsed()
         );
-        // npm and PM2 where the description expects them (bound in from the host,
-        // found once above); the origin repository belongs to the host's root.
-        c.ok(&format!(
-            "ln -sf {npm_root}/pm2/bin/pm2 /usr/bin/pm2 && ln -sf {npm_root}/pm2/bin/pm2-runtime /usr/bin/pm2-runtime && ln -sf {} /usr/bin/npm && git config --system --add safe.directory '*'",
-            npm.display()
-        ));
         c
     }
 
     /// A command inside the container (its mount, UTS, IPC, network and PID namespaces).
-    fn command(&self, script: &str) -> Command {
+    pub(crate) fn command(&self, script: &str) -> Command {
         let mut cmd = Command::new("nsenter");
         cmd.args(["-t", &self.leader.to_string(), "-m", "-u", "-i", "-n", "-p"])
             .args(["--", "/usr/bin/env", "-i"])
@@ -309,15 +365,41 @@ impl Drop for Container {
                 .status();
         }
         let deadline = Instant::now() + Duration::from_secs(30);
+        let mut ended = false;
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.nspawn.try_wait() {
-                return;
+                ended = true;
+                break;
             }
             thread::sleep(Duration::from_millis(100));
         }
-        let _ = self.nspawn.kill();
-        let _ = self.nspawn.wait();
+        if !ended {
+            let _ = self.nspawn.kill();
+            let _ = self.nspawn.wait();
+        }
+        for dir in &self.cgroup {
+            remove_cgroup(dir);
+        }
     }
+}
+
+/// Removes a cgroup directory and the ones systemd made below it, deepest first
+/// (a cgroup is removed with rmdir once no process is in it).
+fn remove_cgroup(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_cgroup(&e.path());
+            }
+        }
+    }
+    for _ in 0..50 {
+        if std::fs::remove_dir(dir).is_ok() || !dir.exists() {
+            return;
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+    eprintln!("warning: the cgroup {} could not be removed", dir.display());
 }
 
 /// A deploy's outcome.
@@ -391,17 +473,7 @@ impl Bench<'_> {
     }
 
     fn load(&self) -> Load {
-        let mut child = Command::new("node")
-            .arg(root().join("fixtures/e2e/loadgen.js"))
-            .args(["--port", &self.https_port.to_string()])
-            .args(["--clients", "4", "--rate", "400", "--max-seconds", "180"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("node runs the load generator");
-        let stdin = child.stdin.take();
-        thread::sleep(Duration::from_millis(1500));
-        Load { child, stdin }
+        Load::start(self.https_port, "localhost")
     }
 
     /// One scenario: load starts, `action` runs, load stops; the figures are printed
@@ -490,27 +562,46 @@ impl Bench<'_> {
     }
 }
 
-struct Load {
+/// The load generator (fixtures/e2e/loadgen.js) running.
+pub(crate) struct Load {
     child: Child,
     stdin: Option<ChildStdin>,
 }
 
-struct Figures {
-    v: serde_json::Value,
-    requests: u64,
-    failed: u64,
-    seconds: f64,
-    rate: f64,
+/// What the load generator counted.
+pub(crate) struct Figures {
+    pub(crate) v: serde_json::Value,
+    pub(crate) requests: u64,
+    pub(crate) failed: u64,
+    pub(crate) seconds: f64,
+    pub(crate) rate: f64,
 }
 
 impl Figures {
-    fn answered_by(&self, version: &str) -> u64 {
+    pub(crate) fn answered_by(&self, version: &str) -> u64 {
         self.v["versions"][version].as_u64().unwrap_or(0)
     }
 }
 
 impl Load {
-    fn finish(mut self) -> Figures {
+    /// GET and POST over keep-alive HTTPS from 4 clients at 400 requests per
+    /// second in all, long requests and a Server-Sent-Events stream, to
+    /// `https://HOST:PORT/` on 127.0.0.1; bounded at 180 s.
+    pub(crate) fn start(port: u16, host: &str) -> Load {
+        let mut child = Command::new("node")
+            .arg(root().join("fixtures/e2e/loadgen.js"))
+            .args(["--port", &port.to_string(), "--host", host])
+            .args(["--clients", "4", "--rate", "400", "--max-seconds", "180"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("node runs the load generator");
+        let stdin = child.stdin.take();
+        thread::sleep(Duration::from_millis(1500));
+        Load { child, stdin }
+    }
+
+    pub(crate) fn finish(mut self) -> Figures {
         drop(self.stdin.take());
         let out = self.child.wait_with_output().unwrap();
         let v: serde_json::Value = serde_json::from_slice(&out.stdout)
@@ -576,6 +667,37 @@ fn check_sandbox(c: &Container, unit: &str, uid: &str) -> usize {
     n
 }
 
+/// The sample app's origin (fixtures/e2e-app): a bare repository `DIR/origin.git`
+/// holding v1, and its working copy `DIR/work`, which is returned.
+pub(crate) fn origin(d: &Path) -> PathBuf {
+    let work = d.join("work");
+    copy_dir(&root().join("fixtures/e2e-app"), &work);
+    git(
+        d,
+        &[
+            "init",
+            "--quiet",
+            "--bare",
+            "--initial-branch=main",
+            "origin.git",
+        ],
+    );
+    git(&work, &["init", "--quiet", "--initial-branch=main"]);
+    git(&work, &["add", "."]);
+    git(&work, &["commit", "--quiet", "-m", "v1"]);
+    git(
+        &work,
+        &[
+            "remote",
+            "add",
+            "origin",
+            d.join("origin.git").to_str().unwrap(),
+        ],
+    );
+    git(&work, &["push", "--quiet", "origin", "main"]);
+    work
+}
+
 fn scenarios(kind: &'static str) {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let total = Instant::now();
@@ -599,31 +721,7 @@ fn scenarios(kind: &'static str) {
     std::fs::create_dir_all(d.join("tls")).unwrap();
 
     // The app's origin: a bare repository with v1.
-    let work = d.join("work");
-    copy_dir(&root().join("fixtures/e2e-app"), &work);
-    git(
-        &d,
-        &[
-            "init",
-            "--quiet",
-            "--bare",
-            "--initial-branch=main",
-            "origin.git",
-        ],
-    );
-    git(&work, &["init", "--quiet", "--initial-branch=main"]);
-    git(&work, &["add", "."]);
-    git(&work, &["commit", "--quiet", "-m", "v1"]);
-    git(
-        &work,
-        &[
-            "remote",
-            "add",
-            "origin",
-            d.join("origin.git").to_str().unwrap(),
-        ],
-    );
-    git(&work, &["push", "--quiet", "origin", "main"]);
+    let work = origin(&d);
 
     let (app_port, http_port, https_port) = (free_port_block(4), free_port(), free_port());
     let yaml = read(&root().join("fixtures/e2e/service.yaml.in"))

@@ -10,6 +10,7 @@ mod container;
 mod deploy_faults;
 mod e2e_deploy;
 mod envfile;
+mod fleet;
 mod package;
 
 /// The Debian 12 root filesystem `scripts/rootfs.sh` builds (`SVCGEN_ROOTFS`, which
@@ -29,10 +30,13 @@ pub fn rootfs() -> std::path::PathBuf {
 /// Which tests share the machine at a time. The rollouts under load measure
 /// failed requests and timings, so while they run nothing else of this binary
 /// does: they run beside each other (both supervisors, as they always have), and
-/// the other tests beside each other, never the two kinds together.
+/// the other tests beside each other, never the two kinds together. The fleet
+/// tests (three servers each, and a load balancer) run only beside each other,
+/// and take turns themselves.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     UnderLoad,
+    Fleet,
     Other,
 }
 
