@@ -841,6 +841,15 @@ fn serving_v2(kind: &'static str, acme: bool) -> (Fleet, Daemon, u16) {
     });
     assert_play(kind, "deploy v2", &play, true);
     assert_eq!(f.origin.served(&play), all_serve("v2"), "{}", play.out);
+    // Each server's deploy.sh output is in the play's.
+    assert_eq!(
+        play.out
+            .matches("[deploy fleet-app] deployed releases/")
+            .count(),
+        3,
+        "{}",
+        play.out
+    );
     for (server, n) in answered(&fig, &f.servers, "v2") {
         assert!(n > 0, "[fleet {kind}] {server} never answered with v2");
     }
@@ -870,6 +879,12 @@ fn a_pm2_fleet_is_set_up_and_rolled_out_under_load() {
     );
     assert_eq!(f.origin.served(&play), all_serve("v2"), "{}", play.out);
     assert_eq!(fig.answered_by("v3"), 0, "the broken v3 answered users");
+    assert!(
+        play.out
+            .contains("[deploy fleet-app] FAILED during 'health' (exit 1)"),
+        "{}",
+        play.out
+    );
     for (i, s) in f.servers.iter().enumerate().skip(1) {
         assert_eq!(
             s.releases(),
@@ -947,6 +962,48 @@ fn a_pm2_fleet_is_set_up_and_rolled_out_under_load() {
     assert_play(kind, "rollback", &play, true);
     assert_eq!(f.origin.served(&play), all_serve("v2"), "{}", play.out);
     drop(lb);
+
+    // The deploy user owns the deploy root: it turns the root-owned files there
+    // into links to files of root's. setup.yml replaces the links with the
+    // rendered files and writes nothing through them.
+    let web1 = &f.servers[0];
+    let motd = web1.c.ok("sha256sum /etc/motd");
+    web1.c.ok(&format!(
+        "sudo -u fleet ln -sfn /etc/sudoers.d/svcgen-planted {APP_DIR}/deploy.sh \
+         && sudo -u fleet ln -sfn /etc/motd {APP_DIR}/ecosystem.config.js"
+    ));
+    let play = f.setup();
+    assert_play(kind, "setup over planted links", &play, true);
+    let changed = play.changed();
+    assert!(
+        changed["web1"] > 0 && changed["web2"] == 0 && changed["web3"] == 0,
+        "{changed:?}\n{}",
+        play.out
+    );
+    assert_eq!(
+        web1.c.ok("sha256sum /etc/motd"),
+        motd,
+        "written through a link"
+    );
+    web1.c.ok("test ! -e /etc/sudoers.d/svcgen-planted");
+    let rendered = |name: &str| read(&f.ansible.project.join("files").join(name));
+    for (path, name) in [
+        ("deploy.sh", "deploy.sh"),
+        ("ecosystem.config.js", "ecosystem.config.js"),
+    ] {
+        let path = format!("{APP_DIR}/{path}");
+        assert_eq!(
+            web1.c
+                .ok(&format!("test ! -L {path} && stat -c %U:%G {path}"))
+                .trim(),
+            "root:root",
+            "{path}"
+        );
+        assert_eq!(web1.c.ok(&format!("cat {path}")), rendered(name), "{path}");
+    }
+    eprintln!(
+        "[fleet {kind}] setup over links the deploy user planted (deploy.sh -> /etc/sudoers.d/, ecosystem.config.js -> /etc/motd): the links replaced by root's files, nothing written through them"
+    );
 
     // A hand-written site on web3 that is a default_server too, and the
     // catch-all not yet enabled there (as on a first set-up): setup enables it,
