@@ -63,6 +63,27 @@ if ((${#need_apt[@]})); then
 fi
 export PATH="$PATH:/usr/sbin:/sbin"
 
+# The root filesystems the system tests boot and the container test's base image
+# are built once, then cached. A build is minutes of downloads and disk, so they
+# start now, beside the compiles and installs below, and are waited for before
+# the tests; a failed build stops the run with its own message. A run that stops
+# early still lets them finish (a half-built root would be left behind).
+builds=$(mktemp -d)
+build_pids=()
+trap 'wait; rm -rf -- "$builds"' EXIT
+for build in rootfs fleet-rootfs node-base; do
+  ./scripts/$build.sh >"$builds/$build.out" 2>"$builds/$build.err" &
+  build_pids+=($!)
+done
+built() { # NAME PID: waits for a build started above; its progress lines go to stderr
+  if ! wait "$2"; then
+    cat "$builds/$1.err" >&2
+    echo "test.sh: scripts/$1.sh failed" >&2
+    exit 1
+  fi
+  cat "$builds/$1.err" >&2
+}
+
 if ! mdbook --version 2>/dev/null | grep -qx "mdbook v$MDBOOK_VERSION"; then
   echo "test.sh: installing mdbook $MDBOOK_VERSION (cargo install)"
   cargo install --quiet --locked mdbook --version "$MDBOOK_VERSION"
@@ -131,14 +152,16 @@ if [[ ! -d target/gixy-corpus/gixy_ng-$GIXY_VERSION/tests/plugins/simply ]]; the
   tar -xzf "target/gixy-corpus/gixy_ng-$GIXY_VERSION.tar.gz" -C target/gixy-corpus
 fi
 
-# The Debian 12 root filesystem the deploy tests boot (built once, then cached).
-SVCGEN_ROOTFS=$(./scripts/rootfs.sh)
+# The Debian 12 root filesystem the deploy tests boot, the fleet test's bare
+# servers (with the packages their set-up installs), and the container test's
+# base image (Debian 12 with nodejs, npm and tini), started above.
+built rootfs "${build_pids[0]}"
+SVCGEN_ROOTFS=$(cat "$builds/rootfs.out")
 export SVCGEN_ROOTFS
-# The fleet test's bare servers, with the packages their set-up installs (once).
-SVCGEN_FLEET_ROOTFS=$(./scripts/fleet-rootfs.sh)
+built fleet-rootfs "${build_pids[1]}"
+SVCGEN_FLEET_ROOTFS=$(cat "$builds/fleet-rootfs.out")
 export SVCGEN_FLEET_ROOTFS
-# The base image of the container test (Debian 12 with nodejs, npm and tini; once).
-./scripts/node-base.sh >/dev/null
+built node-base "${build_pids[2]}"
 # The Debian package's release build, made here so the suite does not wait on it
 # (its test runs the same script again: a no-op unless the sources changed).
 ./scripts/dist.sh >/dev/null
