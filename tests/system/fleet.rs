@@ -1012,8 +1012,14 @@ fn a_pm2_fleet_is_set_up_and_rolled_out_under_load() {
     web3.c.ok("rm /etc/nginx/sites-enabled/svcgen-catch-all.conf && systemctl reload nginx \
          && printf 'server {\\n  listen 443 ssl default_server;\\n  ssl_certificate /etc/ssl/fleet-app/fullchain.pem;\\n  ssl_certificate_key /etc/ssl/fleet-app/privkey.pem;\\n  return 404;\\n}\\n' >/etc/nginx/sites-available/other.conf \
          && ln -s /etc/nginx/sites-available/other.conf /etc/nginx/sites-enabled/ && nginx -t -q && systemctl reload nginx");
+    // nginx's workers are replaced at every reload: the same workers after the
+    // run mean it was not reloaded (read once the workers of an earlier reload
+    // have finished shutting down).
+    let workers = "for _ in $(seq 100); do pgrep -f 'worker process is shutting down' >/dev/null || break; sleep 0.1; done; pgrep -P \"$(cat /run/nginx.pid)\" | sort";
+    let before = web3.c.ok(workers);
     let play = f.setup();
     assert_play(kind, "setup beside a second default_server", &play, false);
+    assert_eq!(web3.c.ok(workers), before, "nginx was reloaded on web3");
     assert!(
         play.out.contains("nginx -t refused the configuration with the site enabled on web3; the links were put back and nginx still runs what it ran. nginx said:")
             && play.out.contains("duplicate default server"),
