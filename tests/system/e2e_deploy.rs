@@ -460,16 +460,7 @@ impl Bench<'_> {
 
     /// Commits a new version of the sample app to the origin.
     fn push(&self, version: &str, add: &[(&str, &str)], remove: &[&str]) {
-        std::fs::write(self.work.join("VERSION"), format!("{version}\n")).unwrap();
-        for (f, content) in add {
-            std::fs::write(self.work.join(f), content).unwrap();
-        }
-        for f in remove {
-            let _ = std::fs::remove_file(self.work.join(f));
-        }
-        git(&self.work, &["add", "-A", "."]);
-        git(&self.work, &["commit", "--quiet", "-m", version]);
-        git(&self.work, &["push", "--quiet", "origin", "main"]);
+        push_version(&self.work, version, add, remove);
     }
 
     fn load(&self) -> Load {
@@ -696,6 +687,27 @@ pub(crate) fn origin(d: &Path) -> PathBuf {
     );
     git(&work, &["push", "--quiet", "origin", "main"]);
     work
+}
+
+/// Commits `version` of the sample app in its working copy `work` (VERSION, the
+/// files to add and to remove) and pushes it to the origin; its commit.
+pub(crate) fn push_version(
+    work: &Path,
+    version: &str,
+    add: &[(&str, &str)],
+    remove: &[&str],
+) -> String {
+    std::fs::write(work.join("VERSION"), format!("{version}\n")).unwrap();
+    for (f, content) in add {
+        std::fs::write(work.join(f), content).unwrap();
+    }
+    for f in remove {
+        let _ = std::fs::remove_file(work.join(f));
+    }
+    git(work, &["add", "-A", "."]);
+    git(work, &["commit", "--quiet", "-m", version]);
+    git(work, &["push", "--quiet", "origin", "main"]);
+    git(work, &["rev-parse", "HEAD"]).trim().to_string()
 }
 
 fn scenarios(kind: &'static str) {

@@ -485,23 +485,9 @@ struct Origin {
 
 impl Origin {
     fn push(&mut self, version: &str, add: &[(&str, &str)], remove: &[&str]) {
-        // (The release names carry a commit's first 12 hex digits.)
-        std::fs::write(self.work.join("VERSION"), format!("{version}\n")).unwrap();
-        for (f, content) in add {
-            std::fs::write(self.work.join(f), content).unwrap();
-        }
-        for f in remove {
-            let _ = std::fs::remove_file(self.work.join(f));
-        }
-        git(&self.work, &["add", "-A", "."]);
-        git(
-            &self.work,
-            &["commit", "--quiet", "--allow-empty", "-m", version],
-        );
-        git(&self.work, &["push", "--quiet", "origin", "main"]);
-        let commit = git(&self.work, &["rev-parse", "HEAD"]);
+        let commit = crate::e2e_deploy::push_version(&self.work, version, add, remove);
         self.versions
-            .insert(commit.trim()[..12].to_string(), version.to_string());
+            .insert(commit[..12].to_string(), version.to_string());
     }
 
     /// The version of a release a report names (`20261205T214913Z-8823dfc2a103`).
