@@ -537,20 +537,23 @@ impl Bench<'_> {
     }
 
     fn serving(&self) -> String {
-        let out = run(Command::new("curl")
-            .args(["-sk", "--max-time", "5", "-D", "-", "-o", "/dev/null"])
-            .args([
-                "--resolve",
-                &format!("localhost:{}:127.0.0.1", self.https_port),
-            ])
-            .arg(format!("https://localhost:{}/", self.https_port)));
-        text(&out.stdout)
-            .lines()
-            .find_map(|l| l.strip_prefix("x-app-version: "))
-            .unwrap_or("none")
-            .trim()
-            .to_string()
+        served_version("localhost", self.https_port, "127.0.0.1")
     }
+}
+
+/// The `X-App-Version` that `https://NAME:PORT/` answers when NAME is resolved to
+/// `addr` (`none` without one).
+pub(crate) fn served_version(name: &str, port: u16, addr: &str) -> String {
+    let out = run(Command::new("curl")
+        .args(["-sk", "--max-time", "5", "-D", "-", "-o", "/dev/null"])
+        .args(["--resolve", &format!("{name}:{port}:{addr}")])
+        .arg(format!("https://{name}:{port}/")));
+    text(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("x-app-version: "))
+        .unwrap_or("none")
+        .trim()
+        .to_string()
 }
 
 /// The load generator (fixtures/e2e/loadgen.js) running.

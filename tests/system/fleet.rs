@@ -192,16 +192,7 @@ impl Server {
 
     /// The version it serves, asked directly (not through the balancer).
     fn serving(&self) -> String {
-        let out = run(Command::new("curl")
-            .args(["-sk", "--max-time", "5", "-D", "-", "-o", "/dev/null"])
-            .args(["--resolve", &format!("{DOMAIN}:443:{}", self.addr)])
-            .arg(format!("https://{DOMAIN}/")));
-        text(&out.stdout)
-            .lines()
-            .find_map(|l| l.strip_prefix("x-app-version: "))
-            .unwrap_or("none")
-            .trim()
-            .to_string()
+        crate::e2e_deploy::served_version(DOMAIN, 443, &self.addr)
     }
 }
 
