@@ -15,6 +15,7 @@ use crate::description::model::SupervisorKind;
 const SETUP: &str = include_str!("../../templates/ansible/setup.yml");
 const DEPLOY: &str = include_str!("../../templates/ansible/deploy.yml");
 const ROLLBACK: &str = include_str!("../../templates/ansible/rollback.yml");
+const FOLLOW: &str = include_str!("../../templates/ansible/tasks/follow-deploy.yml");
 const CONFIG: &str = include_str!("../../templates/ansible/ansible.cfg");
 const WORKFLOW: &str = include_str!("../../templates/ansible/github-deploy.yml");
 
@@ -62,6 +63,7 @@ pub fn project(
         artifact(&dir, "ansible.cfg", format!("{header}{CONFIG}"), 0o644),
         yaml("setup.yml", SETUP),
         yaml("deploy.yml", DEPLOY),
+        yaml("tasks/follow-deploy.yml", FOLLOW),
         yaml("rollback.yml", ROLLBACK),
         yaml("github-deploy.yml", &WORKFLOW.replace("ANSIBLE_DIR", &dir)),
     ];

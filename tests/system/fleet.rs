@@ -827,6 +827,28 @@ fn serving_v2(kind: &'static str, acme: bool) -> (Fleet, Daemon, u16) {
         "{}",
         play.out
     );
+    // ...and printed while it runs, not at its end: between a server's first
+    // line and its last, another look at its output.
+    let pieces: Vec<usize> = play
+        .out
+        .split("TASK [Run deploy.sh as the service user]")
+        .skip(1)
+        .map(|server| {
+            let first = server.find("[deploy fleet-app]").expect("output");
+            let last = server
+                .find("[deploy fleet-app] deployed releases/")
+                .expect("deployed");
+            assert!(
+                server[first..last].contains("TASK [The output of deploy.sh]"),
+                "[fleet {kind}] deploy.sh's output came in one piece at its end:\n{server}"
+            );
+            server.matches("TASK [The output of deploy.sh]").count()
+        })
+        .collect();
+    assert_eq!(pieces.len(), 3, "{}", play.out);
+    eprintln!(
+        "[fleet {kind}] deploy.sh's output printed as it came, in {pieces:?} pieces per server"
+    );
     for (server, n) in answered(&fig, &f.servers, "v2") {
         assert!(n > 0, "[fleet {kind}] {server} never answered with v2");
     }
