@@ -134,7 +134,7 @@ pub fn run(
 
 /// Writes a file in its directory, never through a link another user owns or one
 /// that leads out of the directory.
-fn write_here(path: &Path, content: &[u8]) -> std::io::Result<svcgen::install::WriteOutcome> {
+pub fn write_here(path: &Path, content: &[u8]) -> std::io::Result<svcgen::install::WriteOutcome> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())

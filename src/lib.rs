@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod description;
 pub mod drift;
+pub mod import;
 pub mod install;
 pub mod lint;
 pub mod pipeline;

@@ -2,7 +2,7 @@
 //! (0 clean, 1 drift or findings, 2 usage, I/O or description error).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
@@ -191,6 +191,38 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Read the files a service runs on today into a description and a report.
+    ///
+    /// Reads an nginx site (or `nginx -T` output), a systemd unit, a PM2 ecosystem
+    /// file, a deploy script and an env example, writes the description that
+    /// renders the closest equivalent, and reports every directive of the input
+    /// as kept, changed (and why: often a lint finding it fixes), not expressible
+    /// (file:line:col), or dropped on purpose. Exit 0 when imported, 2 when a file
+    /// cannot be read or parsed.
+    #[command(
+        after_help = "Examples:\n  svcgen import site.conf app.service ecosystem.config.js -o app.svcgen.yaml\n  ssh web1 nginx -T > server.nginx; svcgen import server.nginx app.service --site /etc/nginx/sites-enabled/app\n  svcgen import site.conf app.service --format json -o app.svcgen.yaml > report.json"
+    )]
+    Import {
+        /// The files the service runs on.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write the description here (never overwritten); without it, the
+        /// description goes to standard output and the report to standard error.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// The report: `text` or `json`.
+        #[arg(long, value_enum, default_value = "text")]
+        format: DiffFormat,
+        /// nginx's conf prefix (a copy of /etc/nginx): relative includes are read there.
+        #[arg(long, value_name = "DIR")]
+        prefix: Option<PathBuf>,
+        /// A copy of the server's files: absolute includes are read beneath it.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// The service's name, when the files do not say it.
+        #[arg(long)]
+        name: Option<String>,
+    },
     /// Print the JSON Schema of service descriptions (draft-07).
     #[command(after_help = "Example:\n  svcgen schema > svcgen.schema.json")]
     Schema,
@@ -280,6 +312,14 @@ fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
+        Command::Import {
+            files,
+            output,
+            format,
+            prefix,
+            root,
+            name,
+        } => import_cmd(&files, output.as_deref(), format, prefix, root, name),
         Command::Lint(args) => {
             svcgen::syntax::MAX_FILE_BYTES.store(
                 args.max_file_size.saturating_mul(1 << 20),
@@ -851,4 +891,56 @@ fn for_terminal(markdown: &str, bold: bool) -> String {
         }
     }
     out
+}
+
+fn import_cmd(
+    files: &[PathBuf],
+    output: Option<&Path>,
+    format: DiffFormat,
+    prefix: Option<PathBuf>,
+    root: Option<PathBuf>,
+    name: Option<String>,
+) -> ExitCode {
+    if let Some(out) = output
+        && std::fs::symlink_metadata(out).is_ok()
+    {
+        return fail(format!(
+            "{} already exists; svcgen import never overwrites a file (choose another with --output)",
+            out.display()
+        ));
+    }
+    let file_name = output
+        .and_then(Path::file_name)
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "imported.svcgen.yaml".into());
+    let opts = svcgen::import::Options {
+        prefix,
+        root,
+        file_name,
+        name,
+    };
+    let imported = match svcgen::import::import(files, &opts) {
+        Ok(i) => i,
+        Err(e) => return fail(e.to_string()),
+    };
+    let report = match format {
+        DiffFormat::Text => svcgen::import::text_report(&imported),
+        DiffFormat::Json => svcgen::import::json_report(&imported),
+    };
+    match output {
+        Some(out) => {
+            if let Err(e) = init::write_here(out, imported.description.as_bytes()) {
+                return fail(format!("cannot write {}: {e}", out.display()));
+            }
+            say_raw!("{report}");
+            if matches!(format, DiffFormat::Text) {
+                say!("wrote {}", out.display());
+            }
+        }
+        None => {
+            say_raw!("{}", imported.description);
+            eprint!("{report}");
+        }
+    }
+    ExitCode::SUCCESS
 }

@@ -15,6 +15,7 @@ mod exposure;
 mod fleet;
 mod gixy_corpus;
 mod hostile_values;
+mod import;
 mod kubernetes;
 mod lint_rules;
 mod nginx_tree;

@@ -90,7 +90,7 @@ fn write_locations(dir: &Path) -> usize {
     n
 }
 
-fn installed_nginx_version() -> (u32, u32, u32) {
+pub(crate) fn installed_nginx_version() -> (u32, u32, u32) {
     let out = run(Command::new(require("nginx")).arg("-v"));
     let s = text(&out.stderr);
     let v = s
