@@ -631,7 +631,7 @@ fn hand_written_files_import_with_every_directive_categorised() {
                 e.column
             );
         }
-        let said: Vec<&str> = report["disagreements"]
+        let disagreed: Vec<&str> = report["disagreements"]
             .as_array()
             .unwrap()
             .iter()
@@ -639,8 +639,8 @@ fn hand_written_files_import_with_every_directive_categorised() {
             .collect();
         for d in disagreements {
             assert!(
-                said.iter().any(|s| s.contains(d)),
-                "{dir}: {d:?} not in {said:?}"
+                disagreed.iter().any(|s| s.contains(d)),
+                "{dir}: {d:?} not in {disagreed:?}"
             );
         }
         // Each finding of svcgen lint on the originals is named, and these are fixed.
@@ -657,6 +657,14 @@ fn hand_written_files_import_with_every_directive_categorised() {
                 .all(|f| f["severity"] != "error" || f["fixed"] == true),
             "{dir}: an error of the originals is still in the rendered files: {lint:?}"
         );
+        // `svcgen render` lints what it renders: it renders.
+        let out = svcgen(&[
+            "render",
+            description.to_str().unwrap(),
+            "--out",
+            tmp.path().join("rendered").to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{dir}: svcgen render: {}", said(&out));
         rendered_passes_the_tools(dir, &description);
         let counts = |c: &str| entries.iter().filter(|e| e["category"] == c).count();
         eprintln!(

@@ -354,6 +354,12 @@ impl<'a> Ctx<'a> {
                 return Some(RouteKind::Websocket);
             }
         }
+        // A route's path names the location that proxies it: a location of the
+        // same path that does not proxy (port 80's redirect, a file location)
+        // carries no stream or WebSocket.
+        if !location.children().iter().any(|d| d.is("proxy_pass")) {
+            return None;
+        }
         location
             .args()
             .next_back()
