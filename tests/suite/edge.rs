@@ -20,7 +20,7 @@ use svcgen::render::{self, ArtifactKind};
 /// The backend: answers every request on every port it is given with a JSON
 /// summary (the port, the client address nginx reports, the Host) padded to 2 KB
 /// so compression applies; `/stream/` stays open (Server-Sent Events).
-const BACKEND: &str = r#"
+pub(crate) const BACKEND: &str = r#"
 const http = require('http');
 for (const port of process.env.PORTS.split(',').map(Number)) {
   http.createServer((req, res) => {
@@ -41,7 +41,7 @@ for (const port of process.env.PORTS.split(',').map(Number)) {
 }
 "#;
 
-struct Killed(Child);
+pub(crate) struct Killed(pub(crate) Child);
 impl Drop for Killed {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -50,9 +50,9 @@ impl Drop for Killed {
 }
 
 /// One real nginx serving the rendered sites, stopped when dropped.
-struct Nginx {
-    nginx: PathBuf,
-    dir: PathBuf,
+pub(crate) struct Nginx {
+    pub(crate) nginx: PathBuf,
+    pub(crate) dir: PathBuf,
 }
 impl Drop for Nginx {
     fn drop(&mut self) {
@@ -108,14 +108,14 @@ fn prepare(file: &str, d: &Path, http: u16, https: u16, cert: &Path, key: &Path)
 
 /// curl against the sites: the exit code, the status and the response headers
 /// and body, for a request to `host` on loopback.
-struct Reply {
-    code: i32,
-    status: String,
-    headers: String,
-    body: String,
+pub(crate) struct Reply {
+    pub(crate) code: i32,
+    pub(crate) status: String,
+    pub(crate) headers: String,
+    pub(crate) body: String,
 }
 
-fn curl(args: &[&str]) -> Reply {
+pub(crate) fn curl(args: &[&str]) -> Reply {
     let out = Command::new(require("curl"))
         .args(["-sk", "--max-time", "5", "-D", "-", "-w", "\n%{http_code}"])
         .args(args)

@@ -16,6 +16,7 @@ mod fleet;
 mod gixy_corpus;
 mod hostile_values;
 mod import;
+mod import_behaviour;
 mod kubernetes;
 mod lint_rules;
 mod nginx_tree;
