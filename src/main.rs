@@ -222,6 +222,10 @@ enum Command {
         /// The service's name, when the files do not say it.
         #[arg(long)]
         name: Option<String>,
+        /// In `nginx -T` output (or a whole nginx.conf): the file of the
+        /// service's site, when several files hold servers.
+        #[arg(long, value_name = "FILE")]
+        site: Option<String>,
     },
     /// Print the JSON Schema of service descriptions (draft-07).
     #[command(after_help = "Example:\n  svcgen schema > svcgen.schema.json")]
@@ -319,7 +323,8 @@ fn main() -> ExitCode {
             prefix,
             root,
             name,
-        } => import_cmd(&files, output.as_deref(), format, prefix, root, name),
+            site,
+        } => import_cmd(&files, output.as_deref(), format, prefix, root, name, site),
         Command::Lint(args) => {
             svcgen::syntax::MAX_FILE_BYTES.store(
                 args.max_file_size.saturating_mul(1 << 20),
@@ -900,6 +905,7 @@ fn import_cmd(
     prefix: Option<PathBuf>,
     root: Option<PathBuf>,
     name: Option<String>,
+    site: Option<String>,
 ) -> ExitCode {
     if let Some(out) = output
         && std::fs::symlink_metadata(out).is_ok()
@@ -918,6 +924,7 @@ fn import_cmd(
         root,
         file_name,
         name,
+        site,
     };
     let imported = match svcgen::import::import(files, &opts) {
         Ok(i) => i,

@@ -77,6 +77,8 @@ pub(crate) struct Ctx {
     pub zones: Vec<(String, String)>,
     /// Whether any environment variable was read yet.
     env_read: bool,
+    /// Files of a whole nginx configuration that are not the service's site.
+    pub not_imported: Vec<String>,
     /// pm2-deploy's hosts per environment.
     pub servers: Vec<(String, Vec<String>)>,
 }
@@ -238,6 +240,9 @@ pub struct Options {
     pub file_name: String,
     /// The service's name, when the files do not say it.
     pub name: Option<String>,
+    /// In `nginx -T` output or a whole nginx.conf: the file of the service's
+    /// site (`/etc/nginx/sites-enabled/shop`); needed when several have servers.
+    pub site: Option<String>,
 }
 
 /// Why an import could not be made.
@@ -315,6 +320,8 @@ pub struct Imported {
     pub added: Vec<String>,
     /// Values the files did not give: placeholders to replace.
     pub placeholders: Vec<String>,
+    /// Files read (an `nginx -T` output's other sections) that are the host's.
+    pub not_imported: Vec<String>,
     pub lint: Vec<LintFinding>,
 }
 
@@ -457,6 +464,7 @@ pub fn import(paths: &[PathBuf], opts: &Options) -> Result<Imported, ImportError
         disagreements: ctx.disagreements,
         added,
         placeholders,
+        not_imported: ctx.not_imported,
         lint,
     })
 }
@@ -586,11 +594,71 @@ fn read_site(
             None => break,
         }
     }
+    // A whole configuration holds the host's other sites too: only the
+    // service's site file is read (the files it includes come with it).
+    let whole = top.iter().any(|d| d.span().file != id) || opts.site.is_some();
+    let only: Option<FileId> = if whole {
+        let mut with_servers: Vec<FileId> = Vec::new();
+        for d in top.iter().filter(|d| d.is("server")) {
+            let f = d.span().file;
+            if !with_servers.contains(&f) {
+                with_servers.push(f);
+            }
+        }
+        let names = |ids: &[FileId]| {
+            ids.iter()
+                .map(|f| sources.name(*f).to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match &opts.site {
+            Some(want) => match sources.ids().find(|f| {
+                sources.name(*f) == want.as_str() || sources.name(*f).ends_with(&format!("/{want}"))
+            }) {
+                Some(f) => Some(f),
+                None => {
+                    return Err(ImportError(format!(
+                        "{}: --site {want} names no file of this configuration; the files with servers are {}",
+                        path.display(),
+                        names(&with_servers)
+                    )));
+                }
+            },
+            None if with_servers.len() == 1 => Some(with_servers[0]),
+            None => {
+                return Err(ImportError(format!(
+                    "{}: the configuration holds the servers of {} files ({}): name the service's site with --site FILE",
+                    path.display(),
+                    with_servers.len(),
+                    names(&with_servers)
+                )));
+            }
+        }
+    } else {
+        None
+    };
     let mut site = nginx::Site::new(ctx, sources);
     // A locations file (a service mounted on another's site): its routes.
     let locations_only =
         !top.iter().any(|d| d.is("server")) && top.iter().any(|d| d.is("location"));
-    if locations_only {
+    if let Some(file) = only {
+        site.read_file(top, file);
+        // The rest of the configuration is the host's: said, not imported.
+        let mut per_file: BTreeMap<String, usize> = BTreeMap::new();
+        config.each_directive(|d| {
+            *per_file
+                .entry(sources.name(d.span().file).to_string())
+                .or_default() += 1;
+        });
+        let imported: HashSet<String> = site.ctx.items.iter().map(|i| i.file.clone()).collect();
+        for (f, n) in per_file {
+            if !imported.contains(&f) {
+                site.ctx.not_imported.push(format!(
+                    "{f} ({n} directive(s)): the host's, not the site's"
+                ));
+            }
+        }
+    } else if locations_only {
         let owner = text.lines().take(6).find_map(|l| {
             l.split(", served by ")
                 .nth(1)
@@ -1191,6 +1259,12 @@ pub fn text_report(r: &Imported) -> String {
     ));
     for (p, k) in &r.inputs {
         out.push_str(&format!("  {p}: {}\n", k.name()));
+    }
+    if !r.not_imported.is_empty() {
+        out.push_str("\nread, not imported (the host's configuration, not the service's site):\n");
+        for n in &r.not_imported {
+            out.push_str(&format!("  - {n}\n"));
+        }
     }
     if !r.disagreements.is_empty() {
         out.push_str("\nwhere the files disagree:\n");

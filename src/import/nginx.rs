@@ -163,6 +163,8 @@ pub struct Site<'a> {
     pub seen: Seen,
     /// A locations file: its routes' headers are the site's.
     locations_only: bool,
+    /// In a whole configuration: the site's file; the rest is the host's.
+    only: Option<crate::syntax::FileId>,
     /// Names of the `map`s and `log_format`s svcgen writes (to recognise them).
     domains: Vec<String>,
     redirected: Vec<String>,
@@ -175,6 +177,7 @@ impl<'a> Site<'a> {
             sources,
             seen: Seen::default(),
             locations_only: false,
+            only: None,
             domains: Vec::new(),
             redirected: Vec::new(),
         }
@@ -201,9 +204,21 @@ impl<'a> Site<'a> {
         });
     }
 
+    /// Reads the site of one file of a whole configuration: the directives
+    /// of the http block that file holds (with what they include).
+    pub fn read_file(&mut self, top: Block<'_>, file: crate::syntax::FileId) {
+        self.only = Some(file);
+        self.read(top);
+    }
+
     /// Reads the whole site.
     pub fn read(&mut self, top: Block<'_>) {
         let sigs = signatures(top);
+        let only = self.only;
+        let mine: Vec<Directive<'_>> = top
+            .iter()
+            .filter(|d| only.is_none_or(|f| d.span().file == f))
+            .collect();
         let sig_of = |d: Directive<'_>| {
             sigs.iter()
                 .find(|(x, _)| x.id() == d.id())
@@ -214,7 +229,7 @@ impl<'a> Site<'a> {
         if let Some(v) = self
             .sources
             .text(
-                top.first()
+                mine.first()
                     .map_or(crate::syntax::FileId(0), |d| d.span().file),
             )
             .lines()
@@ -226,7 +241,7 @@ impl<'a> Site<'a> {
                 .set("site.nginx_version", Value::String(v.trim().to_string()));
         }
         // Zones first: routes name them.
-        for d in top {
+        for d in mine.iter().copied() {
             if d.is("limit_req_zone")
                 && let (Some(zone), Some(rate)) = (
                     d.args().find_map(|a| a.value.strip_prefix("zone=")),
@@ -237,7 +252,7 @@ impl<'a> Site<'a> {
                 self.ctx.zones.push((zone.to_string(), rate.to_string()));
             }
         }
-        let servers: Vec<Directive<'_>> = top.iter().filter(|d| d.is("server")).collect();
+        let servers: Vec<Directive<'_>> = mine.iter().copied().filter(|d| d.is("server")).collect();
         let blocks: Vec<Block<'_>> = servers.iter().filter_map(|d| d.block()).collect();
         let roles = roles(&blocks);
         // The names first: the HTTPS server's, then the redirected ones.
@@ -267,7 +282,7 @@ impl<'a> Site<'a> {
         if !self.redirected.is_empty() {
             self.ctx.draft.set("site.canonical_redirect", json!(true));
         }
-        for d in top {
+        for d in mine.iter().copied() {
             let sig = sig_of(d);
             if d.is("server") {
                 continue;

@@ -209,6 +209,10 @@ impl SourceSet {
     pub fn name(&self, id: FileId) -> &str {
         &self.files[id.0].name
     }
+    /// Every file's id, in the order they were read.
+    pub fn ids(&self) -> impl Iterator<Item = FileId> + use<> {
+        (0..self.files.len()).map(FileId)
+    }
     /// Replaces a file's text with one of the same length (what a report may show
     /// of it: an env file's values masked).
     pub fn replace_text(&mut self, id: FileId, text: String) {

@@ -678,3 +678,77 @@ fn hand_written_files_import_with_every_directive_categorised() {
         );
     }
 }
+
+/// `nginx -T` output of a Debian host (nginx.conf, Debian's default site, the
+/// service's site, certbot's TLS options): the named site is imported, with
+/// what it includes; the rest is said to be the host's.
+#[test]
+fn nginx_t_output_imports_the_named_site_with_its_includes() {
+    let dump = root().join("fixtures/import-dump/notes-host.nginx");
+    let unit = root().join("fixtures/import/certbot-systemd/notes.service");
+    let site = root().join("fixtures/import/certbot-systemd/notes.conf");
+    let tmp = tempfile::tempdir().unwrap();
+
+    // Two files hold servers: which one is the service's is asked, not guessed.
+    let out = svcgen(&["import", dump.to_str().unwrap(), unit.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    assert!(
+        said(&out).contains("the configuration holds the servers of 2 files (/etc/nginx/sites-enabled/default, /etc/nginx/sites-enabled/notes): name the service's site with --site FILE"),
+        "{}",
+        said(&out)
+    );
+
+    let from_dump = tmp.path().join("dump.svcgen.yaml");
+    let out = svcgen(&[
+        "import",
+        "--format",
+        "json",
+        dump.to_str().unwrap(),
+        unit.to_str().unwrap(),
+        "--site",
+        "sites-enabled/notes",
+        "-o",
+        from_dump.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", said(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let from_site = tmp.path().join("site.svcgen.yaml");
+    let out = svcgen(&[
+        "import",
+        site.to_str().unwrap(),
+        unit.to_str().unwrap(),
+        "-o",
+        from_site.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", said(&out));
+    // The same description (the header names the files read).
+    let body = |p: &Path| read(p).lines().skip(2).collect::<Vec<_>>().join("\n");
+    assert_eq!(body(&from_dump), body(&from_site));
+
+    // certbot's options, read through the include, are in the report.
+    let entries = report["entries"].as_array().unwrap();
+    let options: Vec<&serde_json::Value> = entries
+        .iter()
+        .filter(|e| e["file"] == "/etc/letsencrypt/options-ssl-nginx.conf")
+        .collect();
+    assert_eq!(options.len(), 6, "{options:#?}");
+    let not_imported: Vec<&str> = report["not_imported"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        not_imported,
+        [
+            "/etc/nginx/mime.types (5 directive(s)): the host's, not the site's",
+            "/etc/nginx/nginx.conf (15 directive(s)): the host's, not the site's",
+            "/etc/nginx/sites-enabled/default (8 directive(s)): the host's, not the site's",
+        ]
+    );
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["file"] != "/etc/nginx/sites-enabled/default")
+    );
+}
