@@ -191,7 +191,7 @@ fn cli_reference() -> String {
 
 fn summary() -> String {
     let mut s = String::from(
-        "# Summary\n\n[svcgen](introduction.md)\n\n- [Getting started and CI](getting-started.md)\n- [The example, file by file](example.md)\n- [The description](description.md)\n- [Deploying](deploying.md)\n- [Several services on one host](several-services.md)\n- [Several servers](fleet.md)\n- [The edge](edge.md)\n- [Certificates](certificates.md)\n- [Moving to Kubernetes](kubernetes.md)\n- [svcgen lint](lint.md)\n  - [Rules](rules.md)\n",
+        "# Summary\n\n[svcgen](introduction.md)\n\n- [Getting started and CI](getting-started.md)\n- [The example, file by file](example.md)\n- [The description](description.md)\n- [Deploying](deploying.md)\n- [Adopting svcgen on an existing server](import.md)\n- [Several services on one host](several-services.md)\n- [Several servers](fleet.md)\n- [The edge](edge.md)\n- [Certificates](certificates.md)\n- [Moving to Kubernetes](kubernetes.md)\n- [svcgen lint](lint.md)\n  - [Rules](rules.md)\n",
     );
     for r in registry::all() {
         s.push_str(&format!(
