@@ -452,7 +452,7 @@ pub fn import(paths: &[PathBuf], opts: &Options) -> Result<Imported, ImportError
         ))
     })?;
     let rendered_sigs = signatures_of(&rendered);
-    let lint = lint_compare(&inputs, &rendered);
+    let lint = lint_compare(&inputs, &rendered)?;
     let entries = categorise(&ctx.items, &rendered_sigs, &lint);
     Ok(Imported {
         description,
@@ -1180,7 +1180,7 @@ fn counterpart(sig: &str, rendered: &HashSet<String>) -> String {
 fn lint_compare(
     inputs: &[(PathBuf, FileId, InputKind)],
     rendered: &[crate::render::Artifact],
-) -> Vec<LintFinding> {
+) -> Result<Vec<LintFinding>, ImportError> {
     let opts = crate::lint::Options::default();
     let lintable: Vec<PathBuf> = inputs
         .iter()
@@ -1188,44 +1188,57 @@ fn lint_compare(
         .map(|(p, _, _)| p.clone())
         .collect();
     if lintable.is_empty() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     let original = crate::lint::lint(&lintable, &opts);
-    // The rendered files, linted as written.
-    let dir = std::env::temp_dir().join(format!("svcgen-import-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    // The rendered files, linted as written, from a directory of this run's
+    // own (created, never reused: a name taken is another).
+    let dir = private_dir().map_err(|e| {
+        ImportError(format!(
+            "cannot make a directory to lint the rendered files in ({e}): nothing was imported"
+        ))
+    })?;
     let mut paths = Vec::new();
-    if std::fs::create_dir_all(&dir).is_ok() {
-        for a in rendered.iter().filter(|a| {
-            matches!(
-                a.kind,
-                ArtifactKind::NginxSite
-                    | ArtifactKind::SystemdUnit
-                    | ArtifactKind::Pm2Ecosystem
-                    | ArtifactKind::DeployScript
-            )
-        }) {
-            let p = dir.join(a.file_name.replace('/', "_"));
-            // Without the suppressions the description turned into comments: a
-            // finding it turned off is still found, not fixed.
-            let content: String = a
-                .content
-                .split_inclusive('\n')
-                .filter(|l| !l.contains("svcgen: ignore "))
-                .collect();
-            if std::fs::write(&p, content).is_ok() {
-                paths.push(p);
-            }
+    for a in rendered.iter().filter(|a| {
+        matches!(
+            a.kind,
+            ArtifactKind::NginxSite
+                | ArtifactKind::SystemdUnit
+                | ArtifactKind::Pm2Ecosystem
+                | ArtifactKind::DeployScript
+        )
+    }) {
+        let p = dir.join(a.file_name.replace('/', "_"));
+        // Without the suppressions the description turned into comments: a
+        // finding it turned off is still found, not fixed.
+        let content: String = a
+            .content
+            .split_inclusive('\n')
+            .filter(|l| !l.contains("svcgen: ignore "))
+            .collect();
+        if let Err(e) = std::fs::write(&p, content) {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(ImportError(format!(
+                "cannot write {} to lint it ({e}): nothing was imported",
+                p.display()
+            )));
         }
+        paths.push(p);
     }
     let after = crate::lint::lint(&paths, &opts);
     let _ = std::fs::remove_dir_all(&dir);
+    if let Some(e) = after.errors.first() {
+        return Err(ImportError(format!(
+            "svcgen lint could not read a rendered file ({}): nothing was imported",
+            e.message
+        )));
+    }
     let remaining: BTreeMap<String, usize> =
         after.findings.iter().fold(BTreeMap::new(), |mut m, f| {
             *m.entry(f.code.to_string()).or_default() += 1;
             m
         });
-    original
+    Ok(original
         .findings
         .iter()
         .map(|f| {
@@ -1241,7 +1254,7 @@ fn lint_compare(
                 fixed: !remaining.contains_key(&f.code.to_string()),
             }
         })
-        .collect()
+        .collect())
 }
 
 /// The report as text: per category, each directive with file:line:col.
@@ -1336,4 +1349,26 @@ pub fn text_report(r: &Imported) -> String {
 /// The report as JSON.
 pub fn json_report(r: &Imported) -> String {
     serde_json::to_string_pretty(r).unwrap_or_default()
+}
+
+/// A new directory of this process's own under the system's temporary
+/// directory, mode 0700 (`mkdir` refuses a name that exists, a link too).
+fn private_dir() -> std::io::Result<PathBuf> {
+    use std::os::unix::fs::DirBuilderExt;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let mut last = None;
+    for n in 0..100u32 {
+        let dir = std::env::temp_dir().join(format!(
+            "svcgen-import-{}-{nanos:x}-{n}",
+            std::process::id()
+        ));
+        match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free name")))
 }

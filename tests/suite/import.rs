@@ -752,3 +752,27 @@ fn nginx_t_output_imports_the_named_site_with_its_includes() {
             .all(|e| e["file"] != "/etc/nginx/sites-enabled/default")
     );
 }
+
+/// When the rendered files cannot be linted, import says so and writes
+/// nothing: never a report that calls every finding fixed.
+#[test]
+fn an_import_whose_lint_cannot_run_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_file = tmp.path().join("notes.svcgen.yaml");
+    let base = root().join("fixtures/import/certbot-systemd");
+    let out = Command::new(env!("CARGO_BIN_EXE_svcgen"))
+        .env("TMPDIR", tmp.path().join("no-such-directory"))
+        .args(["import", "-o"])
+        .arg(&out_file)
+        .arg(base.join("notes.conf"))
+        .arg(base.join("notes.service"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", said(&out));
+    assert!(
+        said(&out).contains("cannot make a directory to lint the rendered files in"),
+        "{}",
+        said(&out)
+    );
+    assert!(!out_file.exists());
+}
