@@ -1,5 +1,6 @@
 //! In-process timings of the hot paths: rendering a service, linting a typical site,
-//! and parsing + linting a ~100k-line configuration (throughput in MB/s).
+//! parsing + linting a ~100k-line configuration (throughput in MB/s), and
+//! importing sites of 300 and 1,200 locations (the cost per location stays flat).
 //! `cargo bench --bench lint`; whole-process comparisons with gixy are in
 //! `scripts/bench.sh`. Nothing here asserts a time.
 
@@ -105,4 +106,31 @@ fn main() {
         mb / per.as_secs_f64(),
         mb / json.as_secs_f64()
     );
+
+    // `svcgen import` of one site with many locations: linear in them.
+    for n in [300, 1200] {
+        let mut site = String::from(
+            "server {\n    listen 443 ssl;\n    server_name big.example.com;\n    ssl_certificate /etc/ssl/big.pem;\n    ssl_certificate_key /etc/ssl/big.key;\n",
+        );
+        for i in 0..n {
+            site.push_str(&format!(
+                "    location /r{i}/ {{ proxy_pass http://127.0.0.1:3000; proxy_read_timeout 30s; }}\n"
+            ));
+        }
+        site.push_str("}\n");
+        let path = dir.join(format!("import{n}.conf"));
+        std::fs::write(&path, site).unwrap();
+        let opts = svcgen::import::Options {
+            file_name: "big.svcgen.yaml".into(),
+            ..Default::default()
+        };
+        let per = time(&format!("import a site of {n} locations"), 5, || {
+            svcgen::import::import(std::slice::from_ref(&path), &opts).unwrap()
+        });
+        println!(
+            "{:<48} {:>10.1} µs per location",
+            "",
+            per.as_secs_f64() * 1e6 / f64::from(n)
+        );
+    }
 }

@@ -315,7 +315,10 @@ impl Draft {
     /// A copy without the value at `path` (and mappings it leaves empty).
     pub fn without(&self, path: &str) -> Draft {
         fn remove(map: &mut Vec<Entry>, parts: &[&str]) {
-            let (head, rest) = (parts[0], &parts[1..]);
+            let Some((head, rest)) = parts.split_first() else {
+                return;
+            };
+            let head = *head;
             let (key, index) = match head.split_once('[') {
                 Some((k, i)) => (k, i.trim_end_matches(']').parse::<usize>().ok()),
                 None => (head, None),
@@ -327,6 +330,10 @@ impl Draft {
             if let Some(e) = map.iter_mut().find(|e| e.key == key) {
                 match (&mut e.value, index) {
                     (Node::Map(m), None) => remove(m, rest),
+                    (Node::Maps(list), Some(i)) if rest.is_empty() && i < list.len() => {
+                        list.remove(i);
+                    }
+                    (Node::Maps(_), Some(_)) if rest.is_empty() => {}
                     (Node::Maps(list), Some(i)) => {
                         if let Some(item) = list.get_mut(i) {
                             remove(item, rest);
@@ -335,12 +342,36 @@ impl Draft {
                     _ => {}
                 }
             }
-            map.retain(|e| !matches!(&e.value, Node::Map(m) if m.is_empty()));
+            map.retain(|e| {
+                !matches!(&e.value, Node::Map(m) if m.is_empty())
+                    && !matches!(&e.value, Node::Maps(l) if l.is_empty())
+            });
         }
         let mut d = self.clone();
         let parts: Vec<&str> = path.split('.').collect();
         remove(&mut d.root, &parts);
         d
+    }
+
+    /// A copy without `path`'s value; `key/N` removes element N of a list
+    /// value (and the key when none is left).
+    pub fn without_element(&self, path: &str) -> Draft {
+        let Some((key, index)) = path.rsplit_once('/') else {
+            return self.without(path);
+        };
+        let Ok(i) = index.parse::<usize>() else {
+            return self.without(path);
+        };
+        match self.get(key).and_then(Value::as_array) {
+            Some(list) if list.len() > 1 && i < list.len() => {
+                let mut list = list.clone();
+                list.remove(i);
+                let mut d = self.clone();
+                d.set(key, Value::Array(list));
+                d
+            }
+            _ => self.without(key),
+        }
     }
 
     /// Removes every key whose value is the schema's default (a comment on it

@@ -403,6 +403,7 @@ pub fn import(paths: &[PathBuf], opts: &Options) -> Result<Imported, ImportError
         &mut added,
         &mut placeholders,
     );
+    settle(&mut ctx, &mut placeholders)?;
     ctx.draft.prune_defaults();
     let mut header = vec![format!(
         "Imported by `svcgen import` from {}: read the report beside it before rendering.",
@@ -499,10 +500,15 @@ fn simplify(
         return;
     };
     for path in draft.leaf_paths() {
+        // Routes leave svcgen's defaults out as they are read: testing each of
+        // their keys here would cost a render per key (quadratic in routes).
         if matches!(
             path.as_str(),
             "name" | "description" | "user" | "app_dir" | "entry"
         ) || path.ends_with(".path")
+            || path.starts_with("routes[")
+            || path.starts_with("environment.")
+            || path.starts_with("env_required.")
         {
             continue;
         }
@@ -1089,14 +1095,21 @@ fn signatures_of(rendered: &[crate::render::Artifact]) -> HashSet<String> {
 
 /// The items, categorised against the rendered files.
 fn categorise(items: &[Item], rendered: &HashSet<String>, lint: &[LintFinding]) -> Vec<Entry> {
+    let places = places(rendered);
+    // The fixed findings by where they are.
+    let mut at: std::collections::HashMap<(&str, usize), Vec<String>> = Default::default();
+    for f in lint.iter().filter(|f| f.fixed) {
+        at.entry((f.file.as_str(), f.line))
+            .or_default()
+            .push(format!("{} {}", f.code, f.message));
+    }
     items
         .iter()
         .map(|i| {
-            let fixes: Vec<String> = lint
-                .iter()
-                .filter(|f| f.fixed && f.file == i.file && f.line == i.line)
-                .map(|f| format!("{} {}", f.code, f.message))
-                .collect();
+            let fixes: Vec<String> = at
+                .get(&(i.file.as_str(), i.line))
+                .cloned()
+                .unwrap_or_default();
             let same = rendered.contains(&i.sig);
             let (category, keys, why) = match &i.fate {
                 Fate::Read(k) if same => (Category::Kept, Some(k.clone()), None),
@@ -1105,9 +1118,9 @@ fn categorise(items: &[Item], rendered: &HashSet<String>, lint: &[LintFinding]) 
                 Fate::Read(k) => (
                     Category::Changed,
                     Some(k.clone()),
-                    Some(counterpart(&i.sig, rendered)),
+                    Some(counterpart(&i.sig, &places)),
                 ),
-                Fate::Svcgen => (Category::Changed, None, Some(counterpart(&i.sig, rendered))),
+                Fate::Svcgen => (Category::Changed, None, Some(counterpart(&i.sig, &places))),
                 Fate::Changed(k, why) => (Category::Changed, Some(k.clone()), Some(why.clone())),
                 Fate::Dropped(why) => (Category::Dropped, None, Some(why.clone())),
                 Fate::Unmodelled(why) => (Category::NotExpressible, None, Some(why.clone())),
@@ -1130,49 +1143,51 @@ fn categorise(items: &[Item], rendered: &HashSet<String>, lint: &[LintFinding]) 
         .collect()
 }
 
-/// What the rendered files have in the item's place, said as a reason.
-fn counterpart(sig: &str, rendered: &HashSet<String>) -> String {
-    // nginx|role|loc|name args: the same name in the same place (a header
-    // directive: the same header).
+/// The key a signature is looked up by for "what svcgen writes in its place":
+/// role, location and directive name (and the header a header directive
+/// names); a unit setting's section and key.
+fn place_of(sig: &str) -> String {
+    if let Some(rest) = sig.strip_prefix("unit|") {
+        let mut parts = rest.splitn(2, '|');
+        let section = parts.next().unwrap_or("");
+        let key = parts
+            .next()
+            .and_then(|kv| kv.split('=').next())
+            .unwrap_or("");
+        return format!("unit|{section}|{key}");
+    }
     let (head, rest) = sig.split_once(' ').unwrap_or((sig, ""));
     let named = ["add_header", "proxy_set_header", "proxy_hide_header"]
         .iter()
         .any(|n| head.ends_with(&format!("|{n}")));
-    let head = if named {
+    if named {
         format!("{head} {}", rest.split(' ').next().unwrap_or(""))
     } else {
         head.to_string()
-    };
-    let head = head.as_str();
-    let mut same_place: Vec<&String> = rendered
-        .iter()
-        .filter(|r| r.starts_with(&format!("{head} ")) || r.as_str() == head)
-        .collect();
-    same_place.sort();
-    if let Some(r) = same_place.first() {
-        let shown = r.rsplit('|').next().unwrap_or(r);
-        return format!("svcgen writes `{shown}` here");
     }
-    if let Some(rest) = sig.strip_prefix("unit|") {
-        let key = rest
-            .split('|')
-            .nth(1)
-            .and_then(|kv| kv.split('=').next())
-            .unwrap_or("");
-        if let Some(r) = rendered
-            .iter()
-            .filter(|r| {
-                r.starts_with("unit|")
-                    && r.split('|')
-                        .nth(2)
-                        .is_some_and(|kv| kv.starts_with(&format!("{key}=")))
-            })
-            .min()
-        {
-            return format!("svcgen writes `{}`", r.rsplit('|').next().unwrap_or(r));
+}
+
+/// The rendered files' signatures by place, the first (in order) of each.
+fn places(rendered: &HashSet<String>) -> std::collections::HashMap<String, String> {
+    let mut out: std::collections::HashMap<String, String> = Default::default();
+    for r in rendered {
+        let e = out.entry(place_of(r)).or_insert_with(|| r.clone());
+        if r < e {
+            *e = r.clone();
         }
     }
-    "svcgen writes it differently (or not at all) for this description".into()
+    out
+}
+
+/// What the rendered files have in the item's place, said as a reason.
+fn counterpart(sig: &str, places: &std::collections::HashMap<String, String>) -> String {
+    match places.get(&place_of(sig)) {
+        Some(r) if r.starts_with("unit|") => {
+            format!("svcgen writes `{}`", r.splitn(3, '|').nth(2).unwrap_or(r))
+        }
+        Some(r) => format!("svcgen writes `{}` here", r.rsplit('|').next().unwrap_or(r)),
+        None => "svcgen writes it differently (or not at all) for this description".into(),
+    }
 }
 
 /// `svcgen lint` of the original files, and which findings the rendered
@@ -1371,4 +1386,186 @@ fn private_dir() -> std::io::Result<PathBuf> {
         }
     }
     Err(last.unwrap_or_else(|| std::io::Error::other("no free name")))
+}
+
+/// Makes the draft load: a value the description's kinds refuse (a name with
+/// `;`, a path with a space, a newline in a variable) is left out, and the
+/// directive it came from is reported as not expressible with the loader's
+/// reason; a required key left without a value gets a placeholder. Nothing
+/// refused reaches a rendered file.
+fn settle(ctx: &mut Ctx, placeholders: &mut Vec<String>) -> Result<(), ImportError> {
+    for _ in 0..32 {
+        let text = ctx.draft.to_yaml(&[]);
+        let errors = match crate::description::load("imported.svcgen.yaml", &text) {
+            Ok(_) => return Ok(()),
+            Err(e) => e.errors,
+        };
+        let mut changed = false;
+        for err in &errors {
+            let path = pointer_path(&err.pointer);
+            if path.is_empty() {
+                continue;
+            }
+            let value = err
+                .message
+                .split("invalid value ")
+                .nth(1)
+                .and_then(|r| r.split(" for `").next())
+                .map(|v| {
+                    let raw = v.trim_matches('"').to_string();
+                    let decoded: Option<String> = serde_json::from_str(v).ok();
+                    (raw, decoded)
+                });
+            let before = ctx.draft.leaf_paths().len();
+            ctx.draft = ctx.draft.without_element(&path);
+            changed |= ctx.draft.leaf_paths().len() != before || ctx.draft.get(&path).is_none();
+            let shown = match path.rsplit_once('/') {
+                Some((key, i)) => format!("{key}[{i}]"),
+                None => path.clone(),
+            };
+            let why = format!(
+                "its value cannot be carried into `{shown}`: {}",
+                err.message
+            );
+            let mut marked = false;
+            if let Some((raw, decoded)) = &value {
+                for item in ctx.items.iter_mut() {
+                    let hit = (!raw.is_empty() && item.text.contains(raw.as_str()))
+                        || decoded
+                            .as_deref()
+                            .is_some_and(|d| !d.is_empty() && item.text.contains(d));
+                    if hit && !matches!(item.fate, Fate::Unmodelled(_) | Fate::Dropped(_)) {
+                        item.fate = Fate::Unmodelled(why.clone());
+                        marked = true;
+                    }
+                }
+            }
+            if !marked {
+                ctx.disagree(format!(
+                    "a value read into `{shown}` was left out: {}",
+                    err.message
+                ));
+            }
+        }
+        if !changed {
+            let why: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}:{}: {}", e.line, e.column, e.message))
+                .collect();
+            return Err(ImportError(format!(
+                "the imported description does not load ({}); this is a bug in `svcgen import`:\n{text}",
+                why.join("; ")
+            )));
+        }
+        fill_required(ctx, placeholders);
+    }
+    Err(ImportError(
+        "the imported description does not settle; this is a bug in `svcgen import`".into(),
+    ))
+}
+
+/// `/routes/1/path` as a draft path: `routes[1].path`; `/site/domains/0` stays
+/// an element of `site.domains` (`site.domains/0`).
+fn pointer_path(pointer: &str) -> String {
+    let parts: Vec<&str> = pointer
+        .trim_start_matches('/')
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < parts.len() {
+        let p = parts[i];
+        if p == "routes" && parts.get(i + 1).is_some_and(|n| n.parse::<usize>().is_ok()) {
+            out.push_str(&format!(
+                "{}routes[{}]",
+                if out.is_empty() { "" } else { "." },
+                parts[i + 1]
+            ));
+            i += 2;
+            continue;
+        }
+        if p.parse::<usize>().is_ok() && !out.is_empty() {
+            out.push_str(&format!("/{p}"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(p);
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Placeholders for the keys a description requires, where none is set.
+fn fill_required(ctx: &mut Ctx, placeholders: &mut Vec<String>) {
+    let mut need = |ctx: &mut Ctx, key: &str, value: Value, what: &str| {
+        if !ctx.draft.has(key) {
+            ctx.draft.set_noted(
+                key,
+                value.clone(),
+                format!("not in the files imported: {what}"),
+            );
+            placeholders.push(format!("{key}: {} ({what})", draft::scalar(&value)));
+        }
+    };
+    need(ctx, "name", json!("app"), "the service's name");
+    let name = ctx
+        .draft
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or("app")
+        .to_string();
+    need(
+        ctx,
+        "description",
+        json!(format!("{name} web service")),
+        "one line saying what the service is",
+    );
+    need(ctx, "user", json!(name), "the OS user the app runs as");
+    need(
+        ctx,
+        "app_dir",
+        json!(format!("/srv/{name}")),
+        "the deploy root",
+    );
+    need(
+        ctx,
+        "entry",
+        json!("index.js"),
+        "the app's entry script, relative to a release",
+    );
+    need(
+        ctx,
+        "site.domains",
+        json!([format!("{name}.example.com")]),
+        "the names the site serves",
+    );
+    let first = ctx
+        .draft
+        .get("site.domains")
+        .and_then(|d| d.get(0))
+        .and_then(Value::as_str)
+        .unwrap_or("example.com")
+        .trim_start_matches("*.")
+        .to_string();
+    need(
+        ctx,
+        "site.tls.certificate",
+        json!(format!("/etc/letsencrypt/live/{first}/fullchain.pem")),
+        "svcgen serves HTTPS; certbot's path for the first name",
+    );
+    need(
+        ctx,
+        "site.tls.key",
+        json!(format!("/etc/letsencrypt/live/{first}/privkey.pem")),
+        "the certificate's key",
+    );
+    need(
+        ctx,
+        "deploy.repo",
+        json!(format!("git@git.example.com:{name}.git")),
+        "the repository deploy.sh fetches",
+    );
 }

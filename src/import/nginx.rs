@@ -10,6 +10,9 @@ use super::{Ctx, Fate, Item};
 use crate::syntax::nginx::{Block, Directive};
 use crate::syntax::{SourceSet, Span};
 
+/// Each directive's signature, by its id in the tree.
+type Sigs = std::collections::HashMap<u32, String>;
+
 /// A server's role in the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -213,18 +216,16 @@ impl<'a> Site<'a> {
 
     /// Reads the whole site.
     pub fn read(&mut self, top: Block<'_>) {
-        let sigs = signatures(top);
+        let sigs: Sigs = signatures(top)
+            .into_iter()
+            .map(|(d, s)| (d.id(), s))
+            .collect();
         let only = self.only;
         let mine: Vec<Directive<'_>> = top
             .iter()
             .filter(|d| only.is_none_or(|f| d.span().file == f))
             .collect();
-        let sig_of = |d: Directive<'_>| {
-            sigs.iter()
-                .find(|(x, _)| x.id() == d.id())
-                .map(|(_, s)| s.clone())
-                .unwrap_or_default()
-        };
+        let sig_of = |d: Directive<'_>| sigs.get(&d.id()).cloned().unwrap_or_default();
         // The svcgen version marker, for the http2 form.
         if let Some(v) = self
             .sources
@@ -300,14 +301,11 @@ impl<'a> Site<'a> {
     /// A locations file: the routes of a service mounted on another's site.
     pub fn read_locations(&mut self, top: Block<'_>) {
         self.locations_only = true;
-        let mut sigs = Vec::new();
-        walk(top, "https", "", &mut sigs);
+        let mut list = Vec::new();
+        walk(top, "https", "", &mut list);
+        let sigs: Sigs = list.into_iter().map(|(d, s)| (d.id(), s)).collect();
         for d in top {
-            let sig = sigs
-                .iter()
-                .find(|(x, _)| x.id() == d.id())
-                .map(|(_, s)| s.clone())
-                .unwrap_or_default();
+            let sig = sigs.get(&d.id()).cloned().unwrap_or_default();
             if d.is("location") {
                 self.location(d, Role::Https, true, None, &sigs);
             } else {
@@ -323,13 +321,8 @@ impl<'a> Site<'a> {
         }
     }
 
-    fn http_level(&mut self, d: Directive<'_>, sig: &str, sigs: &[(Directive<'_>, String)]) {
-        let sig_of = |d: Directive<'_>| {
-            sigs.iter()
-                .find(|(x, _)| x.id() == d.id())
-                .map(|(_, s)| s.clone())
-                .unwrap_or_default()
-        };
+    fn http_level(&mut self, d: Directive<'_>, sig: &str, sigs: &Sigs) {
+        let sig_of = |d: Directive<'_>| sigs.get(&d.id()).cloned().unwrap_or_default();
         match d.name() {
             "upstream" => {
                 let name = d.arg(0).unwrap_or("").to_string();
@@ -430,19 +423,8 @@ impl<'a> Site<'a> {
         }
     }
 
-    fn server(
-        &mut self,
-        b: Block<'_>,
-        role: Role,
-        has_https: bool,
-        sigs: &[(Directive<'_>, String)],
-    ) {
-        let sig_of = |d: Directive<'_>| {
-            sigs.iter()
-                .find(|(x, _)| x.id() == d.id())
-                .map(|(_, s)| s.clone())
-                .unwrap_or_default()
-        };
+    fn server(&mut self, b: Block<'_>, role: Role, has_https: bool, sigs: &Sigs) {
+        let sig_of = |d: Directive<'_>| sigs.get(&d.id()).cloned().unwrap_or_default();
         // The server's root, for locations that serve files without their own.
         let root = b
             .iter()
@@ -906,14 +888,9 @@ impl<'a> Site<'a> {
         role: Role,
         main: bool,
         root: Option<&str>,
-        sigs: &[(Directive<'_>, String)],
+        sigs: &Sigs,
     ) {
-        let sig_of = |d: Directive<'_>| {
-            sigs.iter()
-                .find(|(x, _)| x.id() == d.id())
-                .map(|(_, s)| s.clone())
-                .unwrap_or_default()
-        };
+        let sig_of = |d: Directive<'_>| sigs.get(&d.id()).cloned().unwrap_or_default();
         let args: Vec<&str> = d.args().map(|a| a.value).collect();
         let (modifier, path) = match args.as_slice() {
             [p] => ("", *p),
@@ -1016,22 +993,12 @@ impl<'a> Site<'a> {
         self.route(d, path, modifier, root, sigs);
     }
 
-    fn http_redirect_location(
-        &mut self,
-        d: Directive<'_>,
-        sig: &str,
-        sigs: &[(Directive<'_>, String)],
-    ) -> bool {
+    fn http_redirect_location(&mut self, d: Directive<'_>, sig: &str, sigs: &Sigs) -> bool {
         let c: Vec<Directive<'_>> = d.children().iter().collect();
         if d.arg(0) != Some("/") || c.len() != 1 || !c[0].is("return") {
             return false;
         }
-        let sig_of = |d: Directive<'_>| {
-            sigs.iter()
-                .find(|(x, _)| x.id() == d.id())
-                .map(|(_, s)| s.clone())
-                .unwrap_or_default()
-        };
+        let sig_of = |d: Directive<'_>| sigs.get(&d.id()).cloned().unwrap_or_default();
         let code = c[0].arg(0).unwrap_or("");
         let to = c[0].arg(1).unwrap_or("");
         self.item(d, sig, Fate::read("site.redirect_http"));
@@ -1056,27 +1023,19 @@ impl<'a> Site<'a> {
         true
     }
 
-    fn item_children(&mut self, d: Directive<'_>, sig: &str, sigs: &[(Directive<'_>, String)]) {
+    fn item_children(&mut self, d: Directive<'_>, sig: &str, sigs: &Sigs) {
         self.item(d, sig, Fate::Svcgen);
         if let Some(b) = d.block() {
             for c in b {
-                let csig = sigs
-                    .iter()
-                    .find(|(x, _)| x.id() == c.id())
-                    .map(|(_, s)| s.clone())
-                    .unwrap_or_default();
+                let csig = sigs.get(&c.id()).cloned().unwrap_or_default();
                 self.item_children(c, &csig, sigs);
             }
         }
     }
 
-    fn unmodelled_children(&mut self, b: Block<'_>, sigs: &[(Directive<'_>, String)], why: &str) {
+    fn unmodelled_children(&mut self, b: Block<'_>, sigs: &Sigs, why: &str) {
         for c in b {
-            let csig = sigs
-                .iter()
-                .find(|(x, _)| x.id() == c.id())
-                .map(|(_, s)| s.clone())
-                .unwrap_or_default();
+            let csig = sigs.get(&c.id()).cloned().unwrap_or_default();
             self.item(c, &csig, Fate::Unmodelled(why.to_string()));
             if let Some(inner) = c.block() {
                 self.unmodelled_children(inner, sigs, why);
@@ -1091,14 +1050,9 @@ impl<'a> Site<'a> {
         path: &str,
         modifier: &str,
         root: Option<&str>,
-        sigs: &[(Directive<'_>, String)],
+        sigs: &Sigs,
     ) {
-        let sig_of = |d: Directive<'_>| {
-            sigs.iter()
-                .find(|(x, _)| x.id() == d.id())
-                .map(|(_, s)| s.clone())
-                .unwrap_or_default()
-        };
+        let sig_of = |d: Directive<'_>| sigs.get(&d.id()).cloned().unwrap_or_default();
         let i = self.ctx.draft.route_count();
         let at = format!("routes[{i}]");
         let children: Vec<Directive<'_>> = d.children().iter().collect();
@@ -1346,9 +1300,29 @@ impl<'a> Site<'a> {
         if let Some(dir) = dir {
             keys.insert(2, ("dir".into(), json!(dir)));
         }
-        if let Some(c) = cache {
+        // svcgen's defaults are left out here, route by route (a value the
+        // description need not say): the lifetime of a static route, the
+        // proxy timeouts of each kind.
+        let default_cache = if immutable { 365 * 86_400 } else { 7 * 86_400 };
+        if let Some(c) = cache
+            && c != default_cache
+        {
             keys.push(("cache".into(), json!(seconds(c))));
         }
+        let long = matches!(kind, "streaming" | "websocket");
+        keys.retain(|(k, v)| {
+            let secs = v
+                .as_str()
+                .and_then(|t| crate::description::units::Duration::parse(t).ok())
+                .map(|d| d.secs_ceil());
+            let default = match k.as_str() {
+                "connect_timeout" => Some(5),
+                "send_timeout" => Some(60),
+                "read_timeout" => Some(if long { 3600 } else { 60 }),
+                _ => None,
+            };
+            default.is_none() || secs != default
+        });
         if immutable {
             keys.push(("immutable".into(), json!(true)));
         }

@@ -776,3 +776,71 @@ fn an_import_whose_lint_cannot_run_writes_nothing() {
     );
     assert!(!out_file.exists());
 }
+
+/// Values a description's kinds refuse (a `;` in a name, a space in a path, a
+/// newline in a variable, a `$` in a user) never reach the description: each
+/// directive they came from is reported as not expressible with the loader's
+/// reason, a required key gets a placeholder, and what is left renders.
+#[test]
+fn refused_values_are_reported_never_carried() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(
+        d.join("odd.conf"),
+        "server {\n    listen 443 ssl;\n    server_name \"evil.example.com;rm\";\n    ssl_certificate \"/etc/ssl/my cert.pem\";\n    ssl_certificate_key /etc/ssl/k.pem;\n    location / { proxy_pass http://127.0.0.1:3000; }\n    location \"/we ird/\" { alias /var/www/x/; }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("odd.service"),
+        "[Service]\nUser=ro$ot\nWorkingDirectory=/srv/odd\nExecStart=/usr/bin/node /srv/odd/server.js\nEnvironment=\"A=1\\nB\"\n",
+    )
+    .unwrap();
+    let description = d.join("odd.svcgen.yaml");
+    let out = svcgen(&[
+        "import",
+        "--format",
+        "json",
+        d.join("odd.conf").to_str().unwrap(),
+        d.join("odd.service").to_str().unwrap(),
+        "-o",
+        description.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", said(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entries = report["entries"].as_array().unwrap();
+    for (file, line, key) in [
+        ("odd.service", 2, "`user`"),
+        ("odd.service", 5, "`environment.A`"),
+        ("odd.conf", 3, "`site.domains[0]`"),
+        ("odd.conf", 4, "`site.tls.certificate`"),
+    ] {
+        let e = entries
+            .iter()
+            .find(|e| e["file"].as_str().unwrap().ends_with(file) && e["line"] == line)
+            .unwrap_or_else(|| panic!("{file}:{line} not in the report"));
+        assert_eq!(e["category"], "not-expressible", "{e}");
+        let why = e["why"].as_str().unwrap();
+        assert!(
+            why.contains(&format!(
+                "its value cannot be carried into {key}: invalid value"
+            )),
+            "{file}:{line}: {why}"
+        );
+    }
+    let text = read(&description);
+    for refused in ["ro$ot", "evil.example.com;rm", "my cert", "we ird", "1\\nB"] {
+        assert!(
+            !text
+                .lines()
+                .any(|l| !l.starts_with('#') && l.contains(refused)),
+            "{refused:?} reached the description:\n{text}"
+        );
+    }
+    let out = svcgen(&[
+        "render",
+        description.to_str().unwrap(),
+        "--out",
+        d.join("rendered").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", said(&out));
+}
