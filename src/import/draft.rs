@@ -179,6 +179,24 @@ impl Draft {
         }
     }
 
+    /// Adds a comment to the key at `path`, or to the nearest key above it
+    /// that is written (a default left out takes its comment to its section),
+    /// or to `name`.
+    pub fn note_nearest(&mut self, path: &str, comment: &str) {
+        let mut p = path.to_string();
+        loop {
+            if self.entry(&p).is_some() {
+                self.note(&p, comment.to_string());
+                return;
+            }
+            match p.rsplit_once('.') {
+                Some((parent, _)) => p = parent.to_string(),
+                None => break,
+            }
+        }
+        self.note("name", comment.to_string());
+    }
+
     /// The scalar at `path`, if set.
     pub fn get(&self, path: &str) -> Option<&Value> {
         let mut map = &self.root;

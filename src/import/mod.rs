@@ -77,6 +77,8 @@ pub(crate) struct Ctx {
     pub zones: Vec<(String, String)>,
     /// Whether any environment variable was read yet.
     env_read: bool,
+    /// Comments the disagreements put on the keys they decided.
+    pub key_notes: Vec<(String, String)>,
     /// Files of a whole nginx configuration that are not the service's site.
     pub not_imported: Vec<String>,
     /// pm2-deploy's hosts per environment.
@@ -96,6 +98,13 @@ impl Ctx {
         }
     }
 
+    /// A disagreement whose reading is the value at `key`: said in the report
+    /// and in a comment on that key (or the nearest one written).
+    pub(crate) fn disagree_on(&mut self, key: &str, text: String) {
+        self.key_notes.push((key.to_string(), text.clone()));
+        self.disagree(text);
+    }
+
     pub(crate) fn set_app_dir(&mut self, dir: &str, from: &str) {
         let dir = dir.trim_end_matches('/');
         match &self.app_dir {
@@ -107,7 +116,7 @@ impl Ctx {
                 let text = format!(
                     "{from} says the app lives in {dir}, {f} says {d}: the description takes {d} ({f}, what runs the app)"
                 );
-                self.disagree(text);
+                self.disagree_on("app_dir", text);
             }
             Some(_) => {}
         }
@@ -123,9 +132,12 @@ impl Ctx {
                 let (p, f) = (*p, f.clone());
                 // The blue slot's ports run on from the first; a second slot's port is expected.
                 if !(from.contains("PM2") && port == p + 1) {
-                    self.disagree(format!(
-                        "{from} says port {port}, {f} says {p}: the description takes {p} ({f})"
-                    ));
+                    self.disagree_on(
+                        "host.supervisor.port",
+                        format!(
+                            "{from} says port {port}, {f} says {p}: the description takes {p} ({f})"
+                        ),
+                    );
                 }
             }
             Some(_) => {}
@@ -152,11 +164,14 @@ impl Ctx {
             && old != &v
         {
             let old = old.clone();
-            self.disagree(format!(
-                "the environment variable {key} is {} in one file and {} in another: the description takes the first",
-                draft::scalar(&old),
-                draft::scalar(&v)
-            ));
+            self.disagree_on(
+                &path,
+                format!(
+                    "the environment variable {key} is {} in one file and {} in another: the description takes the first",
+                    draft::scalar(&old),
+                    draft::scalar(&v)
+                ),
+            );
             return;
         }
         self.draft.set(&path, v);
@@ -439,6 +454,10 @@ pub fn import(paths: &[PathBuf], opts: &Options) -> Result<Imported, ImportError
     }
     let engine = crate::render::environment(None).map_err(|e| ImportError(e.to_string()))?;
     simplify(&mut ctx.draft, &header, &opts.file_name, &engine);
+    for (key, text) in std::mem::take(&mut ctx.key_notes) {
+        ctx.draft
+            .note_nearest(&key, &format!("the files disagree: {text}"));
+    }
     let description = ctx.draft.to_yaml(&header);
     let spec = crate::description::load(&opts.file_name, &description).map_err(|e| {
         let why: Vec<String> = e.errors.iter().map(|x| format!("{}:{}: {}", x.line, x.column, x.message)).collect();
@@ -708,9 +727,10 @@ fn finish(
         .unwrap_or_else(|| "app".to_string());
     for (n, from) in &hints {
         if *n != name && opts.name.is_none() {
-            ctx.disagree(format!(
-                "{from} names the service {n}; the description names it {name}"
-            ));
+            ctx.disagree_on(
+                "name",
+                format!("{from} names the service {n}; the description names it {name}"),
+            );
         }
     }
     ctx.draft.set("name", json!(name));
@@ -821,9 +841,10 @@ fn finish(
             (Some(k - (s * 1000 - k)), Some(s * 1000 - k))
         }
         (true, Some(k), Some(s), _) if s * 1000 <= k => {
-            ctx.disagree(format!(
-                "the unit stops after {s}s but PM2 waits {k}ms for the app (kill_timeout): systemd would kill PM2 first; the description keeps PM2's time, and systemd waits longer"
-            ));
+            ctx.disagree_on(
+                "shutdown.drain",
+                format!("the unit stops after {s}s but PM2 waits {k}ms for the app (kill_timeout): systemd would kill PM2 first; the description keeps PM2's time, and systemd waits longer"),
+            );
             (Some(k), None)
         }
         (true, Some(k), _, Some(d)) => (Some(ms(d)), Some(k.saturating_sub(ms(d)))),
@@ -875,11 +896,14 @@ fn finish(
                 .map(u16::to_string)
                 .collect();
             if !strays.is_empty() {
-                ctx.disagree(format!(
-                    "nginx proxies to port(s) {} where the app does not listen (it listens on {}): the description takes the app's ports, and nginx proxies to them",
-                    strays.join(", "),
-                    listening.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
-                ));
+                ctx.disagree_on(
+                    "host.supervisor.port",
+                    format!(
+                        "nginx proxies to port(s) {} where the app does not listen (it listens on {}): the description takes the app's ports, and nginx proxies to them",
+                        strays.join(", "),
+                        listening.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
+                    ),
+                );
             }
         } else if let Some(first) = proxied.first() {
             ctx.draft.set_noted(
