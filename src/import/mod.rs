@@ -77,6 +77,8 @@ pub(crate) struct Ctx {
     pub zones: Vec<(String, String)>,
     /// Whether any environment variable was read yet.
     env_read: bool,
+    /// Values read that svcgen refuses (a rule of the description's), left out.
+    pub refused: Vec<String>,
     /// Comments the disagreements put on the keys they decided.
     pub key_notes: Vec<(String, String)>,
     /// Files of a whole nginx configuration that are not the service's site.
@@ -337,6 +339,9 @@ pub struct Imported {
     pub placeholders: Vec<String>,
     /// Files read (an `nginx -T` output's other sections) that are the host's.
     pub not_imported: Vec<String>,
+    /// Values read and left out because the description refuses them (a
+    /// websocket route that would drop idle streams), with the rule's words.
+    pub refused: Vec<String>,
     pub lint: Vec<LintFinding>,
 }
 
@@ -471,9 +476,9 @@ pub fn import(paths: &[PathBuf], opts: &Options) -> Result<Imported, ImportError
             "the imported description does not render: {e}\n{description}"
         ))
     })?;
-    let rendered_sigs = signatures_of(&rendered);
+    let (rendered_sigs, shown) = signatures_of(&rendered);
     let lint = lint_compare(&inputs, &rendered)?;
-    let entries = categorise(&ctx.items, &rendered_sigs, &lint);
+    let entries = categorise(&ctx.items, &rendered_sigs, &shown, &lint);
     Ok(Imported {
         description,
         inputs: inputs
@@ -485,6 +490,7 @@ pub fn import(paths: &[PathBuf], opts: &Options) -> Result<Imported, ImportError
         added,
         placeholders,
         not_imported: ctx.not_imported,
+        refused: ctx.refused,
         lint,
     })
 }
@@ -1056,22 +1062,27 @@ fn site_defaults(ctx: &mut Ctx, text: &str, added: &mut Vec<String>) {
 }
 
 /// The rendered files' signatures, in the readers' terms.
-fn signatures_of(rendered: &[crate::render::Artifact]) -> HashSet<String> {
+fn signatures_of(
+    rendered: &[crate::render::Artifact],
+) -> (HashSet<String>, std::collections::HashMap<String, String>) {
     let mut out = HashSet::new();
+    let mut shown: std::collections::HashMap<String, String> = Default::default();
     for a in rendered {
         let kind = a.kind;
         if kind == ArtifactKind::NginxSite || a.file_name.ends_with(".locations") {
             if let Ok(tree) = ngx::parse_text(&a.content, FileId(0)) {
                 let top = tree.top();
                 let sigs = nginx::signatures(top);
-                for (_, s) in sigs {
+                for (d, s) in sigs {
+                    shown.insert(format!("nginx|{s}"), nginx::shown(d));
                     out.insert(format!("nginx|{s}"));
                 }
                 // A locations file: its locations are the HTTPS server's.
                 if !top.iter().any(|d| d.is("server")) {
                     let mut v = Vec::new();
                     nginx::walk_pub(top, "https", "", &mut v);
-                    for (_, s) in v {
+                    for (d, s) in v {
+                        shown.insert(format!("nginx|{s}"), nginx::shown(d));
                         out.insert(format!("nginx|{s}"));
                     }
                 }
@@ -1080,7 +1091,9 @@ fn signatures_of(rendered: &[crate::render::Artifact]) -> HashSet<String> {
             if let Ok(u) = crate::syntax::systemd::parse(&a.content, FileId(0)) {
                 for s in &u.sections {
                     for e in &s.entries {
-                        out.insert(unit::signature(&s.name, &e.key, &e.value));
+                        let sig = unit::signature(&s.name, &e.key, &e.value);
+                        shown.insert(sig.clone(), format!("{}={}", e.key, e.value));
+                        out.insert(sig);
                     }
                 }
             }
@@ -1114,11 +1127,16 @@ fn signatures_of(rendered: &[crate::render::Artifact]) -> HashSet<String> {
             }
         }
     }
-    out
+    (out, shown)
 }
 
 /// The items, categorised against the rendered files.
-fn categorise(items: &[Item], rendered: &HashSet<String>, lint: &[LintFinding]) -> Vec<Entry> {
+fn categorise(
+    items: &[Item],
+    rendered: &HashSet<String>,
+    shown: &std::collections::HashMap<String, String>,
+    lint: &[LintFinding],
+) -> Vec<Entry> {
     let places = places(rendered);
     // The fixed findings by where they are.
     let mut at: std::collections::HashMap<(&str, usize), Vec<String>> = Default::default();
@@ -1142,9 +1160,13 @@ fn categorise(items: &[Item], rendered: &HashSet<String>, lint: &[LintFinding]) 
                 Fate::Read(k) => (
                     Category::Changed,
                     Some(k.clone()),
-                    Some(counterpart(&i.sig, &places)),
+                    Some(counterpart(&i.sig, &places, shown)),
                 ),
-                Fate::Svcgen => (Category::Changed, None, Some(counterpart(&i.sig, &places))),
+                Fate::Svcgen => (
+                    Category::Changed,
+                    None,
+                    Some(counterpart(&i.sig, &places, shown)),
+                ),
                 Fate::Changed(k, why) => (Category::Changed, Some(k.clone()), Some(why.clone())),
                 Fate::Dropped(why) => (Category::Dropped, None, Some(why.clone())),
                 Fate::Unmodelled(why) => (Category::NotExpressible, None, Some(why.clone())),
@@ -1180,14 +1202,15 @@ fn place_of(sig: &str) -> String {
             .unwrap_or("");
         return format!("unit|{section}|{key}");
     }
-    let (head, rest) = sig.split_once(' ').unwrap_or((sig, ""));
-    let named = ["add_header", "proxy_set_header", "proxy_hide_header"]
-        .iter()
-        .any(|n| head.ends_with(&format!("|{n}")));
-    if named {
-        format!("{head} {}", rest.split(' ').next().unwrap_or(""))
+    let Some((place, directive)) = sig.rsplit_once(nginx::SEP) else {
+        return sig.to_string();
+    };
+    let mut words = directive.split(' ');
+    let name = words.next().unwrap_or("");
+    if ["add_header", "proxy_set_header", "proxy_hide_header"].contains(&name) {
+        format!("{place}{}{name} {}", nginx::SEP, words.next().unwrap_or(""))
     } else {
-        head.to_string()
+        format!("{place}{}{name}", nginx::SEP)
     }
 }
 
@@ -1204,12 +1227,20 @@ fn places(rendered: &HashSet<String>) -> std::collections::HashMap<String, Strin
 }
 
 /// What the rendered files have in the item's place, said as a reason.
-fn counterpart(sig: &str, places: &std::collections::HashMap<String, String>) -> String {
+fn counterpart(
+    sig: &str,
+    places: &std::collections::HashMap<String, String>,
+    shown: &std::collections::HashMap<String, String>,
+) -> String {
     match places.get(&place_of(sig)) {
-        Some(r) if r.starts_with("unit|") => {
-            format!("svcgen writes `{}`", r.splitn(3, '|').nth(2).unwrap_or(r))
+        Some(r) => {
+            let text = shown.get(r).cloned().unwrap_or_else(|| r.clone());
+            if r.starts_with("unit|") {
+                format!("svcgen writes `{text}`")
+            } else {
+                format!("svcgen writes `{text}` here")
+            }
         }
-        Some(r) => format!("svcgen writes `{}` here", r.rsplit('|').next().unwrap_or(r)),
         None => "svcgen writes it differently (or not at all) for this description".into(),
     }
 }
@@ -1315,6 +1346,12 @@ pub fn text_report(r: &Imported) -> String {
     if !r.not_imported.is_empty() {
         out.push_str("\nread, not imported (the host's configuration, not the service's site):\n");
         for n in &r.not_imported {
+            out.push_str(&format!("  - {n}\n"));
+        }
+    }
+    if !r.refused.is_empty() {
+        out.push_str("\nleft out, svcgen refuses the value (its default is rendered instead):\n");
+        for n in &r.refused {
             out.push_str(&format!("  - {n}\n"));
         }
     }
@@ -1465,10 +1502,7 @@ fn settle(ctx: &mut Ctx, placeholders: &mut Vec<String>) -> Result<(), ImportErr
                 }
             }
             if !marked {
-                ctx.disagree(format!(
-                    "a value read into `{shown}` was left out: {}",
-                    err.message
-                ));
+                ctx.refused.push(format!("`{shown}`: {}", err.message));
             }
         }
         if !changed {

@@ -10,6 +10,17 @@ use super::{Ctx, Fate, Item};
 use crate::syntax::nginx::{Block, Directive};
 use crate::syntax::{SourceSet, Span};
 
+/// Separates a signature's role, location and directive (a regex location's
+/// arguments may hold any printable character).
+pub const SEP: char = '\u{1f}';
+
+/// A directive as the report shows it: its name and arguments.
+pub fn shown(d: Directive<'_>) -> String {
+    format!("{} {}", d.name(), args_text(d))
+        .trim_end()
+        .to_string()
+}
+
 /// Each directive's signature, by its id in the tree.
 type Sigs = std::collections::HashMap<u32, String>;
 
@@ -96,10 +107,10 @@ pub fn signatures(top: Block<'_>) -> Vec<(Directive<'_>, String)> {
         {
             let role = roles[si].name();
             si += 1;
-            out.push((d, format!("{role}||server")));
+            out.push((d, format!("{role}{SEP}{SEP}server")));
             walk(b, role, "", &mut out);
         } else {
-            out.push((d, format!("http||{} {}", d.name(), sig_args(d))));
+            out.push((d, format!("http{SEP}{SEP}{} {}", d.name(), sig_args(d))));
             if let Some(b) = d.block() {
                 walk(
                     b,
@@ -125,7 +136,10 @@ pub fn walk_pub<'a>(
 
 fn walk<'a>(block: Block<'a>, role: &str, loc: &str, out: &mut Vec<(Directive<'a>, String)>) {
     for d in block {
-        out.push((d, format!("{role}|{loc}|{} {}", d.name(), sig_args(d))));
+        out.push((
+            d,
+            format!("{role}{SEP}{loc}{SEP}{} {}", d.name(), sig_args(d)),
+        ));
         if let Some(b) = d.block() {
             let inner = if d.is("location") {
                 format!("{loc}>{}", args_text(d))
@@ -168,6 +182,8 @@ pub struct Site<'a> {
     locations_only: bool,
     /// In a whole configuration: the site's file; the rest is the host's.
     only: Option<crate::syntax::FileId>,
+    /// The proxy timeouts the server sets for its locations: (directive, value).
+    inherited: Vec<(String, String)>,
     /// Names of the `map`s and `log_format`s svcgen writes (to recognise them).
     domains: Vec<String>,
     redirected: Vec<String>,
@@ -181,6 +197,7 @@ impl<'a> Site<'a> {
             seen: Seen::default(),
             locations_only: false,
             only: None,
+            inherited: Vec::new(),
             domains: Vec::new(),
             redirected: Vec::new(),
         }
@@ -342,7 +359,10 @@ impl<'a> Site<'a> {
                                 ports.push(p);
                             }
                             let fate = match (port, extra.is_empty()) {
-                                (Some(_), true) => Fate::read("host.supervisor.port"),
+                                (Some(_), true) => Fate::Changed(
+                                    "host.supervisor.port".into(),
+                                    "svcgen lists the serving slot's servers in the file its upstream includes (NAME.upstream-*, which deploy.sh switches)".into(),
+                                ),
                                 (Some(_), false) => Fate::Changed(
                                     "host.supervisor.port".into(),
                                     format!("svcgen lists each instance plainly (its deploy decides which slot serves); `{}` is not carried", extra.join(" ")),
@@ -432,6 +452,18 @@ impl<'a> Site<'a> {
             .and_then(|d| d.arg(0))
             .map(str::to_string);
         let main = role == Role::Https || (role == Role::Http && !has_https);
+        // Proxy timeouts set for the whole server: each location that proxies
+        // and sets none of its own inherits them (nginx's rule).
+        self.inherited = b
+            .iter()
+            .filter(|d| {
+                matches!(
+                    d.name(),
+                    "proxy_read_timeout" | "proxy_send_timeout" | "proxy_connect_timeout"
+                )
+            })
+            .filter_map(|d| Some((d.name().to_string(), d.arg(0)?.to_string())))
+            .collect();
         for d in b {
             let sig = sig_of(d);
             let fate = match d.name() {
@@ -558,6 +590,12 @@ impl<'a> Site<'a> {
                     Fate::read("site.real_ip.header")
                 }
                 "real_ip_recursive" => Fate::read("site.real_ip.header"),
+                "proxy_read_timeout" | "proxy_send_timeout" | "proxy_connect_timeout" => {
+                    Fate::Changed(
+                        format!("routes[].{}", d.name().trim_start_matches("proxy_")),
+                        "svcgen sets it on each proxied route that inherited it".into(),
+                    )
+                }
                 "error_page" if main => self.error_page(d),
                 "if" if main => self.maintenance(d, &sig),
                 "if" if role == Role::Http && self.certbot_redirect(d) => {
@@ -912,8 +950,8 @@ impl<'a> Site<'a> {
             for c in children {
                 // Compared as if the location were svcgen's `^~` one.
                 let csig = sig_of(c).replacen(
-                    &format!(">{}|", args_text(d)),
-                    ">^~ /.well-known/acme-challenge/|",
+                    &format!(">{}{SEP}", args_text(d)),
+                    &format!(">^~ /.well-known/acme-challenge/{SEP}"),
                     1,
                 );
                 let fate = if c.is("root") {
@@ -1062,6 +1100,12 @@ impl<'a> Site<'a> {
             c.is("proxy_set_header") && c.arg(0).is_some_and(|h| h.eq_ignore_ascii_case("upgrade"))
         });
         let proxied = has("proxy_pass");
+        let immutable_header = children.iter().any(|c| {
+            c.is("add_header")
+                && c.arg(0)
+                    .is_some_and(|h| h.eq_ignore_ascii_case("cache-control"))
+                && c.arg(1).is_some_and(|v| v.contains("immutable"))
+        });
         let kind = if proxied {
             if upgrade {
                 "websocket"
@@ -1153,6 +1197,9 @@ impl<'a> Site<'a> {
                         )),
                     }
                 }
+                "proxy_cache" if c.arg(0) != Some("off") => Fate::Unmodelled(
+                    "nginx's cache of the app's responses: svcgen does not cache proxied responses (the app's Cache-Control tells browsers and CDNs)".into(),
+                ),
                 "proxy_http_version" | "proxy_hide_header" | "proxy_cache" => Fate::Svcgen,
                 "proxy_buffering" => Fate::read(&format!("{at}.kind")),
                 "proxy_redirect" if c.arg(0) == Some("off") => Fate::Dropped(
@@ -1173,6 +1220,10 @@ impl<'a> Site<'a> {
                         Fate::read(&format!("{at}.dir"))
                     }
                 }
+                "expires" if immutable_header => Fate::Changed(
+                    format!("{at}.cache"),
+                    "svcgen sends `Cache-Control: public, max-age=…, immutable` alone for hashed files; `expires` would send a second Cache-Control".into(),
+                ),
                 "expires" => {
                     match c.arg(0).and_then(secs) {
                         Some(v) => {
@@ -1299,6 +1350,16 @@ impl<'a> Site<'a> {
         }
         if let Some(dir) = dir {
             keys.insert(2, ("dir".into(), json!(dir)));
+        }
+        if proxied {
+            for (name, value) in self.inherited.clone() {
+                let k = name.trim_start_matches("proxy_").to_string();
+                if !keys.iter().any(|(key, _)| *key == k)
+                    && let Some(v) = secs(&value)
+                {
+                    keys.push((k, json!(v.to_string())));
+                }
+            }
         }
         // svcgen's defaults are left out here, route by route (a value the
         // description need not say): the lifetime of a static route, the

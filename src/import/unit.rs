@@ -408,11 +408,16 @@ fn exec_start(ctx: &mut Ctx, seen: &mut Seen, value: &str, template: bool) -> Fa
                 )
             }
         }
-        "npm" | "yarn" | "pnpm" => Fate::Unmodelled(format!(
-            "`{}`: svcgen runs node on the entry script itself (a package manager in between gets the stop signal, not node); set `entry` to what `{} start` runs",
-            words.join(" "),
-            base
-        )),
+        "npm" | "yarn" | "pnpm" => {
+            if !seen.pm2 {
+                ctx.draft.set("host.supervisor.kind", json!("systemd"));
+            }
+            Fate::Unmodelled(format!(
+                "`{}`: svcgen runs node on the entry script itself (a package manager in between gets the stop signal, not node); set `entry` to what `{} start` runs",
+                words.join(" "),
+                base
+            ))
+        }
         _ => Fate::Unmodelled(format!("`ExecStart={value}`: not node or PM2")),
     }
 }

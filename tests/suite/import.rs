@@ -114,7 +114,8 @@ fn every_example_round_trips_byte_identical() {
 }
 
 /// A fixture directory, what the report must say of some of its directives,
-/// the disagreements it must name, and the lint codes it must report fixed.
+/// the disagreements (or refused values) it must name, and the lint codes it
+/// must report fixed.
 type Case = (
     &'static str,
     &'static [Expect],
@@ -313,7 +314,7 @@ fn rendered_passes_the_tools(dir: &str, description: &Path) {
 
 #[test]
 fn hand_written_files_import_with_every_directive_categorised() {
-    let cases: [Case; 3] = [
+    let cases: [Case; 4] = [
         (
             "certbot-systemd",
             &[
@@ -561,6 +562,71 @@ fn hand_written_files_import_with_every_directive_categorised() {
             &[],
             &[],
         ),
+        (
+            "nextjs-npm",
+            &[
+                Expect {
+                    file: "storefront.service",
+                    line: 11,
+                    column: 1,
+                    category: "not-expressible",
+                    why: "set `entry` to what `npm start` runs",
+                },
+                Expect {
+                    file: "storefront.conf",
+                    line: 3,
+                    column: 1,
+                    category: "not-expressible",
+                    why: "`proxy_cache_path`",
+                },
+                Expect {
+                    file: "storefront.conf",
+                    line: 52,
+                    column: 9,
+                    category: "not-expressible",
+                    why: "does not cache proxied responses",
+                },
+                Expect {
+                    file: "storefront.conf",
+                    line: 41,
+                    column: 5,
+                    category: "changed",
+                    why: "each proxied route that inherited it",
+                },
+                Expect {
+                    file: "storefront.conf",
+                    line: 46,
+                    column: 9,
+                    category: "changed",
+                    why: "a second Cache-Control",
+                },
+                Expect {
+                    file: "storefront.conf",
+                    line: 6,
+                    column: 5,
+                    category: "changed",
+                    why: "the file its upstream includes",
+                },
+                Expect {
+                    file: "storefront.conf",
+                    line: 31,
+                    column: 5,
+                    category: "dropped",
+                    why: "no DH parameters",
+                },
+                Expect {
+                    file: "storefront.conf",
+                    line: 48,
+                    column: 9,
+                    category: "kept",
+                    why: "",
+                },
+            ],
+            &[
+                "`routes[2].read_timeout`: a streaming or websocket route with a read timeout under 5m drops idle streams",
+            ],
+            &["NG001", "NG003", "NG007", "SD012"],
+        ),
     ];
     for (dir, expects, disagreements, fixed) in cases {
         let tmp = tempfile::tempdir().unwrap();
@@ -631,10 +697,9 @@ fn hand_written_files_import_with_every_directive_categorised() {
                 e.column
             );
         }
-        let disagreed: Vec<&str> = report["disagreements"]
-            .as_array()
-            .unwrap()
+        let disagreed: Vec<&str> = ["disagreements", "refused"]
             .iter()
+            .flat_map(|k| report[*k].as_array().unwrap().iter())
             .filter_map(|d| d.as_str())
             .collect();
         for d in disagreements {

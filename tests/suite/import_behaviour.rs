@@ -1,4 +1,4 @@
-//! `svcgen import`, proven on loopback: for three hand-written sites of public
+//! `svcgen import`, proven on loopback: for four hand-written sites of public
 //! shapes (fixtures/import/), one real nginx serves the original site and
 //! another the site rendered from the imported description (with the host's
 //! catch-all beside it, as svcgen installs it). Both are asked the same
@@ -154,6 +154,37 @@ const CASES: &[Case] = &[
             },
         ],
     },
+    Case {
+        dir: "nextjs-npm",
+        site: "storefront.conf",
+        hosts: &["shop.example.io", "www.shop.example.io", "unknown.invalid"],
+        paths: &[
+            "/",
+            "/_next/static/chunk.js",
+            "/_next/image?url=a.png",
+            "/.well-known/acme-challenge/tok",
+        ],
+        files: &[
+            "opt/shop/.next/static/chunk.js",
+            "opt/shop/current/.next/static/chunk.js",
+            "var/www/certbot/.well-known/acme-challenge/tok",
+        ],
+        differs: &[
+            // The hashed assets come from the serving release (current/).
+            Differs {
+                request: "https * GET /_next/static/chunk.js",
+                explained_by: "storefront.conf:45 changed",
+            },
+            Differs {
+                request: "http unknown.invalid * *",
+                explained_by: "added: a catch-all server",
+            },
+            Differs {
+                request: "https unknown.invalid * *",
+                explained_by: "added: a catch-all server",
+            },
+        ],
+    },
 ];
 
 /// The answer to one request: its status (`000`: no answer) and who answered
@@ -233,6 +264,8 @@ fn localise(
         )
         .replace("/var/log/nginx/", &format!("{}/logs/", d.display()))
         .replace("/var/www/", &format!("{}/var/www/", d.display()))
+        .replace("/var/cache/nginx/", &format!("{}/cache/", d.display()))
+        .replace("/opt/", &format!("{}/opt/", d.display()))
         .replace("/srv/", &format!("{}/srv/", d.display()))
 }
 
@@ -286,6 +319,7 @@ fn imported_sites_answer_as_the_originals_except_where_the_report_says() {
         let (tmp, cert, key) = nginx_workdir();
         let d = tmp.path();
         std::fs::write(d.join("options-ssl-nginx.conf"), CERTBOT_OPTIONS).unwrap();
+        std::fs::create_dir_all(d.join("cache")).unwrap();
         for f in case.files {
             let path = d.join(f);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
