@@ -553,27 +553,15 @@ fn read_site(
 ) -> Result<nginx::Seen, ImportError> {
     let text = sources.shared_text(id);
     let config = if let Some(sections) = ngx::split_dump(&text) {
-        let ids: Vec<(String, FileId)> = sections
-            .iter()
-            .map(|(p, t)| (p.clone(), sources.add(p.clone(), t.clone())))
-            .collect();
-        let Some((main_path, main)) = ids.first().cloned() else {
-            return Err(ImportError(format!(
-                "{}: empty `nginx -T` output",
-                path.display()
-            )));
-        };
-        let prefix = opts.prefix.clone().unwrap_or_else(|| {
-            Path::new(&main_path)
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| PathBuf::from("/etc/nginx"))
-        });
-        let from = IncludeSource::Dump {
-            files: &ids,
-            prefix,
-        };
-        ngx::load(sources, main, from)
+        match ngx::load_dump(sources, &sections, opts.prefix.clone()) {
+            Some((_, config)) => config,
+            None => {
+                return Err(ImportError(format!(
+                    "{}: empty `nginx -T` output",
+                    path.display()
+                )));
+            }
+        }
     } else if opts.prefix.is_some() || opts.root.is_some() {
         let prefix = opts
             .prefix
@@ -754,38 +742,6 @@ fn finish(
         placeholders
             .push("host.supervisor.kind: systemd (no unit or ecosystem file was imported)".into());
     }
-    let need =
-        |ctx: &mut Ctx, placeholders: &mut Vec<String>, key: &str, value: Value, what: &str| {
-            if !ctx.draft.has(key) {
-                ctx.draft.set_noted(
-                    key,
-                    value.clone(),
-                    format!("not in the files imported: {what}"),
-                );
-                placeholders.push(format!("{key}: {} ({what})", draft::scalar(&value)));
-            }
-        };
-    need(
-        ctx,
-        placeholders,
-        "description",
-        json!(format!("{name} web service")),
-        "one line saying what the service is",
-    );
-    need(
-        ctx,
-        placeholders,
-        "user",
-        json!(name),
-        "the OS user the app runs as",
-    );
-    need(
-        ctx,
-        placeholders,
-        "app_dir",
-        json!(format!("/srv/{name}")),
-        "the deploy root",
-    );
     // The entry script, relative to the app's directory (a release).
     let app_dir = ctx
         .draft
@@ -793,35 +749,28 @@ fn finish(
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    match ctx.entry.clone() {
-        Some(e) => {
-            let rel = e
-                .strip_prefix(&format!("{app_dir}/blue/"))
-                .or_else(|| e.strip_prefix(&format!("{app_dir}/current/")))
-                .or_else(|| e.strip_prefix(&format!("{app_dir}/")))
-                .unwrap_or(&e)
-                .trim_start_matches("./")
-                .to_string();
-            if rel.starts_with('/') {
-                ctx.draft.set_noted(
-                    "entry",
-                    json!(rel.rsplit('/').next().unwrap_or("index.js")),
-                    format!("the app ran {rel}, outside {app_dir}: svcgen runs the entry of each release"),
-                );
-                placeholders.push(format!(
-                    "entry (the app ran {rel}, outside the app directory)"
-                ));
-            } else {
-                ctx.draft.set("entry", json!(rel));
-            }
+    if let Some(e) = ctx.entry.clone() {
+        let rel = e
+            .strip_prefix(&format!("{app_dir}/blue/"))
+            .or_else(|| e.strip_prefix(&format!("{app_dir}/current/")))
+            .or_else(|| e.strip_prefix(&format!("{app_dir}/")))
+            .unwrap_or(&e)
+            .trim_start_matches("./")
+            .to_string();
+        if rel.starts_with('/') {
+            ctx.draft.set_noted(
+                "entry",
+                json!(rel.rsplit('/').next().unwrap_or("index.js")),
+                format!(
+                    "the app ran {rel}, outside {app_dir}: svcgen runs the entry of each release"
+                ),
+            );
+            placeholders.push(format!(
+                "entry (the app ran {rel}, outside the app directory)"
+            ));
+        } else {
+            ctx.draft.set("entry", json!(rel));
         }
-        None => need(
-            ctx,
-            placeholders,
-            "entry",
-            json!("index.js"),
-            "the app's entry script, relative to a release",
-        ),
     }
     if let Some(dir) = ctx.app_files_dir.clone()
         && dir != app_dir
@@ -937,51 +886,10 @@ fn finish(
             "the file that holds the values of env_required, owned by root",
         );
     }
-    if !ctx.draft.has("deploy.repo") {
-        need(
-            ctx,
-            placeholders,
-            "deploy.repo",
-            json!(format!("git@git.example.com:{name}.git")),
-            "the repository deploy.sh fetches",
-        );
-    }
     if let Some(text) = site_text {
         site_defaults(ctx, text, added);
     }
-    if !ctx.draft.has("site.domains") {
-        need(
-            ctx,
-            placeholders,
-            "site.domains",
-            json!([format!("{name}.example.com")]),
-            "the names the site serves",
-        );
-    }
-    let first_domain = ctx
-        .draft
-        .get("site.domains")
-        .and_then(|d| d.get(0))
-        .and_then(Value::as_str)
-        .unwrap_or("example.com")
-        .trim_start_matches("*.")
-        .to_string();
-    need(
-        ctx,
-        placeholders,
-        "site.tls.certificate",
-        json!(format!(
-            "/etc/letsencrypt/live/{first_domain}/fullchain.pem"
-        )),
-        "svcgen serves HTTPS; certbot's path for the first name",
-    );
-    need(
-        ctx,
-        placeholders,
-        "site.tls.key",
-        json!(format!("/etc/letsencrypt/live/{first_domain}/privkey.pem")),
-        "the certificate's key",
-    );
+    fill_required(ctx, placeholders);
     if pm2 && !ctx.draft.has("host.supervisor.memory_limit") {
         need(
             ctx,
@@ -1558,17 +1466,13 @@ fn pointer_path(pointer: &str) -> String {
 
 /// Placeholders for the keys a description requires, where none is set.
 fn fill_required(ctx: &mut Ctx, placeholders: &mut Vec<String>) {
-    let mut need = |ctx: &mut Ctx, key: &str, value: Value, what: &str| {
-        if !ctx.draft.has(key) {
-            ctx.draft.set_noted(
-                key,
-                value.clone(),
-                format!("not in the files imported: {what}"),
-            );
-            placeholders.push(format!("{key}: {} ({what})", draft::scalar(&value)));
-        }
-    };
-    need(ctx, "name", json!("app"), "the service's name");
+    need(
+        ctx,
+        placeholders,
+        "name",
+        json!("app"),
+        "the service's name",
+    );
     let name = ctx
         .draft
         .get("name")
@@ -1577,25 +1481,35 @@ fn fill_required(ctx: &mut Ctx, placeholders: &mut Vec<String>) {
         .to_string();
     need(
         ctx,
+        placeholders,
         "description",
         json!(format!("{name} web service")),
         "one line saying what the service is",
     );
-    need(ctx, "user", json!(name), "the OS user the app runs as");
     need(
         ctx,
+        placeholders,
+        "user",
+        json!(name),
+        "the OS user the app runs as",
+    );
+    need(
+        ctx,
+        placeholders,
         "app_dir",
         json!(format!("/srv/{name}")),
         "the deploy root",
     );
     need(
         ctx,
+        placeholders,
         "entry",
         json!("index.js"),
         "the app's entry script, relative to a release",
     );
     need(
         ctx,
+        placeholders,
         "site.domains",
         json!([format!("{name}.example.com")]),
         "the names the site serves",
@@ -1610,20 +1524,36 @@ fn fill_required(ctx: &mut Ctx, placeholders: &mut Vec<String>) {
         .to_string();
     need(
         ctx,
+        placeholders,
         "site.tls.certificate",
         json!(format!("/etc/letsencrypt/live/{first}/fullchain.pem")),
         "svcgen serves HTTPS; certbot's path for the first name",
     );
     need(
         ctx,
+        placeholders,
         "site.tls.key",
         json!(format!("/etc/letsencrypt/live/{first}/privkey.pem")),
         "the certificate's key",
     );
     need(
         ctx,
+        placeholders,
         "deploy.repo",
         json!(format!("git@git.example.com:{name}.git")),
         "the repository deploy.sh fetches",
     );
+}
+
+/// A placeholder for `key` when nothing set it, said in the description and
+/// in the report.
+fn need(ctx: &mut Ctx, placeholders: &mut Vec<String>, key: &str, value: Value, what: &str) {
+    if !ctx.draft.has(key) {
+        ctx.draft.set_noted(
+            key,
+            value.clone(),
+            format!("not in the files imported: {what}"),
+        );
+        placeholders.push(format!("{key}: {} ({what})", draft::scalar(&value)));
+    }
 }

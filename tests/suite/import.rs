@@ -235,6 +235,23 @@ fn import_fixture(dir: &str, out: &Path) -> (serde_json::Value, PathBuf, Vec<Pat
     (report, description, inputs)
 }
 
+/// The description's files, rendered for the nginx installed here: one older
+/// than the site's target gets the site rendered for it (only the http2
+/// syntax differs).
+pub(crate) fn render_for_installed_nginx(
+    spec: &mut svcgen::description::LoadedSpec,
+) -> Vec<svcgen::render::Artifact> {
+    let installed = crate::real_tools::installed_nginx_version();
+    if svcgen::description::parse_version(&spec.service.site.nginx_version) > installed {
+        spec.service.site.nginx_version =
+            format!("{}.{}.{}", installed.0, installed.1, installed.2)
+                .parse()
+                .unwrap();
+    }
+    let env = svcgen::render::environment(None).unwrap();
+    svcgen::render::render(spec, &env).unwrap()
+}
+
 /// The rendered site, units and ecosystem file pass nginx -t (with a test
 /// certificate in place of the site's), systemd-analyze verify and node.
 fn rendered_passes_the_tools(dir: &str, description: &Path) {
@@ -244,17 +261,7 @@ fn rendered_passes_the_tools(dir: &str, description: &Path) {
         require("node"),
     );
     let mut spec = load(description.to_str().unwrap());
-    // An nginx older than the site's target checks the site rendered for it
-    // (only the http2 syntax differs).
-    let installed = crate::real_tools::installed_nginx_version();
-    if svcgen::description::parse_version(&spec.service.site.nginx_version) > installed {
-        spec.service.site.nginx_version =
-            format!("{}.{}.{}", installed.0, installed.1, installed.2)
-                .parse()
-                .unwrap();
-    }
-    let env = svcgen::render::environment(None).unwrap();
-    let files = svcgen::render::render(&spec, &env).unwrap();
+    let files = render_for_installed_nginx(&mut spec);
     let (work, cert, key) = nginx_workdir();
     let d = work.path();
     let s = &spec.service;

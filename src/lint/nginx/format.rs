@@ -173,25 +173,13 @@ impl Linting for Pass {
             let text = report.sources.shared_text(id);
             let mut main_prefix: Option<PathBuf> = None;
             let parsed = if let Some(sections) = ngx::split_dump(&text) {
-                let ids: Vec<(String, FileId)> = sections
-                    .iter()
-                    .map(|(p, t)| (p.clone(), report.sources.add(p.clone(), t.clone())))
-                    .collect();
-                let Some((main_path, main)) = ids.first().cloned() else {
+                // nginx -T prints the main file first; its directory is the conf prefix.
+                let Some(loaded) =
+                    ngx::load_dump(&mut report.sources, &sections, opts.nginx_prefix.clone())
+                else {
                     continue;
                 };
-                // nginx -T prints the main file first; its directory is the conf prefix.
-                let prefix = opts.nginx_prefix.clone().unwrap_or_else(|| {
-                    Path::new(&main_path)
-                        .parent()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|| PathBuf::from("/etc/nginx"))
-                });
-                let from = IncludeSource::Dump {
-                    files: &ids,
-                    prefix,
-                };
-                (main, ngx::load(&mut report.sources, main, from))
+                loaded
             } else {
                 let (prefix, known) = match &opts.nginx_prefix {
                     Some(p) => (p.clone(), true),

@@ -388,6 +388,33 @@ pub fn split_dump(text: &str) -> Option<Vec<(String, String)>> {
     if out.is_empty() { None } else { Some(out) }
 }
 
+/// Loads `nginx -T` output split into its sections: every section read into
+/// `sources`, the first (nginx.conf) parsed with the others as its includes.
+/// Relative includes are read from `prefix`, by default the first file's
+/// directory (nginx's conf prefix). `None` when there is no section.
+pub fn load_dump(
+    sources: &mut SourceSet,
+    sections: &[(String, String)],
+    prefix: Option<PathBuf>,
+) -> Option<(FileId, Result<Config, ParseError>)> {
+    let ids: Vec<(String, FileId)> = sections
+        .iter()
+        .map(|(p, t)| (p.clone(), sources.add(p.clone(), t.clone())))
+        .collect();
+    let (main_path, main) = ids.first().cloned()?;
+    let prefix = prefix.unwrap_or_else(|| {
+        Path::new(&main_path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("/etc/nginx"))
+    });
+    let from = IncludeSource::Dump {
+        files: &ids,
+        prefix,
+    };
+    Some((main, load(sources, main, from)))
+}
+
 fn detect_level(directives: Block<'_>) -> Level {
     if directives
         .iter()
