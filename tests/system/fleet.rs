@@ -244,7 +244,23 @@ fn boot(net: &Network, tmp: &Path, key: &str) -> Vec<Server> {
 struct Daemon(Child);
 
 impl Drop for Daemon {
+    /// SIGTERM first and a wait: nginx's master stops its workers on it (a
+    /// SIGKILL would leave them running, orphaned); SIGKILL only if it has not
+    /// ended within 10 s.
     fn drop(&mut self) {
+        if let Ok(pid) = i32::try_from(self.0.id()) {
+            // SAFETY: a signal to our own child, which has not been reaped yet.
+            unsafe {
+                libc::kill(pid, libc::SIGTERM);
+            }
+        }
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
