@@ -476,7 +476,7 @@ pub fn import(paths: &[PathBuf], opts: &Options) -> Result<Imported, ImportError
             "the imported description does not render: {e}\n{description}"
         ))
     })?;
-    let (rendered_sigs, shown) = signatures_of(&rendered);
+    let (rendered_sigs, shown) = signatures_of(&rendered)?;
     let lint = lint_compare(&inputs, &rendered)?;
     let entries = categorise(&ctx.items, &rendered_sigs, &shown, &lint);
     Ok(Imported {
@@ -972,13 +972,22 @@ fn site_defaults(ctx: &mut Ctx, text: &str, added: &mut Vec<String>) {
 /// The rendered files' signatures, in the readers' terms.
 fn signatures_of(
     rendered: &[crate::render::Artifact],
-) -> (HashSet<String>, std::collections::HashMap<String, String>) {
+) -> Result<(HashSet<String>, std::collections::HashMap<String, String>), ImportError> {
+    // A rendered file that does not parse would leave every directive
+    // "changed" for nothing observed: an error instead.
+    let unread = |a: &crate::render::Artifact, e: String| {
+        ImportError(format!(
+            "the rendered {} does not parse ({e}); this is a bug in `svcgen import`",
+            a.file_name
+        ))
+    };
     let mut out = HashSet::new();
     let mut shown: std::collections::HashMap<String, String> = Default::default();
     for a in rendered {
         let kind = a.kind;
         if kind == ArtifactKind::NginxSite || a.file_name.ends_with(".locations") {
-            if let Ok(tree) = ngx::parse_text(&a.content, FileId(0)) {
+            let tree = ngx::parse_text(&a.content, FileId(0)).map_err(|e| unread(a, e.message))?;
+            {
                 let top = tree.top();
                 let sigs = nginx::signatures(top);
                 for (d, s) in sigs {
@@ -996,7 +1005,9 @@ fn signatures_of(
                 }
             }
         } else if kind == ArtifactKind::SystemdUnit {
-            if let Ok(u) = crate::syntax::systemd::parse(&a.content, FileId(0)) {
+            let u = crate::syntax::systemd::parse(&a.content, FileId(0))
+                .map_err(|e| unread(a, e.message))?;
+            {
                 for s in &u.sections {
                     for e in &s.entries {
                         let sig = unit::signature(&s.name, &e.key, &e.value);
@@ -1035,7 +1046,7 @@ fn signatures_of(
             }
         }
     }
-    (out, shown)
+    Ok((out, shown))
 }
 
 /// The items, categorised against the rendered files.
@@ -1216,9 +1227,11 @@ fn lint_compare(
             *m.entry(f.code.to_string()).or_default() += 1;
             m
         });
+    // What lint could not read in an original is said too (never "no findings").
     Ok(original
         .findings
         .iter()
+        .chain(original.errors.iter())
         .map(|f| {
             let src = original.sources.get(f.span.file);
             let (line, column) = src.line_col(f.span.start);
